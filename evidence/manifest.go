@@ -1,0 +1,62 @@
+package evidence
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// ManifestFormat names the manifest layout; bump it on incompatible change.
+const ManifestFormat = "platscan-run/1"
+
+// Tool identifies the program that wrote a run.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Manifest pins a run: what wrote it, what it scanned with, and the head of
+// its record chain. Fields for a Merkle root and signature are reserved for
+// the signing work (see docs/evidence.md).
+type Manifest struct {
+	Format             string `json:"format"`
+	Tool               Tool   `json:"tool"`
+	Platform           string `json:"platform"`
+	ProfileSHA256      string `json:"profile_sha256"`
+	PolicyBundleSHA256 string `json:"policy_bundle_sha256"`
+	Records            int    `json:"records"`
+	ChainHead          string `json:"chain_head"`
+	FindingsSHA256     string `json:"findings_sha256,omitempty"`
+	Started            string `json:"started"`
+	Finished           string `json:"finished"`
+	// Complete is false when the scan stopped early (unreachable target,
+	// interrupted); the records up to ChainHead are still valid evidence.
+	Complete bool `json:"complete"`
+}
+
+// WriteManifest writes m to dir/manifest.json atomically.
+func WriteManifest(dir string, m Manifest) error {
+	m.Format = ManifestFormat
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	return WriteFile(dir, ManifestFile, append(b, '\n'))
+}
+
+// ReadManifest reads dir/manifest.json, rejecting unknown fields.
+func ReadManifest(dir string) (Manifest, error) {
+	var m Manifest
+	b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		return m, fmt.Errorf("read manifest: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return m, fmt.Errorf("read manifest: %w", err)
+	}
+	return m, nil
+}

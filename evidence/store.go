@@ -1,0 +1,239 @@
+package evidence
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/platscan/platscan/internal/canonjson"
+)
+
+// File names inside a run directory.
+const (
+	RecordsFile  = "records.jsonl"
+	BlobsDir     = "blobs"
+	ManifestFile = "manifest.json"
+	FindingsFile = "findings.json"
+)
+
+// Sentinel errors.
+var (
+	// ErrRunExists is returned by Create when the directory already holds a run.
+	ErrRunExists = errors.New("run directory already holds records")
+	// ErrNotFound is returned when a record or blob does not exist.
+	ErrNotFound = errors.New("not found")
+)
+
+// Options configure a Store.
+type Options struct {
+	// Now stamps records; tests inject a fixed clock. Defaults to time.Now.
+	Now func() time.Time
+}
+
+// Store appends records to a run directory. It is safe for concurrent use.
+// Store methods take no context: each call is one short local write that
+// must finish even when the scan is being cancelled, so that what the scan
+// saw up to that point is kept.
+type Store struct {
+	dir string
+	now func() time.Time
+
+	mu    sync.Mutex
+	f     *os.File
+	head  string
+	count int
+}
+
+// Create starts a new run in dir, creating it if needed. It refuses a
+// directory that already has records, so a run is never overwritten.
+func Create(dir string, opt Options) (*Store, error) {
+	if err := os.MkdirAll(filepath.Join(dir, BlobsDir, "sha256"), 0o755); err != nil {
+		return nil, fmt.Errorf("create run %s: %w", dir, err)
+	}
+	path := filepath.Join(dir, RecordsFile)
+	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+		return nil, fmt.Errorf("create run %s: %w", dir, ErrRunExists)
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("create run %s: %w", dir, err)
+	}
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{dir: dir, now: now, f: f}, nil
+}
+
+// Dir is the run directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Head is the id of the last record written ("" before the first).
+func (s *Store) Head() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.head
+}
+
+// Count is the number of records written.
+func (s *Store) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.count
+}
+
+// PutBlob stores b under its SHA-256 and returns the hex digest. Writing
+// the same content twice is a no-op.
+func (s *Store) PutBlob(b []byte) (string, error) {
+	sum := SHA256(b)
+	path := BlobPath(s.dir, sum)
+	if _, err := os.Stat(path); err == nil {
+		return sum, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return "", fmt.Errorf("put blob: %w", err)
+	}
+	if err := writeFileSync(path, b); err != nil {
+		return "", fmt.Errorf("put blob %s: %w", sum, err)
+	}
+	return sum, nil
+}
+
+// Append fills in r's Prev, Time (when empty) and ID, writes it as one
+// line and syncs the file before returning, so a record that Append
+// returned survives a crash.
+func (s *Store) Append(r Record) (Record, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.f == nil {
+		return Record{}, errors.New("append record: store is closed")
+	}
+	r.Prev = s.head
+	if r.Time == "" {
+		r.Time = s.now().UTC().Format(time.RFC3339Nano)
+	}
+	id, err := r.Digest()
+	if err != nil {
+		return Record{}, err
+	}
+	r.ID = id
+	line, err := canonjson.Marshal(r)
+	if err != nil {
+		return Record{}, fmt.Errorf("append record: %w", err)
+	}
+	if _, err := s.f.Write(append(line, '\n')); err != nil {
+		return Record{}, fmt.Errorf("append record: %w", err)
+	}
+	if err := s.f.Sync(); err != nil {
+		return Record{}, fmt.Errorf("append record: sync: %w", err)
+	}
+	s.head = id
+	s.count++
+	return r, nil
+}
+
+// Close closes the journal.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.f == nil {
+		return nil
+	}
+	err := s.f.Close()
+	s.f = nil
+	return err
+}
+
+// BlobPath is where the blob with hex digest sum lives under dir.
+func BlobPath(dir, sum string) string {
+	fan := "xx"
+	if len(sum) >= 2 {
+		fan = sum[:2]
+	}
+	return filepath.Join(dir, BlobsDir, "sha256", fan, sum)
+}
+
+// ReadBlob returns the blob with digest sum, checking its content.
+func ReadBlob(dir, sum string) ([]byte, error) {
+	b, err := os.ReadFile(BlobPath(dir, sum))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("blob %s: %w", sum, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", sum, err)
+	}
+	if got := SHA256(b); got != sum {
+		return nil, fmt.Errorf("blob %s: content hashes to %s", sum, got)
+	}
+	return b, nil
+}
+
+// ReadRecords returns the run's records in order. It fails on the first
+// line that does not decode; use Verify for a full integrity check.
+func ReadRecords(dir string) ([]Record, error) {
+	f, err := os.Open(filepath.Join(dir, RecordsFile))
+	if err != nil {
+		return nil, fmt.Errorf("read records: %w", err)
+	}
+	defer f.Close()
+	var out []Record
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64*1024), 64*1024*1024)
+	for n := 1; sc.Scan(); n++ {
+		r, err := decodeRecord(sc.Bytes())
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", filepath.Join(dir, RecordsFile), n, err)
+		}
+		out = append(out, r)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read records: %w", err)
+	}
+	return out, nil
+}
+
+func decodeRecord(line []byte) (Record, error) {
+	var r Record
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&r); err != nil {
+		return Record{}, fmt.Errorf("decode record: %w", err)
+	}
+	return r, nil
+}
+
+// writeFileSync writes b to path via a temporary file and a rename, so a
+// reader never sees a half-written file.
+func writeFileSync(path string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// WriteFile writes b to name inside the run directory atomically.
+func WriteFile(dir, name string, b []byte) error {
+	if err := writeFileSync(filepath.Join(dir, name), b); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}
