@@ -1,0 +1,324 @@
+// Package profile loads and validates a platform profile: the YAML file that
+// tells a scan what platform to visit, as whom, and what to look at.
+// docs/profile.md is the reference for every field.
+package profile
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/platscan/platscan/internal/yamlfile"
+)
+
+// Profile is a validated platform profile.
+type Profile struct {
+	Platform    Platform   `yaml:"platform"`
+	FirstParty  FirstParty `yaml:"first_party"`
+	Competitors []string   `yaml:"competitors"`
+	Personas    []Persona  `yaml:"personas"`
+	Pricing     Pricing    `yaml:"pricing"`
+	Ranking     Ranking    `yaml:"ranking"`
+	Terms       Terms      `yaml:"terms"`
+	Interop     Interop    `yaml:"interop"`
+	Extract     Extract    `yaml:"extract"`
+	Limits      Limits     `yaml:"limits"`
+
+	// Source is the file name and Raw its bytes, kept so a run can store
+	// exactly the profile it was scanned with.
+	Source string `yaml:"-"`
+	Raw    []byte `yaml:"-"`
+}
+
+// Platform names the target.
+type Platform struct {
+	Name          string   `yaml:"name"`
+	BaseURL       string   `yaml:"base_url"`
+	Jurisdictions []string `yaml:"jurisdictions"`
+}
+
+// FirstParty says who counts as the platform itself.
+type FirstParty struct {
+	Brands  []string `yaml:"brands"`
+	Sellers []string `yaml:"sellers"`
+}
+
+// Persona is one simulated user with its own cookie jar.
+type Persona struct {
+	ID      string            `yaml:"id"`
+	Headers map[string]string `yaml:"headers"`
+	Cookies map[string]string `yaml:"cookies"`
+	Login   *Login            `yaml:"login"`
+	Warmup  []string          `yaml:"warmup"`
+	// Control marks a persona that duplicates another to measure noise.
+	Control bool `yaml:"control"`
+}
+
+// Login is a form login performed before the persona does anything else.
+type Login struct {
+	URL  string            `yaml:"url"`
+	Form map[string]string `yaml:"form"`
+}
+
+// Pricing configures the pricing probe.
+type Pricing struct {
+	Products []string `yaml:"products"`
+	Rounds   int      `yaml:"rounds"`
+}
+
+// Ranking configures the ranking probe.
+type Ranking struct {
+	Queries []string `yaml:"queries"`
+	TopK    int      `yaml:"top_k"`
+}
+
+// Terms configures the terms probe.
+type Terms struct {
+	// Persona reads the documents; default the first persona.
+	Persona string `yaml:"persona"`
+	// Rules are the platform rules / trading rules pages, which the law
+	// requires to be published and linked from the home page.
+	Rules []string `yaml:"rules"`
+	// Pages are other documents to read: terms, merchant agreements.
+	Pages []string `yaml:"pages"`
+	// Announcements are pages listing rule changes with their dates.
+	Announcements []string `yaml:"announcements"`
+	// Language is "auto", "zh" or "en".
+	Language string `yaml:"language"`
+}
+
+// Interop configures the interoperability probe.
+type Interop struct {
+	ShareLinks []string `yaml:"share_links"`
+	API        []string `yaml:"api"`
+}
+
+// Extract overrides how structured data is read from pages.
+type Extract struct {
+	Price   string `yaml:"price"`
+	Name    string `yaml:"name"`
+	Results string `yaml:"results"`
+}
+
+// Limits keeps a scan polite and bounded.
+type Limits struct {
+	Rate         string `yaml:"rate"`     // "2/s", "30/m", or "off"
+	MaxPages     int    `yaml:"max_pages"`
+	MaxBody      string `yaml:"max_body"` // "8MiB"
+	ObeyRobots   *bool  `yaml:"obey_robots"`
+	Timeout      string `yaml:"timeout"` // per request, "30s"
+	MaxRedirects *int   `yaml:"max_redirects"`
+	Retries      *int   `yaml:"retries"`
+
+	// Parsed forms, filled by Load.
+	RatePerSecond float64       `yaml:"-"`
+	MaxBodyBytes  int64         `yaml:"-"`
+	TimeoutDur    time.Duration `yaml:"-"`
+}
+
+// Known jurisdiction codes.
+var Jurisdictions = []string{"cn", "cn-bj", "eu"}
+
+var personaID = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
+
+// Load reads and validates the profile at path.
+func Load(path string) (*Profile, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load profile: %w", err)
+	}
+	return Parse(path, b)
+}
+
+// Parse validates a profile held in memory; name is used in errors.
+func Parse(name string, data []byte) (*Profile, error) {
+	var p Profile
+	doc, err := yamlfile.Decode(name, data, &p)
+	if err != nil {
+		return nil, err
+	}
+	p.Source, p.Raw = name, data
+	if err := p.validate(doc); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+func (p *Profile) validate(doc *yamlfile.Doc) error {
+	if p.Platform.Name == "" {
+		return doc.Errorf("$.platform.name", "is required")
+	}
+	u, err := url.Parse(p.Platform.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return doc.Errorf("$.platform.base_url", "%q is not an absolute http(s) URL", p.Platform.BaseURL)
+	}
+	if len(p.Platform.Jurisdictions) == 0 {
+		return doc.Errorf("$.platform.jurisdictions", "name at least one of %v", Jurisdictions)
+	}
+	for i, j := range p.Platform.Jurisdictions {
+		if !slices.Contains(Jurisdictions, strings.ToLower(j)) {
+			return doc.Errorf(fmt.Sprintf("$.platform.jurisdictions[%d]", i), "%q is not one of %v", j, Jurisdictions)
+		}
+		p.Platform.Jurisdictions[i] = strings.ToLower(j)
+	}
+	for i, c := range p.Competitors {
+		if cu, err := url.Parse(c); err != nil || cu.Host == "" {
+			return doc.Errorf(fmt.Sprintf("$.competitors[%d]", i), "%q is not an absolute URL", c)
+		}
+	}
+	if len(p.Personas) == 0 {
+		return doc.Errorf("$.personas", "define at least one persona")
+	}
+	seen := map[string]bool{}
+	for i, per := range p.Personas {
+		at := fmt.Sprintf("$.personas[%d]", i)
+		if !personaID.MatchString(per.ID) {
+			return doc.Errorf(at+".id", "%q must be lower-case letters, digits, - or _", per.ID)
+		}
+		if seen[per.ID] {
+			return doc.Errorf(at+".id", "duplicate persona %q", per.ID)
+		}
+		seen[per.ID] = true
+		if per.Login != nil && per.Login.URL == "" {
+			return doc.Errorf(at+".login.url", "is required")
+		}
+	}
+	if p.Terms.Persona != "" && !seen[p.Terms.Persona] {
+		return doc.Errorf("$.terms.persona", "unknown persona %q", p.Terms.Persona)
+	}
+	switch p.Terms.Language {
+	case "", "auto", "zh", "en":
+	default:
+		return doc.Errorf("$.terms.language", "%q is not auto, zh or en", p.Terms.Language)
+	}
+	if p.Pricing.Rounds < 0 {
+		return doc.Errorf("$.pricing.rounds", "must not be negative")
+	}
+	if p.Ranking.TopK < 0 {
+		return doc.Errorf("$.ranking.top_k", "must not be negative")
+	}
+	return p.Limits.parse(doc)
+}
+
+func (l *Limits) parse(doc *yamlfile.Doc) error {
+	var err error
+	if l.RatePerSecond, err = ParseRate(l.Rate); err != nil {
+		return doc.Errorf("$.limits.rate", "%v", err)
+	}
+	if l.MaxBodyBytes, err = ParseSize(l.MaxBody); err != nil {
+		return doc.Errorf("$.limits.max_body", "%v", err)
+	}
+	l.TimeoutDur = 30 * time.Second
+	if l.Timeout != "" {
+		if l.TimeoutDur, err = time.ParseDuration(l.Timeout); err != nil || l.TimeoutDur <= 0 {
+			return doc.Errorf("$.limits.timeout", "%q is not a positive duration such as 30s", l.Timeout)
+		}
+	}
+	if l.MaxPages < 0 {
+		return doc.Errorf("$.limits.max_pages", "must not be negative")
+	}
+	if l.MaxRedirects != nil && *l.MaxRedirects < 0 {
+		return doc.Errorf("$.limits.max_redirects", "must not be negative")
+	}
+	if l.Retries != nil && *l.Retries < 0 {
+		return doc.Errorf("$.limits.retries", "must not be negative")
+	}
+	return nil
+}
+
+// ObeysRobots reports whether robots.txt is obeyed (the default).
+func (l Limits) ObeysRobots() bool { return l.ObeyRobots == nil || *l.ObeyRobots }
+
+// Redirects is the redirect limit (default 10).
+func (l Limits) Redirects() int {
+	if l.MaxRedirects == nil {
+		return 10
+	}
+	return *l.MaxRedirects
+}
+
+// RetryCount is how often a failed request is retried (default 2).
+func (l Limits) RetryCount() int {
+	if l.Retries == nil {
+		return 2
+	}
+	return *l.Retries
+}
+
+// ParseRate reads "2/s", "30/m", "1/h" or "off" ("" means the default of
+// 2/s). It returns requests per second; 0 means no limit.
+func ParseRate(s string) (float64, error) {
+	switch strings.TrimSpace(s) {
+	case "":
+		return 2, nil
+	case "off", "0":
+		return 0, nil
+	}
+	n, unit, ok := strings.Cut(strings.TrimSpace(s), "/")
+	v, err := strconv.ParseFloat(n, 64)
+	if !ok || err != nil || v <= 0 {
+		return 0, fmt.Errorf("%q is not a rate such as 2/s, 30/m or off", s)
+	}
+	switch unit {
+	case "s":
+		return v, nil
+	case "m":
+		return v / 60, nil
+	case "h":
+		return v / 3600, nil
+	}
+	return 0, fmt.Errorf("%q: unit must be s, m or h", s)
+}
+
+// ParseSize reads sizes such as "8MiB", "512KiB", "1000000" ("" means the
+// default of 8 MiB).
+func ParseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 8 << 20, nil
+	}
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v <= 0 {
+		return 0, fmt.Errorf("%q is not a size such as 8MiB", s)
+	}
+	return v * mult, nil
+}
+
+// Resolve turns a path from the profile into an absolute URL on the
+// platform. Absolute URLs are returned unchanged.
+func (p *Profile) Resolve(ref string) (string, error) {
+	base, err := url.Parse(p.Platform.BaseURL)
+	if err != nil {
+		return "", fmt.Errorf("resolve %s: %w", ref, err)
+	}
+	r, err := url.Parse(ref)
+	if err != nil {
+		return "", fmt.Errorf("resolve %s: %w", ref, err)
+	}
+	return base.ResolveReference(r).String(), nil
+}
+
+// Persona returns the persona with id.
+func (p *Profile) Persona(id string) (Persona, bool) {
+	for _, per := range p.Personas {
+		if per.ID == id {
+			return per, true
+		}
+	}
+	return Persona{}, false
+}
