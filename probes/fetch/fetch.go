@@ -1,0 +1,294 @@
+// Package fetch is platscan's one HTTP path. A Fetcher hands out one
+// Session per persona (its own cookie jar and headers); every request goes
+// colly -> http.Client (jar, redirects) -> go-retryablehttp (retries,
+// backoff, Retry-After) -> a recording transport (per-host rate limit, body
+// cap, evidence) -> the network. Each attempt, redirect hop and robots.txt
+// fetch is written to the evidence store with secrets redacted, so the
+// evidence shows exactly what crossed the wire.
+package fetch
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/net/html/charset"
+
+	"github.com/platscan/platscan/evidence"
+)
+
+// Recorder receives the exchanges; *evidence.Store implements it.
+type Recorder interface {
+	PutBlob(b []byte) (string, error)
+	Append(r evidence.Record) (evidence.Record, error)
+}
+
+// Options bound and shape every request.
+type Options struct {
+	// RatePerSecond per host; 0 means no limit.
+	RatePerSecond float64
+	// MaxBody caps stored and parsed body bytes (default 8 MiB).
+	MaxBody int64
+	// Timeout per attempt (default 30s).
+	Timeout time.Duration
+	// MaxRedirects before a request fails (default 10; 0 means follow none).
+	MaxRedirects int
+	// Retries after a failed attempt (429, 5xx, connection error).
+	Retries int
+	// RetryWaitMin and RetryWaitMax bound the backoff (defaults 200ms, 5s).
+	RetryWaitMin, RetryWaitMax time.Duration
+	// ObeyRobots makes requests that robots.txt disallows fail with
+	// ErrRobotsBlocked (and records that they were not sent).
+	ObeyRobots bool
+	// Transport is the network; default a clone of http.DefaultTransport.
+	Transport http.RoundTripper
+	// Logger gets one debug line per exchange; default discards.
+	Logger *slog.Logger
+}
+
+// Errors a Page can carry.
+var (
+	// ErrRobotsBlocked means robots.txt disallows the URL for this persona's user agent.
+	ErrRobotsBlocked = errors.New("disallowed by robots.txt")
+)
+
+// Fetcher builds persona sessions that share one rate limiter per host.
+type Fetcher struct {
+	opts    Options
+	rec     Recorder
+	limiter *hostLimiter
+}
+
+// New returns a Fetcher that records into rec.
+func New(rec Recorder, opts Options) *Fetcher {
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = 8 << 20
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 30 * time.Second
+	}
+	if opts.RetryWaitMin <= 0 {
+		opts.RetryWaitMin = 200 * time.Millisecond
+	}
+	if opts.RetryWaitMax <= 0 {
+		opts.RetryWaitMax = 5 * time.Second
+	}
+	if opts.Transport == nil {
+		opts.Transport = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Fetcher{opts: opts, rec: rec, limiter: newHostLimiter(opts.RatePerSecond)}
+}
+
+// Session is one persona's browser: a cookie jar, default headers and a
+// colly collector. Requests within a session are serialised, as a person's
+// would be; use several sessions for parallel work.
+type Session struct {
+	f       *Fetcher
+	persona string
+	headers http.Header
+	jar     http.CookieJar
+	coll    *colly.Collector
+	mu      sync.Mutex
+}
+
+// Session creates a session for persona with the given default headers
+// (User-Agent, Accept-Language, ...) and initial cookies for baseURL.
+func (f *Fetcher) Session(persona string, headers map[string]string, cookies map[string]string, baseURL string) (*Session, error) {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		return nil, fmt.Errorf("session %s: %w", persona, err)
+	}
+	if len(cookies) > 0 {
+		u, err := url.Parse(baseURL)
+		if err != nil {
+			return nil, fmt.Errorf("session %s: %w", persona, err)
+		}
+		var cs []*http.Cookie
+		for k, v := range cookies {
+			cs = append(cs, &http.Cookie{Name: k, Value: v, Path: "/"})
+		}
+		jar.SetCookies(u, cs)
+	}
+	s := &Session{f: f, persona: persona, headers: http.Header{}, jar: jar}
+	for k, v := range headers {
+		s.headers.Set(k, v)
+	}
+	if s.headers.Get("User-Agent") == "" {
+		s.headers.Set("User-Agent", "platscan/1 (+https://github.com/platscan/platscan)")
+	}
+
+	rt := &recorder{f: f, persona: persona}
+	retry := retryablehttp.NewClient()
+	retry.HTTPClient = &http.Client{
+		Transport: rt,
+		Timeout:   f.opts.Timeout,
+		// Redirects are followed by the outer client, which owns the jar and
+		// the redirect limit; this inner one must hand them back.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	retry.RetryMax = f.opts.Retries
+	retry.RetryWaitMin, retry.RetryWaitMax = f.opts.RetryWaitMin, f.opts.RetryWaitMax
+	retry.ErrorHandler = retryablehttp.PassthroughErrorHandler
+	retry.Logger = nil
+
+	c := colly.NewCollector(colly.AllowURLRevisit(), colly.UserAgent(s.headers.Get("User-Agent")))
+	c.ParseHTTPErrorResponse = true
+	c.IgnoreRobotsTxt = !f.opts.ObeyRobots
+	c.MaxBodySize = int(f.opts.MaxBody)
+	c.SetClient(retry.StandardClient())
+	c.SetCookieJar(jar)
+	max := f.opts.MaxRedirects
+	c.SetRedirectHandler(func(req *http.Request, via []*http.Request) error {
+		if len(via) > max {
+			return fmt.Errorf("stopped after %d redirects", max)
+		}
+		return nil
+	})
+	s.coll = c
+	return s, nil
+}
+
+// Page is what a request returned.
+type Page struct {
+	URL       string
+	FinalURL  string
+	Status    int
+	Header    http.Header
+	Body      []byte // raw bytes as served, up to the body cap
+	Text      string // Body decoded to UTF-8 when it is text
+	Charset   string // the charset Text was decoded from
+	Truncated bool
+	// Records are the evidence ids of every exchange this request caused
+	// (robots.txt, retries, redirect hops), in order; the last is the
+	// final response.
+	Records []string
+	// Err is set when no final response arrived (network error, timeout,
+	// robots.txt). An HTTP error status is not an Err.
+	Err error
+}
+
+// Record is the evidence id of the final exchange ("" if none).
+func (p *Page) Record() string {
+	if len(p.Records) == 0 {
+		return ""
+	}
+	return p.Records[len(p.Records)-1]
+}
+
+// OK reports whether a 2xx response arrived.
+func (p *Page) OK() bool { return p.Err == nil && p.Status >= 200 && p.Status < 300 }
+
+// Get fetches u for probe.
+func (s *Session) Get(ctx context.Context, probe, u string) *Page {
+	return s.do(ctx, probe, http.MethodGet, u, nil)
+}
+
+// PostForm submits form to u for probe (a login, a search).
+func (s *Session) PostForm(ctx context.Context, probe, u string, form url.Values) *Page {
+	return s.do(ctx, probe, http.MethodPost, u, form)
+}
+
+type traceKey struct{}
+
+// trace collects what the recorder saw for one logical request.
+type trace struct {
+	probe     string
+	form      url.Values
+	exchanges []exchange
+}
+
+type exchange struct {
+	id        string
+	url       string
+	status    int
+	header    http.Header
+	body      []byte
+	truncated bool
+	err       error
+}
+
+func (s *Session) do(ctx context.Context, probe, method, u string, form url.Values) *Page {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	page := &Page{URL: u}
+	tr := &trace{probe: probe, form: form}
+	hdr := s.headers.Clone()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+		hdr.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	s.coll.Context = context.WithValue(ctx, traceKey{}, tr)
+	err := s.coll.Request(method, u, body, nil, hdr)
+	if errors.Is(err, colly.ErrRobotsTxtBlocked) {
+		err = ErrRobotsBlocked
+		id, rerr := s.f.recordNotSent(probe, s.persona, method, u, err)
+		if rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+		tr.exchanges = append(tr.exchanges, exchange{id: id, url: u, err: ErrRobotsBlocked})
+	}
+	for _, ex := range tr.exchanges {
+		if ex.id != "" {
+			page.Records = append(page.Records, ex.id)
+		}
+	}
+	// The robots.txt fetch is recorded under this request's trace only if
+	// it happened inside it; the final exchange is the last one that is not
+	// the robots file itself.
+	if last, ok := finalExchange(tr.exchanges, u); ok {
+		page.FinalURL, page.Status, page.Header, page.Body, page.Truncated = last.url, last.status, last.header, last.body, last.truncated
+		if last.err != nil && err == nil {
+			err = last.err
+		}
+	}
+	page.Err = err
+	if page.Err == nil && page.Status == 0 {
+		page.Err = errors.New("no response")
+	}
+	if page.Body != nil {
+		page.Text, page.Charset = decode(page.Body, page.Header.Get("Content-Type"))
+	}
+	return page
+}
+
+func finalExchange(exs []exchange, requested string) (exchange, bool) {
+	for i := len(exs) - 1; i >= 0; i-- {
+		if strings.HasSuffix(exs[i].url, "/robots.txt") && !strings.HasSuffix(requested, "/robots.txt") {
+			continue
+		}
+		return exs[i], true
+	}
+	return exchange{}, false
+}
+
+// decode converts body to UTF-8 using the Content-Type charset, a BOM or a
+// <meta> declaration, in that order (the HTML5 sniffing rules), so pages
+// served as GBK or GB18030 read correctly.
+func decode(body []byte, contentType string) (string, string) {
+	ct := strings.ToLower(contentType)
+	if ct != "" && !strings.HasPrefix(ct, "text/") && !strings.Contains(ct, "html") &&
+		!strings.Contains(ct, "xml") && !strings.Contains(ct, "json") {
+		return "", ""
+	}
+	enc, name, _ := charset.DetermineEncoding(body, contentType)
+	text, err := enc.NewDecoder().Bytes(body)
+	if err != nil {
+		return string(bytes.ToValidUTF8(body, []byte("\uFFFD"))), "utf-8"
+	}
+	return string(text), name
+}

@@ -1,0 +1,149 @@
+package fetch
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/platscan/platscan/evidence"
+)
+
+// recorder is the bottom transport: it waits for the host's rate limit,
+// sends the request, reads the body up to the cap and writes the exchange
+// to the evidence store before anyone above it sees the response.
+type recorder struct {
+	f       *Fetcher
+	persona string
+}
+
+// exchangeData is the Data of an exchange record.
+type exchangeData struct {
+	Method          string              `json:"method"`
+	RequestHeaders  map[string][]string `json:"request_headers"`
+	Form            map[string]string   `json:"form,omitempty"`
+	ResponseHeaders map[string][]string `json:"response_headers,omitempty"`
+	Truncated       bool                `json:"truncated,omitempty"`
+	Error           string              `json:"error,omitempty"`
+	DurationMS      int64               `json:"duration_ms"`
+	Sent            bool                `json:"sent"`
+}
+
+func (rt *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	tr, _ := ctx.Value(traceKey{}).(*trace)
+	probe := "robots"
+	var form map[string]string
+	if tr != nil {
+		probe = tr.probe
+		if tr.form != nil && req.Method == http.MethodPost {
+			form = redactForm(tr.form)
+		}
+	}
+	if err := rt.f.limiter.wait(ctx, req.URL.Host); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	resp, err := rt.f.opts.Transport.RoundTrip(req)
+	data := exchangeData{Method: req.Method, RequestHeaders: redactHeader(req.Header), Form: form, Sent: true}
+	rec := evidence.Record{Kind: evidence.KindExchange, Probe: probe, Persona: rt.persona, URL: redactURL(req.URL.String())}
+	ex := exchange{url: req.URL.String()}
+	if err != nil {
+		data.Error = err.Error()
+		ex.err = err
+	} else {
+		body, truncated, rerr := readCapped(resp.Body, rt.f.opts.MaxBody)
+		resp.Body.Close()
+		if rerr != nil {
+			data.Error = "reading body: " + rerr.Error()
+		}
+		data.ResponseHeaders = redactHeader(resp.Header)
+		data.Truncated = truncated
+		rec.Status = resp.StatusCode
+		ex.status, ex.header, ex.body, ex.truncated = resp.StatusCode, resp.Header, body, truncated
+		sum, perr := rt.f.rec.PutBlob(body)
+		if perr != nil {
+			return nil, fmt.Errorf("record %s: %w", req.URL, perr)
+		}
+		rec.BodySHA256 = sum
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		resp.ContentLength = int64(len(body))
+		resp.Header.Del("Content-Encoding")
+	}
+	data.DurationMS = time.Since(start).Milliseconds()
+	raw, derr := evidence.DataJSON(data)
+	if derr != nil {
+		return nil, derr
+	}
+	rec.Data = raw
+	stored, aerr := rt.f.rec.Append(rec)
+	if aerr != nil {
+		// Losing evidence is worse than losing the page: fail the request.
+		return nil, fmt.Errorf("record %s: %w", req.URL, aerr)
+	}
+	ex.id = stored.ID
+	if tr != nil {
+		tr.exchanges = append(tr.exchanges, ex)
+	}
+	rt.f.opts.Logger.Debug("exchange", "probe", probe, "persona", rt.persona, "method", req.Method,
+		"url", rec.URL, "status", rec.Status, "record", stored.ID, "err", data.Error)
+	return resp, err
+}
+
+// recordNotSent records a request that platscan chose not to send.
+func (f *Fetcher) recordNotSent(probe, persona, method, u string, why error) (string, error) {
+	raw, err := evidence.DataJSON(exchangeData{Method: method, Error: why.Error(), Sent: false})
+	if err != nil {
+		return "", err
+	}
+	r, err := f.rec.Append(evidence.Record{Kind: evidence.KindExchange, Probe: probe, Persona: persona, URL: redactURL(u), Data: raw})
+	if err != nil {
+		return "", fmt.Errorf("record %s: %w", u, err)
+	}
+	return r.ID, nil
+}
+
+func readCapped(r io.Reader, max int64) ([]byte, bool, error) {
+	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	if int64(len(b)) > max {
+		return b[:max], true, err
+	}
+	return b, false, err
+}
+
+// hostLimiter keeps one token bucket per host.
+type hostLimiter struct {
+	rps float64
+	mu  sync.Mutex
+	m   map[string]*rate.Limiter
+}
+
+func newHostLimiter(rps float64) *hostLimiter {
+	return &hostLimiter{rps: rps, m: map[string]*rate.Limiter{}}
+}
+
+func (h *hostLimiter) wait(ctx context.Context, host string) error {
+	if h.rps <= 0 {
+		return ctx.Err()
+	}
+	h.mu.Lock()
+	l, ok := h.m[host]
+	if !ok {
+		l = rate.NewLimiter(rate.Limit(h.rps), 1)
+		h.m[host] = l
+	}
+	h.mu.Unlock()
+	if err := l.Wait(ctx); err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+		return fmt.Errorf("rate limit %s: %w", host, err)
+	}
+	return nil
+}

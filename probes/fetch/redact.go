@@ -1,0 +1,98 @@
+package fetch
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Redacted replaces every secret value before anything reaches the
+// evidence store.
+const Redacted = "REDACTED"
+
+// secretName matches header, query and form names whose values are
+// credentials or session identifiers.
+var secretName = regexp.MustCompile(`(?i)(token|secret|passw|pwd|session|sess_?id|^sid$|auth|api[-_]?key|^key$|signature|^sig$|ticket|^code$|csrf|xsrf|credential)`)
+
+// redactURL hides secret query parameters and URL user info.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	if u.User != nil {
+		u.User = url.User(Redacted)
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		changed := false
+		for k := range q {
+			if secretName.MatchString(k) {
+				q[k] = []string{Redacted}
+				changed = true
+			}
+		}
+		if changed {
+			u.RawQuery = q.Encode()
+		}
+	}
+	return u.String()
+}
+
+// redactHeader returns a copy of h safe to store: cookie values and
+// credentials replaced, cookie names and attributes kept (they matter as
+// evidence of how the platform tracks a persona).
+func redactHeader(h http.Header) map[string][]string {
+	out := make(map[string][]string, len(h))
+	for k, vs := range h {
+		ck := http.CanonicalHeaderKey(k)
+		red := make([]string, len(vs))
+		for i, v := range vs {
+			switch {
+			case ck == "Cookie":
+				red[i] = redactCookiePairs(v, "; ")
+			case ck == "Set-Cookie":
+				name, rest, _ := strings.Cut(v, ";")
+				red[i] = redactCookiePairs(name, "; ")
+				if rest != "" {
+					red[i] += ";" + rest
+				}
+			case ck == "Location" || ck == "Content-Location" || ck == "Referer":
+				red[i] = redactURL(v)
+			case ck == "Authorization" || ck == "Proxy-Authorization" || secretName.MatchString(ck):
+				red[i] = Redacted
+			default:
+				red[i] = v
+			}
+		}
+		out[ck] = red
+	}
+	return out
+}
+
+func redactCookiePairs(s, sep string) string {
+	parts := strings.Split(s, ";")
+	for i, p := range parts {
+		name, _, ok := strings.Cut(strings.TrimSpace(p), "=")
+		if ok {
+			parts[i] = name + "=" + Redacted
+		} else {
+			parts[i] = strings.TrimSpace(p)
+		}
+	}
+	return strings.Join(parts, sep)
+}
+
+// redactForm keeps form field names and non-secret values.
+func redactForm(f url.Values) map[string]string {
+	out := make(map[string]string, len(f))
+	for k := range f {
+		if secretName.MatchString(k) {
+			out[k] = Redacted
+		} else {
+			out[k] = f.Get(k)
+		}
+	}
+	return out
+}
