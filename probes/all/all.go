@@ -1,0 +1,6 @@
+// Package all registers every built-in probe; import it for its side effect.
+package all
+
+import (
+	_ "github.com/platscan/platscan/probes/terms" // terms and platform rules
+)

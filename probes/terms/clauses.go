@@ -1,0 +1,205 @@
+package terms
+
+import (
+	_ "embed"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+)
+
+//go:embed cues.yaml
+var cuesYAML []byte
+
+type cueFile struct {
+	Categories map[string]map[string]struct {
+		Patterns  []string `yaml:"patterns"`
+		Negations []string `yaml:"negations"`
+	} `yaml:"categories"`
+}
+
+type cueSet struct {
+	patterns  []*regexp.Regexp
+	negations []*regexp.Regexp
+}
+
+// Classifier finds clauses of known categories in a document's text.
+type Classifier struct {
+	// cues[category][lang]
+	cues map[string]map[string]cueSet
+}
+
+// NewClassifier compiles the embedded cue file.
+func NewClassifier() (*Classifier, error) { return parseCues(cuesYAML) }
+
+func parseCues(b []byte) (*Classifier, error) {
+	var f cueFile
+	if err := yaml.UnmarshalWithOptions(b, &f, yaml.Strict()); err != nil {
+		return nil, fmt.Errorf("terms cues: %w", err)
+	}
+	c := &Classifier{cues: map[string]map[string]cueSet{}}
+	for cat, langs := range f.Categories {
+		c.cues[cat] = map[string]cueSet{}
+		for lang, src := range langs {
+			var cs cueSet
+			for _, p := range src.Patterns {
+				re, err := regexp.Compile(p)
+				if err != nil {
+					return nil, fmt.Errorf("terms cues %s/%s: %w", cat, lang, err)
+				}
+				cs.patterns = append(cs.patterns, re)
+			}
+			for _, p := range src.Negations {
+				re, err := regexp.Compile(p)
+				if err != nil {
+					return nil, fmt.Errorf("terms cues %s/%s: %w", cat, lang, err)
+				}
+				cs.negations = append(cs.negations, re)
+			}
+			c.cues[cat][lang] = cs
+		}
+	}
+	return c, nil
+}
+
+// Categories lists the categories the classifier knows, sorted.
+func (c *Classifier) Categories() []string {
+	out := make([]string, 0, len(c.cues))
+	for k := range c.cues {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Hit is one matching clause.
+type Hit struct {
+	Category string
+	Clause   string
+	Start    int // code points into the document text
+	End      int
+	Cue      string // the text the pattern matched
+	Negated  bool
+	Negation string // the negation cue, when Negated
+}
+
+// Classify returns the clauses of text (in lang) that match a category,
+// in document order. A clause that matches several patterns of one
+// category is reported once.
+func (c *Classifier) Classify(text, lang string) []Hit {
+	var hits []Hit
+	for _, cl := range splitClauses(text) {
+		for _, cat := range c.Categories() {
+			cs, ok := c.cues[cat][lang]
+			if !ok {
+				continue
+			}
+			if h, ok := cs.match(cl.text); ok {
+				h.Category = cat
+				h.Clause = cl.text
+				h.Start = runeOffset(text, cl.start)
+				h.End = runeOffset(text, cl.end)
+				hits = append(hits, h)
+			}
+		}
+	}
+	return hits
+}
+
+// match reports the first non-negated pattern match, or failing that the
+// first negated one (kept so a reviewer sees why it did not fire).
+func (cs cueSet) match(clause string) (Hit, bool) {
+	var negated *Hit
+	for _, re := range cs.patterns {
+		loc := re.FindStringIndex(clause)
+		if loc == nil {
+			continue
+		}
+		sub := subClauseStart(clause, loc[0])
+		before := clause[sub:loc[0]]
+		// A negation that overlaps the cue itself (不得要求 inside a cue) counts too.
+		window := clause[sub:loc[1]]
+		neg := ""
+		for _, n := range cs.negations {
+			if m := n.FindString(before); m != "" {
+				neg = m
+				break
+			}
+			if m := n.FindStringIndex(window); m != nil && m[0] < loc[0]-sub+1 {
+				neg = window[m[0]:m[1]]
+				break
+			}
+		}
+		h := Hit{Cue: clause[loc[0]:loc[1]]}
+		if neg == "" {
+			return h, true
+		}
+		if negated == nil {
+			h.Negated, h.Negation = true, neg
+			negated = &h
+		}
+	}
+	if negated != nil {
+		return *negated, true
+	}
+	return Hit{}, false
+}
+
+// subClauseStart finds where the sub-clause containing byte i begins:
+// after the last comma or semicolon before i.
+func subClauseStart(s string, i int) int {
+	j := strings.LastIndexAny(s[:i], ",;，；、:：")
+	if j < 0 {
+		return 0
+	}
+	_, size := firstRune(s[j:])
+	return j + size
+}
+
+func firstRune(s string) (rune, int) {
+	for _, r := range s {
+		return r, len(string(r))
+	}
+	return 0, 0
+}
+
+type span struct {
+	text       string
+	start, end int // byte offsets
+}
+
+// splitClauses cuts text into sentences: at line breaks, at Chinese
+// full stops, question and exclamation marks and semicolons, and at an
+// English full stop followed by a space.
+func splitClauses(text string) []span {
+	var out []span
+	start := 0
+	emit := func(end int) {
+		seg := text[start:end]
+		trimmed := strings.TrimSpace(seg)
+		if trimmed != "" {
+			lead := strings.Index(seg, trimmed)
+			out = append(out, span{text: trimmed, start: start + lead, end: start + lead + len(trimmed)})
+		}
+	}
+	for i, r := range text {
+		switch r {
+		case '\n':
+			emit(i)
+			start = i + 1
+		case '。', '！', '？', '；':
+			end := i + len(string(r))
+			emit(end)
+			start = end
+		case '.', '!', '?':
+			if i+1 < len(text) && text[i+1] == ' ' {
+				emit(i + 1)
+				start = i + 1
+			}
+		}
+	}
+	emit(len(text))
+	return out
+}

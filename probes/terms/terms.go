@@ -1,0 +1,305 @@
+// Package terms is the terms probe: it reads a platform's rules, terms and
+// merchant agreements as a persona would, records whether each is
+// published, reachable and linked from the home page, finds clauses of
+// known kinds (in Chinese and English), and reads rule-change
+// announcements with their publication and effective dates.
+package terms
+
+import (
+	"bytes"
+	"context"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/platscan/platscan/probes"
+	"github.com/platscan/platscan/probes/fetch"
+)
+
+// ID is the probe's family name.
+const ID = "terms"
+
+func init() {
+	probes.Register(probes.Info{ID: ID, Description: "platform rules and terms: publication, clauses, rule-change notice", New: func() probes.Probe { return &Probe{} }})
+}
+
+// Probe implements probes.Probe.
+type Probe struct{}
+
+// ID implements probes.Probe.
+func (*Probe) ID() string { return ID }
+
+// Document is the measurement for one rules or terms page.
+type Document struct {
+	Type           string   `json:"type"` // "document"
+	Role           string   `json:"role"` // "rules" or "terms"
+	URL            string   `json:"url"`
+	FinalURL       string   `json:"final_url,omitempty"`
+	Status         int      `json:"status"`
+	Error          string   `json:"error,omitempty"`
+	Reachable      bool     `json:"reachable"`
+	LoginWall      bool     `json:"login_wall"`
+	LinkedFromHome bool     `json:"linked_from_home"`
+	HomePages      []string `json:"home_pages"`
+	Lang           string   `json:"lang,omitempty"`
+	Charset        string   `json:"charset,omitempty"`
+	Chars          int      `json:"chars"`
+	TextSHA256     string   `json:"text_sha256,omitempty"`
+	Categories     []string `json:"categories_checked"`
+	Evidence       []string `json:"evidence"`
+}
+
+// Clause is the measurement for one classified clause.
+type Clause struct {
+	Type       string   `json:"type"` // "clause"
+	Category   string   `json:"category"`
+	URL        string   `json:"url"`
+	Lang       string   `json:"lang"`
+	Text       string   `json:"text"`
+	Start      int      `json:"start"`
+	End        int      `json:"end"`
+	Cue        string   `json:"cue"`
+	Negated    bool     `json:"negated"`
+	Negation   string   `json:"negation,omitempty"`
+	TextSHA256 string   `json:"text_sha256"`
+	Evidence   []string `json:"evidence"`
+}
+
+// AnnouncementsPage is the measurement for one announcements page.
+type AnnouncementsPage struct {
+	Type      string   `json:"type"` // "announcements_page"
+	URL       string   `json:"url"`
+	Status    int      `json:"status"`
+	Error     string   `json:"error,omitempty"`
+	Reachable bool     `json:"reachable"`
+	Count     int      `json:"count"`
+	Evidence  []string `json:"evidence"`
+}
+
+// RuleChange is the measurement for one announced change.
+type RuleChange struct {
+	Type       string   `json:"type"` // "rule_change"
+	URL        string   `json:"url"`
+	ID         string   `json:"id,omitempty"`
+	Title      string   `json:"title"`
+	Text       string   `json:"text"`
+	Published  string   `json:"published,omitempty"`
+	Effective  string   `json:"effective,omitempty"`
+	NoticeDays *int     `json:"notice_days"`
+	Evidence   []string `json:"evidence"`
+}
+
+// Gather implements probes.Probe.
+func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
+	cfg := t.Profile.Terms
+	if len(cfg.Rules)+len(cfg.Pages)+len(cfg.Announcements) == 0 {
+		return nil
+	}
+	persona := cfg.Persona
+	if persona == "" {
+		persona = t.DefaultPersona()
+	}
+	sess, err := t.Session(ctx, persona)
+	if err != nil {
+		return err
+	}
+	cls, err := NewClassifier()
+	if err != nil {
+		return err
+	}
+	g := &gatherer{t: t, sess: sess, persona: persona, cls: cls, links: map[string]bool{}}
+	if err := g.homeLinks(ctx); err != nil {
+		return err
+	}
+	for _, role := range []struct {
+		name  string
+		pages []string
+	}{{"rules", cfg.Rules}, {"terms", cfg.Pages}} {
+		for _, ref := range role.pages {
+			if err := g.document(ctx, role.name, ref); err != nil {
+				return err
+			}
+		}
+	}
+	for _, ref := range cfg.Announcements {
+		if err := g.announcements(ctx, ref); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+type gatherer struct {
+	t       *probes.Target
+	sess    *fetch.Session
+	persona string
+	cls     *Classifier
+	homes   []string
+	links   map[string]bool // normalised URLs linked from any home page
+}
+
+// homeLinks collects the links of the home page and of the home page of
+// each language section the profile's documents live in (/en/ for /en/rules).
+func (g *gatherer) homeLinks(ctx context.Context) error {
+	homes := []string{"/"}
+	for _, ref := range append(append([]string{}, g.t.Profile.Terms.Rules...), g.t.Profile.Terms.Pages...) {
+		if seg, _, ok := strings.Cut(strings.TrimPrefix(ref, "/"), "/"); ok && len(seg) == 2 {
+			if h := "/" + seg + "/"; !slices.Contains(homes, h) {
+				homes = append(homes, h)
+			}
+		}
+	}
+	for _, h := range homes {
+		u, err := g.t.Profile.Resolve(h)
+		if err != nil {
+			return err
+		}
+		page := g.sess.Get(ctx, ID, u)
+		g.homes = append(g.homes, u)
+		if !page.OK() {
+			continue
+		}
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text))
+		if err != nil {
+			continue
+		}
+		base, _ := url.Parse(page.FinalURL)
+		doc.Find("a[href]").Each(func(_ int, s *goquery.Selection) {
+			href, _ := s.Attr("href")
+			if ref, err := url.Parse(strings.TrimSpace(href)); err == nil && base != nil {
+				g.links[normalise(base.ResolveReference(ref))] = true
+			}
+		})
+	}
+	return ctx.Err()
+}
+
+func (g *gatherer) document(ctx context.Context, role, ref string) error {
+	u, err := g.t.Profile.Resolve(ref)
+	if err != nil {
+		return err
+	}
+	page := g.sess.Get(ctx, ID, u)
+	parsed, _ := url.Parse(u)
+	m := Document{Type: "document", Role: role, URL: u, FinalURL: page.FinalURL, Status: page.Status,
+		LinkedFromHome: parsed != nil && g.links[normalise(parsed)], HomePages: g.homes,
+		Categories: g.cls.Categories(), Evidence: page.Records}
+	if page.Err != nil {
+		m.Error = page.Err.Error()
+	}
+	m.LoginWall = loginWall(u, page)
+	var clauses []Clause
+	if page.OK() && !m.LoginWall {
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text))
+		if err == nil {
+			text := readableText(doc)
+			m.Lang = g.t.Profile.Terms.Language
+			if m.Lang == "" || m.Lang == "auto" {
+				m.Lang = language(text)
+			}
+			m.Charset, m.Chars = page.Charset, len([]rune(text))
+			rec, err := g.t.Document(ID, g.persona, u, []byte(text), map[string]any{
+				"source": page.Record(), "role": role, "lang": m.Lang, "charset": page.Charset, "format": "text/plain; readable text, one block element a line"})
+			if err != nil {
+				return err
+			}
+			m.TextSHA256 = rec.BodySHA256
+			m.Evidence = append(m.Evidence, rec.ID)
+			for _, h := range g.cls.Classify(text, m.Lang) {
+				clauses = append(clauses, Clause{Type: "clause", Category: h.Category, URL: u, Lang: m.Lang, Text: h.Clause,
+					Start: h.Start, End: h.End, Cue: h.Cue, Negated: h.Negated, Negation: h.Negation,
+					TextSHA256: rec.BodySHA256, Evidence: []string{rec.ID, page.Record()}})
+			}
+		}
+		m.Reachable = m.Chars > 0
+	}
+	if _, err := g.t.Measure(ID, g.persona, m); err != nil {
+		return err
+	}
+	for _, c := range clauses {
+		if _, err := g.t.Measure(ID, g.persona, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *gatherer) announcements(ctx context.Context, ref string) error {
+	u, err := g.t.Profile.Resolve(ref)
+	if err != nil {
+		return err
+	}
+	page := g.sess.Get(ctx, ID, u)
+	m := AnnouncementsPage{Type: "announcements_page", URL: u, Status: page.Status, Evidence: page.Records}
+	if page.Err != nil {
+		m.Error = page.Err.Error()
+	}
+	var changes []RuleChange
+	if page.OK() && !loginWall(u, page) {
+		m.Reachable = true
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text))
+		if err == nil {
+			for _, a := range announcements(doc) {
+				rc := RuleChange{Type: "rule_change", URL: u, ID: a.ID, Title: a.Title, Text: a.Text, Evidence: []string{page.Record()}}
+				if !a.Published.IsZero() {
+					rc.Published = a.Published.Format(time.DateOnly)
+				}
+				if !a.Effective.IsZero() {
+					rc.Effective = a.Effective.Format(time.DateOnly)
+				}
+				if !a.Published.IsZero() && !a.Effective.IsZero() {
+					days := int(a.Effective.Sub(a.Published).Hours() / 24)
+					rc.NoticeDays = &days
+				}
+				changes = append(changes, rc)
+			}
+		}
+		m.Count = len(changes)
+	}
+	if _, err := g.t.Measure(ID, g.persona, m); err != nil {
+		return err
+	}
+	for _, c := range changes {
+		if _, err := g.t.Measure(ID, g.persona, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loginWall reports whether a request for u ended on a sign-in page rather
+// than the document: redirected to a login-like path, or a page whose main
+// content is a password form.
+func loginWall(u string, page *fetch.Page) bool {
+	dest := page.FinalURL
+	if page.Status >= 300 && page.Status < 400 && page.Header != nil {
+		dest = page.Header.Get("Location") // a redirect that was not followed
+	}
+	if dest != "" && dest != u {
+		f, err := url.Parse(dest)
+		if err == nil {
+			p := strings.ToLower(f.Path)
+			for _, w := range []string{"login", "signin", "sign-in", "passport", "auth"} {
+				if strings.Contains(p, w) {
+					return true
+				}
+			}
+		}
+	}
+	return page.Status == 401 || (page.Status == 403 && bytes.Contains(bytes.ToLower(page.Body), []byte(`type="password"`)))
+}
+
+func normalise(u *url.URL) string {
+	c := *u
+	c.Fragment = ""
+	c.RawQuery = ""
+	if c.Path == "" {
+		c.Path = "/"
+	}
+	return strings.TrimSuffix(c.String(), "/")
+}
+
+var _ probes.Probe = (*Probe)(nil)
