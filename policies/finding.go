@@ -1,0 +1,311 @@
+package policies
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/platscan/platscan/rules"
+)
+
+// Input is the policy input document (docs/input.md).
+type Input struct {
+	Platform     Platform                    `json:"platform"`
+	Run          Run                         `json:"run"`
+	Personas     []string                    `json:"personas"`
+	FirstParty   map[string][]string         `json:"first_party"`
+	Competitors  []string                    `json:"competitors"`
+	Measurements map[string][]map[string]any `json:"measurements"`
+}
+
+// Platform identifies the scanned platform.
+type Platform struct {
+	Name          string   `json:"name"`
+	BaseURL       string   `json:"base_url"`
+	Jurisdictions []string `json:"jurisdictions"`
+}
+
+// Run describes the run the measurements come from.
+type Run struct {
+	Started string `json:"started"`
+	Tool    string `json:"tool"`
+}
+
+// Tool names the program in a report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Finding is one judged breach, with the evidence behind it.
+type Finding struct {
+	ID        string           `json:"id"`
+	Rule      string           `json:"rule"`
+	Title     string           `json:"title"`
+	TitleZH   string           `json:"title_zh"`
+	Severity  string           `json:"severity"`
+	Family    string           `json:"family"`
+	Persona   string           `json:"persona,omitempty"`
+	Citations []rules.Citation `json:"citations"`
+	Summary   string           `json:"summary"`
+	Quote     string           `json:"quote,omitempty"`
+	Metrics   map[string]any   `json:"metrics"`
+	Evidence  []string         `json:"evidence"`
+}
+
+// Coverage statuses.
+const (
+	StatusPass          = "pass"
+	StatusFail          = "fail"
+	StatusUnknown       = "unknown"
+	StatusNotApplicable = "not_applicable"
+)
+
+// Coverage says what became of one catalog obligation in a run.
+type Coverage struct {
+	Rule   string `json:"rule"`
+	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Summary counts findings and coverage.
+type Summary struct {
+	High           int `json:"high"`
+	Medium         int `json:"medium"`
+	Low            int `json:"low"`
+	Info           int `json:"info"`
+	RulesEvaluated int `json:"rules_evaluated"`
+	Records        int `json:"records"`
+}
+
+// Report is findings.json (docs/findings.md).
+type Report struct {
+	Tool     Tool       `json:"tool"`
+	Platform string     `json:"platform"`
+	Findings []Finding  `json:"findings"`
+	Coverage []Coverage `json:"coverage"`
+	Summary  Summary    `json:"summary"`
+}
+
+// SeverityRank orders severities; higher is worse. Unknown names rank 0.
+func SeverityRank(s string) int {
+	switch s {
+	case "high":
+		return 4
+	case "medium":
+		return 3
+	case "low":
+		return 2
+	case "info":
+		return 1
+	}
+	return 0
+}
+
+// CountAtOrAbove returns how many findings have severity min or worse.
+func (r *Report) CountAtOrAbove(min string) int {
+	n := 0
+	for _, f := range r.Findings {
+		if SeverityRank(f.Severity) >= SeverityRank(min) {
+			n++
+		}
+	}
+	return n
+}
+
+type rawUnknown struct {
+	Rule   string `json:"rule"`
+	Reason string `json:"reason"`
+}
+
+type rawFinding struct {
+	Rule     string         `json:"rule"`
+	Key      string         `json:"key"`
+	Persona  string         `json:"persona"`
+	Summary  string         `json:"summary"`
+	Quote    string         `json:"quote"`
+	Metrics  map[string]any `json:"metrics"`
+	Evidence []string       `json:"evidence"`
+}
+
+// Evaluate judges in and returns the report (without tool and record
+// counts, which the caller knows).
+func (e *Engine) Evaluate(ctx context.Context, in *Input) (*Report, error) {
+	raw, err := json.Marshal(in)
+	if err != nil {
+		return nil, fmt.Errorf("policy input: %w", err)
+	}
+	v, err := ast.ValueFromReader(strings.NewReader(string(raw)))
+	if err != nil {
+		return nil, fmt.Errorf("policy input: %w", err)
+	}
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(v))
+	if err != nil {
+		return nil, fmt.Errorf("evaluate policies: %w", err)
+	}
+	var found []rawFinding
+	var unknown []rawUnknown
+	if len(rs) > 0 {
+		for _, b := range e.bindings {
+			vals, _ := json.Marshal(rs[0].Bindings[b.name])
+			var err error
+			if b.rule == "findings" {
+				var fs []rawFinding
+				err = json.Unmarshal(vals, &fs)
+				found = append(found, fs...)
+			} else {
+				var us []rawUnknown
+				err = json.Unmarshal(vals, &us)
+				unknown = append(unknown, us...)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("data.%s.%s: malformed output: %w", b.pkg, b.rule, err)
+			}
+		}
+	}
+	return e.assemble(in.Platform, found, unknown)
+}
+
+func (e *Engine) assemble(p Platform, found []rawFinding, unknown []rawUnknown) (*Report, error) {
+	rep := &Report{Platform: p.Name, Findings: []Finding{}, Coverage: []Coverage{}}
+	failed := map[string]string{} // catalog id -> why it failed
+	for _, rf := range found {
+		ob, ok := e.catalog.Lookup(rf.Rule)
+		meta, declared := e.meta[rf.Rule]
+		if !ok || !declared {
+			return nil, fmt.Errorf("a policy emitted a finding for %q, which no findings rule declares in its METADATA", rf.Rule)
+		}
+		if !ob.AppliesTo(p.Jurisdictions) {
+			continue
+		}
+		if len(rf.Evidence) == 0 {
+			return nil, fmt.Errorf("a %s finding carries no evidence; every finding must cite records", rf.Rule)
+		}
+		f := Finding{Rule: rf.Rule, Title: ob.Title.EN, TitleZH: ob.Title.ZH, Severity: meta.Severity, Family: ob.Family,
+			Persona: rf.Persona, Summary: rf.Summary, Quote: rf.Quote, Metrics: rf.Metrics, Evidence: dedupe(rf.Evidence)}
+		if f.Metrics == nil {
+			f.Metrics = map[string]any{}
+		}
+		f.Citations = append(f.Citations, ob.Citation())
+		failed[ob.ID] = "see findings"
+		for _, rel := range ob.Related {
+			if ro, ok := e.catalog.Lookup(rel); ok && ro.AppliesTo(p.Jurisdictions) {
+				f.Citations = append(f.Citations, ro.Citation())
+				if _, own := failed[rel]; !own {
+					failed[rel] = "see " + ob.ID + " findings"
+				}
+			}
+		}
+		sum := sha256.Sum256([]byte(f.Rule + "\x00" + rf.Key + "\x00" + f.Persona + "\x00" + p.Name))
+		f.ID = hex.EncodeToString(sum[:8])
+		rep.Findings = append(rep.Findings, f)
+		switch f.Severity {
+		case "high":
+			rep.Summary.High++
+		case "medium":
+			rep.Summary.Medium++
+		case "low":
+			rep.Summary.Low++
+		default:
+			rep.Summary.Info++
+		}
+	}
+	sort.Slice(rep.Findings, func(i, j int) bool {
+		a, b := rep.Findings[i], rep.Findings[j]
+		if SeverityRank(a.Severity) != SeverityRank(b.Severity) {
+			return SeverityRank(a.Severity) > SeverityRank(b.Severity)
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.ID < b.ID
+	})
+	rep.Findings = dedupeFindings(rep.Findings)
+
+	unknownWhy := map[string][]string{}
+	for _, u := range unknown {
+		if !slices.Contains(unknownWhy[u.Rule], u.Reason) {
+			unknownWhy[u.Rule] = append(unknownWhy[u.Rule], u.Reason)
+		}
+	}
+	judged := e.judged()
+	for _, ob := range e.catalog.All() {
+		c := Coverage{Rule: ob.ID}
+		switch why, fail := failed[ob.ID]; {
+		case !ob.AppliesTo(p.Jurisdictions):
+			c.Status, c.Reason = StatusNotApplicable, fmt.Sprintf("applies in %s; the platform's jurisdictions are %s", ob.Jurisdiction, strings.Join(p.Jurisdictions, ", "))
+		case fail:
+			c.Status, c.Reason = StatusFail, why
+		case len(unknownWhy[ob.ID]) > 0:
+			c.Status, c.Reason = StatusUnknown, strings.Join(unknownWhy[ob.ID], "; ")
+		case judged[ob.ID] != "":
+			c.Status, c.Reason = StatusPass, judged[ob.ID]
+		case ob.Advisory:
+			c.Status, c.Reason = StatusUnknown, "advisory provision: reported as a gap, never as a breach; not checked automatically yet"
+		default:
+			c.Status, c.Reason = StatusUnknown, "not checked automatically yet; needs manual review"
+		}
+		if c.Status != StatusNotApplicable && judged[ob.ID] != "" {
+			rep.Summary.RulesEvaluated++
+		}
+		rep.Coverage = append(rep.Coverage, c)
+	}
+	return rep, nil
+}
+
+// judged maps each catalog id a policy checks to a pass reason: its own
+// findings rule, or the catalog entry of such a rule that lists it as
+// related.
+func (e *Engine) judged() map[string]string {
+	out := map[string]string{}
+	ids := make([]string, 0, len(e.meta))
+	for id := range e.meta {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		out[id] = "checked; no breach found"
+		if ob, ok := e.catalog.Lookup(id); ok {
+			for _, rel := range ob.Related {
+				if out[rel] == "" {
+					out[rel] = "checked through " + id + "; no breach found"
+				}
+			}
+		}
+	}
+	return out
+}
+
+func dedupe(ids []string) []string {
+	seen := map[string]bool{}
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// dedupeFindings drops exact repeats (same id), which arise when two
+// findings rules of one obligation fire on the same measurement.
+func dedupeFindings(fs []Finding) []Finding {
+	seen := map[string]bool{}
+	out := fs[:0]
+	for _, f := range fs {
+		if !seen[f.ID] {
+			seen[f.ID] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}

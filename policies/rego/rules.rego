@@ -1,0 +1,134 @@
+# METADATA
+# title: Platform rules are published, readable and changed with notice
+# description: >-
+#   Judges the terms probe's document and rule_change measurements against
+#   the duties to display platform rules on the home page, keep them
+#   readable by anyone, and announce changes ahead of time.
+package platscan.rules
+
+rules_docs := [d |
+	some d in input.measurements.terms
+	d.type == "document"
+	d.role == "rules"
+]
+
+all_docs := [d |
+	some d in input.measurements.terms
+	d.type == "document"
+]
+
+changes := [c |
+	some c in input.measurements.terms
+	c.type == "rule_change"
+]
+
+announcement_pages := [p |
+	some p in input.measurements.terms
+	p.type == "announcements_page"
+]
+
+readable(d) if {
+	d.reachable
+	d.chars >= data.platscan.thresholds.rules.min_document_chars
+}
+
+why_unreadable(d) := "it sits behind a login page" if {
+	d.login_wall
+} else := sprintf("the server answered %d", [d.status]) if {
+	d.status >= 400
+} else := sprintf("it could not be fetched (%s)", [d.error]) if {
+	d.error
+} else := sprintf("it holds only %d characters of text", [d.chars])
+
+problems(d) := array.concat(
+	[p | not d.linked_from_home; p := "it is not linked from the home page"],
+	[p | not readable(d); p := why_unreadable(d)],
+)
+
+evidence_of(m) := array.concat([m.record], m.evidence)
+
+# METADATA
+# title: Platform rules must be shown on the home page and readable by anyone
+# custom:
+#   rule: CN-ECL-ART33-PUBLISH
+#   severity: high
+findings contains f if {
+	some d in rules_docs
+	ps := problems(d)
+	count(ps) > 0
+	f := {
+		"rule": "CN-ECL-ART33-PUBLISH",
+		"key": d.url,
+		"persona": d.persona,
+		"summary": sprintf("platform rules page %s is not properly published: %s", [d.url, concat("; ", ps)]),
+		"metrics": {"url": d.url, "status": d.status, "linked_from_home": d.linked_from_home, "login_wall": d.login_wall, "chars": d.chars},
+		"evidence": evidence_of(d),
+	}
+}
+
+unknown contains {"rule": "CN-ECL-ART33-PUBLISH", "reason": "the profile names no platform rules pages (terms.rules)"} if {
+	count(rules_docs) == 0
+}
+
+# METADATA
+# title: Terms must be easily available to business users at every stage
+# custom:
+#   rule: EU-P2B-ART3-TC
+#   severity: high
+findings contains f if {
+	some d in all_docs
+	not readable(d)
+	f := {
+		"rule": "EU-P2B-ART3-TC",
+		"key": concat(":", ["available", d.url]),
+		"persona": d.persona,
+		"summary": sprintf("%s page %s is not freely available: %s", [d.role, d.url, why_unreadable(d)]),
+		"metrics": {"url": d.url, "status": d.status, "login_wall": d.login_wall, "chars": d.chars},
+		"evidence": evidence_of(d),
+	}
+}
+
+# METADATA
+# title: Changes to terms must be notified at least 15 days ahead (P2B)
+# custom:
+#   rule: EU-P2B-ART3-TC
+#   severity: high
+findings contains f if {
+	some c in changes
+	c.notice_days != null
+	c.notice_days < data.platscan.thresholds.rules.notice_days_eu
+	f := notice_finding("EU-P2B-ART3-TC", c, data.platscan.thresholds.rules.notice_days_eu)
+}
+
+# METADATA
+# title: Rule changes must be published at least 7 days before they apply
+# custom:
+#   rule: CN-ECL-ART34-NOTICE7
+#   severity: high
+findings contains f if {
+	some c in changes
+	c.notice_days != null
+	c.notice_days < data.platscan.thresholds.rules.notice_days_cn
+	f := notice_finding("CN-ECL-ART34-NOTICE7", c, data.platscan.thresholds.rules.notice_days_cn)
+}
+
+notice_finding(rule, c, min) := {
+	"rule": rule,
+	"key": concat(":", ["notice", c.url, c.id, c.published, c.effective]),
+	"persona": c.persona,
+	"summary": sprintf("rule change \"%s\" was published %s and took effect %s: %d days' notice, %d required", [c.title, c.published, c.effective, c.notice_days, min]),
+	"quote": c.text,
+	"metrics": {"published": c.published, "effective": c.effective, "notice_days": c.notice_days, "required_days": min, "url": c.url},
+	"evidence": evidence_of(c),
+}
+
+no_dated_changes_reason := "no announcements page could be read" if {
+	count([p | some p in announcement_pages; p.reachable]) == 0
+} else := "announcements were read but none gave both a publication and an effective date" if {
+	count([c | some c in changes; c.notice_days != null]) == 0
+	count(changes) > 0
+}
+
+unknown contains {"rule": rule, "reason": no_dated_changes_reason} if {
+	some rule in ["CN-ECL-ART34-NOTICE7", "EU-P2B-ART3-TC"]
+}

@@ -1,0 +1,82 @@
+package platscan.rules_test
+
+import data.platscan.rules
+
+doc(over) := object.union(
+	{
+		"type": "document", "role": "rules", "url": "http://p.test/rules", "status": 200,
+		"reachable": true, "login_wall": false, "linked_from_home": true, "chars": 900,
+		"persona": "new_user", "record": "m1", "evidence": ["x1", "d1"],
+	},
+	over,
+)
+
+change(days) := {
+	"type": "rule_change", "url": "http://p.test/announcements", "id": "n1", "title": "deposit rules",
+	"text": "…", "published": "2026-11-20", "effective": "2026-11-23", "notice_days": days,
+	"persona": "new_user", "record": "m2", "evidence": ["x2"],
+}
+
+page := {"type": "announcements_page", "url": "http://p.test/announcements", "reachable": true, "count": 1, "persona": "new_user", "record": "m3", "evidence": ["x3"]}
+
+ids(fs) := {f.rule | some f in fs}
+
+test_published_rules_pass if {
+	fs := rules.findings with input.measurements.terms as [doc({}), page, change(21)]
+	count(fs) == 0
+	count(rules.unknown) == 0 with input.measurements.terms as [doc({}), page, change(21)]
+}
+
+test_unlinked_rules_fail_publish_only if {
+	fs := rules.findings with input.measurements.terms as [doc({"linked_from_home": false})]
+	ids(fs) == {"CN-ECL-ART33-PUBLISH"}
+	some f in fs
+	contains(f.summary, "not linked from the home page")
+	f.evidence == ["m1", "x1", "d1"]
+}
+
+test_login_wall_fails_publish_and_availability if {
+	fs := rules.findings with input.measurements.terms as [doc({"reachable": false, "login_wall": true, "chars": 0})]
+	ids(fs) == {"CN-ECL-ART33-PUBLISH", "EU-P2B-ART3-TC"}
+	every f in fs {
+		contains(f.summary, "behind a login page")
+	}
+}
+
+test_near_empty_page_is_not_published if {
+	fs := rules.findings with input.measurements.terms as [doc({"chars": 12})]
+	ids(fs) == {"CN-ECL-ART33-PUBLISH", "EU-P2B-ART3-TC"}
+}
+
+test_three_days_notice_fails_both if {
+	fs := rules.findings with input.measurements.terms as [doc({}), page, change(3)]
+	ids(fs) == {"CN-ECL-ART34-NOTICE7", "EU-P2B-ART3-TC"}
+}
+
+test_ten_days_notice_fails_eu_only if {
+	fs := rules.findings with input.measurements.terms as [doc({}), page, change(10)]
+	ids(fs) == {"EU-P2B-ART3-TC"}
+}
+
+test_seven_days_is_enough_in_china if {
+	fs := rules.findings with input.measurements.terms as [doc({}), page, change(7)]
+	not "CN-ECL-ART34-NOTICE7" in ids(fs)
+}
+
+test_threshold_comes_from_data if {
+	fs := rules.findings with input.measurements.terms as [doc({}), page, change(10)]
+		with data.platscan.thresholds.rules.notice_days_cn as 14
+	"CN-ECL-ART34-NOTICE7" in ids(fs)
+}
+
+test_undated_change_is_unknown_not_pass if {
+	undated := object.remove(change(3), ["notice_days"])
+	us := rules.unknown with input.measurements.terms as [doc({}), page, object.union(undated, {"notice_days": null})]
+	{u.rule | some u in us} == {"CN-ECL-ART34-NOTICE7", "EU-P2B-ART3-TC"}
+	count(rules.findings) == 0 with input.measurements.terms as [doc({}), page, object.union(undated, {"notice_days": null})]
+}
+
+test_no_measurements_is_unknown if {
+	us := rules.unknown with input.measurements as {}
+	{u.rule | some u in us} == {"CN-ECL-ART33-PUBLISH", "CN-ECL-ART34-NOTICE7", "EU-P2B-ART3-TC"}
+}

@@ -1,0 +1,34 @@
+package platscan.terms_test
+
+import data.platscan.terms
+
+doc := {"type": "document", "role": "terms", "url": "http://p.test/merchant", "reachable": true, "chars": 500, "persona": "new_user", "record": "m0", "evidence": ["x0"]}
+
+clause(negated) := {
+	"type": "clause", "category": "exclusivity", "url": "http://p.test/merchant", "lang": "zh",
+	"text": "商家不得在其他电子商务平台开设店铺。", "start": 10, "end": 27, "cue": "不得在其他电子商务平台",
+	"negated": negated, "text_sha256": "abc", "persona": "new_user", "record": "m1", "evidence": ["d1", "x1"],
+}
+
+test_exclusivity_clause_fires_with_quote if {
+	fs := terms.findings with input.measurements.terms as [doc, clause(false)]
+	count(fs) == 1
+	some f in fs
+	f.rule == "CN-ECL-ART35-NOUNREASON"
+	f.quote == "商家不得在其他电子商务平台开设店铺。"
+	f.evidence == ["m1", "d1", "x1"]
+}
+
+test_negated_clause_is_silent if {
+	count(terms.findings) == 0 with input.measurements.terms as [doc, clause(true)]
+}
+
+test_other_categories_are_silent if {
+	other := object.union(clause(false), {"category": "arbitration"})
+	count(terms.findings) == 0 with input.measurements.terms as [doc, other]
+}
+
+test_nothing_read_is_unknown if {
+	us := terms.unknown with input.measurements.terms as [object.union(doc, {"reachable": false})]
+	{u.rule | some u in us} == {"CN-ECL-ART35-NOUNREASON"}
+}
