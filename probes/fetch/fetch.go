@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gocolly/colly/v2"
@@ -48,6 +49,9 @@ type Options struct {
 	Retries int
 	// RetryWaitMin and RetryWaitMax bound the backoff (defaults 200ms, 5s).
 	RetryWaitMin, RetryWaitMax time.Duration
+	// MaxRequests caps how many requests the fetcher sends in all
+	// (0 means no cap); requests past it fail with ErrBudget.
+	MaxRequests int
 	// ObeyRobots makes requests that robots.txt disallows fail with
 	// ErrRobotsBlocked (and records that they were not sent).
 	ObeyRobots bool
@@ -61,6 +65,8 @@ type Options struct {
 var (
 	// ErrRobotsBlocked means robots.txt disallows the URL for this persona's user agent.
 	ErrRobotsBlocked = errors.New("disallowed by robots.txt")
+	// ErrBudget means the profile's max_pages budget is spent.
+	ErrBudget = errors.New("request budget (limits.max_pages) spent")
 )
 
 // Fetcher builds persona sessions that share one rate limiter per host.
@@ -68,6 +74,7 @@ type Fetcher struct {
 	opts    Options
 	rec     Recorder
 	limiter *hostLimiter
+	sent    atomic.Int64
 }
 
 // New returns a Fetcher that records into rec.

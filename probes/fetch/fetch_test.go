@@ -164,3 +164,17 @@ func TestRedactURL(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+func TestRequestBudget(t *testing.T) {
+	f, st, srv := setup(t, Options{MaxRequests: 2})
+	s, _ := f.Session("new_user", nil, nil, srv.URL)
+	for i := range 3 {
+		p := s.Get(context.Background(), "terms", srv.URL+"/rules")
+		if got := errors.Is(p.Err, ErrBudget); got != (i == 2) {
+			t.Fatalf("request %d: err %v", i, p.Err)
+		}
+	}
+	if n := len(records(t, st)); n != 3 {
+		t.Fatalf("want 2 sent and 1 refused record, got %d", n)
+	}
+}

@@ -46,6 +46,12 @@ func (rt *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 			form = redactForm(tr.form)
 		}
 	}
+	if max := rt.f.opts.MaxRequests; max > 0 && rt.f.sent.Add(1) > int64(max) {
+		if _, err := rt.f.recordNotSent(probe, rt.persona, req.Method, req.URL.String(), ErrBudget); err != nil {
+			return nil, err
+		}
+		return nil, ErrBudget
+	}
 	if err := rt.f.limiter.wait(ctx, req.URL.Host); err != nil {
 		return nil, err
 	}
