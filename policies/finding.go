@@ -204,7 +204,13 @@ func (e *Engine) assemble(p Platform, found []rawFinding, unknown []rawUnknown) 
 				}
 			}
 		}
-		sum := sha256.Sum256([]byte(f.Rule + "\x00" + rf.Key + "\x00" + f.Persona + "\x00" + p.Name))
+		// The base URL is left out of the id so the same conduct keeps its
+		// id when the platform is scanned through another host or port.
+		key := rf.Key
+		if p.BaseURL != "" {
+			key = strings.ReplaceAll(key, strings.TrimSuffix(p.BaseURL, "/"), "")
+		}
+		sum := sha256.Sum256([]byte(f.Rule + "\x00" + key + "\x00" + f.Persona + "\x00" + p.Name))
 		f.ID = hex.EncodeToString(sum[:8])
 		rep.Findings = append(rep.Findings, f)
 		switch f.Severity {

@@ -1,0 +1,103 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/policies"
+	"github.com/platscan/platscan/profile"
+)
+
+// BuildInput turns a run's measurement records into the policy input
+// document. Each measurement gains "record" (its own record id) and
+// "persona", so findings can cite it.
+func BuildInput(prof *profile.Profile, recs []evidence.Record, started time.Time, version string) (*policies.Input, error) {
+	in := &policies.Input{
+		Platform:     policies.Platform{Name: prof.Platform.Name, BaseURL: prof.Platform.BaseURL, Jurisdictions: prof.Platform.Jurisdictions},
+		Run:          policies.Run{Started: started.UTC().Format(time.RFC3339), Tool: "platscan " + version},
+		FirstParty:   map[string][]string{"brands": nonNil(prof.FirstParty.Brands), "sellers": nonNil(prof.FirstParty.Sellers)},
+		Competitors:  nonNil(prof.Competitors),
+		Measurements: map[string][]map[string]any{},
+	}
+	for _, p := range prof.Personas {
+		in.Personas = append(in.Personas, p.ID)
+	}
+	for _, r := range recs {
+		if r.Kind != evidence.KindMeasurement {
+			continue
+		}
+		var m map[string]any
+		dec := json.NewDecoder(bytes.NewReader(r.Data))
+		dec.UseNumber()
+		if err := dec.Decode(&m); err != nil {
+			return nil, fmt.Errorf("measurement %s: %w", r.ID, err)
+		}
+		m["record"] = r.ID
+		m["persona"] = r.Persona
+		in.Measurements[r.Probe] = append(in.Measurements[r.Probe], m)
+	}
+	return in, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func judge(ctx context.Context, e *policies.Engine, prof *profile.Profile, recs []evidence.Record, started time.Time, version string) (*policies.Report, error) {
+	in, err := BuildInput(prof, recs, started, version)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := e.Evaluate(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	rep.Tool = policies.Tool{Name: "platscan", Version: version}
+	rep.Summary.Records = len(recs)
+	return rep, nil
+}
+
+// Eval re-judges the evidence stored in dir with e, without touching the
+// network or the run directory: stored evidence is never rewritten.
+func Eval(ctx context.Context, dir string, e *policies.Engine, version string) (*policies.Report, error) {
+	recs, err := evidence.ReadRecords(dir)
+	if err != nil {
+		return nil, err
+	}
+	prof, err := LoadProfile(dir, recs)
+	if err != nil {
+		return nil, err
+	}
+	started := time.Time{}
+	if m, err := evidence.ReadManifest(dir); err == nil {
+		started, _ = time.Parse(time.RFC3339, m.Started)
+	}
+	return judge(ctx, e, prof, recs, started, version)
+}
+
+// LoadProfile returns the profile a run was scanned with.
+func LoadProfile(dir string, recs []evidence.Record) (*profile.Profile, error) {
+	for _, r := range recs {
+		if r.Kind != evidence.KindDocument || r.Probe != "scan" {
+			continue
+		}
+		var d struct{ Role, Source string }
+		if json.Unmarshal(r.Data, &d) != nil || d.Role != profileRole {
+			continue
+		}
+		b, err := evidence.ReadBlob(dir, r.BodySHA256)
+		if err != nil {
+			return nil, fmt.Errorf("stored profile: %w", err)
+		}
+		return profile.Parse(d.Source+" (stored in run)", b)
+	}
+	return nil, errors.New("run holds no scan profile")
+}

@@ -1,0 +1,192 @@
+// Package scan runs a scan end to end: profile -> probes -> evidence ->
+// policy input -> findings, and re-judges stored runs. It renders nothing;
+// report does that.
+package scan
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/policies"
+	"github.com/platscan/platscan/probes"
+	"github.com/platscan/platscan/probes/fetch"
+	"github.com/platscan/platscan/profile"
+)
+
+// Errors Run can return.
+var (
+	// ErrUnreachable means the platform's base URL gave no response at all.
+	// What was recorded up to then is kept.
+	ErrUnreachable = errors.New("target unreachable")
+)
+
+// Options configure a scan.
+type Options struct {
+	// Dir is the run directory to create.
+	Dir     string
+	Engine  *policies.Engine
+	Version string
+	// Probes limits the scan to these probe ids (default all registered).
+	Probes []string
+	// Now is the clock; tests inject a fixed one.
+	Now       func() time.Time
+	Logger    *slog.Logger
+	Transport http.RoundTripper
+	// Progress, when set, is called as each probe starts and finishes.
+	Progress func(probe string, done, total int)
+}
+
+// Result is a finished (or stopped) scan.
+type Result struct {
+	Dir      string
+	Report   *policies.Report
+	Manifest evidence.Manifest
+}
+
+// profileRole marks the document record holding the scan profile.
+const profileRole = "profile"
+
+// Run scans the platform prof describes into a new run directory.
+func Run(ctx context.Context, prof *profile.Profile, opts Options) (*Result, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	store, err := evidence.Create(opts.Dir, evidence.Options{Now: opts.Now})
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	started := opts.Now().UTC()
+	man := evidence.Manifest{Tool: evidence.Tool{Name: "platscan", Version: opts.Version}, Platform: prof.Platform.Name,
+		PolicyBundleSHA256: opts.Engine.BundleHash(), Started: started.Format(time.RFC3339)}
+
+	// finish writes the manifest whatever happens, so an interrupted run
+	// still says what it holds.
+	finish := func(complete bool) {
+		man.Records, man.ChainHead, man.Complete = store.Count(), store.Head(), complete
+		man.Finished = opts.Now().UTC().Format(time.RFC3339)
+		if err := evidence.WriteManifest(opts.Dir, man); err != nil {
+			opts.Logger.Error("write manifest", "err", err)
+		}
+	}
+
+	profRec, err := storeProfile(store, prof)
+	if err != nil {
+		return nil, err
+	}
+	man.ProfileSHA256 = profRec.BodySHA256
+
+	l := prof.Limits
+	f := fetch.New(store, fetch.Options{RatePerSecond: l.RatePerSecond, MaxBody: l.MaxBodyBytes, Timeout: l.TimeoutDur,
+		MaxRedirects: l.Redirects(), Retries: l.RetryCount(), MaxRequests: l.MaxPages, ObeyRobots: l.ObeysRobots(),
+		Transport: opts.Transport, Logger: opts.Logger})
+
+	if err := checkReachable(ctx, f, prof); err != nil {
+		finish(false)
+		return &Result{Dir: opts.Dir, Manifest: man}, err
+	}
+
+	target := probes.NewTarget(prof, f, store)
+	selected, err := selectProbes(opts.Probes)
+	if err != nil {
+		finish(false)
+		return nil, err
+	}
+	for i, info := range selected {
+		if opts.Progress != nil {
+			opts.Progress(info.ID, i, len(selected))
+		}
+		opts.Logger.Info("probe", "id", info.ID, "platform", prof.Platform.Name)
+		if err := info.New().Gather(ctx, target); err != nil {
+			finish(false)
+			return &Result{Dir: opts.Dir, Manifest: man}, fmt.Errorf("probe %s: %w", info.ID, err)
+		}
+	}
+	if opts.Progress != nil {
+		opts.Progress("", len(selected), len(selected))
+	}
+
+	recs, err := evidence.ReadRecords(opts.Dir)
+	if err != nil {
+		finish(false)
+		return nil, err
+	}
+	rep, err := judge(ctx, opts.Engine, prof, recs, started, opts.Version)
+	if err != nil {
+		finish(false)
+		return nil, err
+	}
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode findings: %w", err)
+	}
+	b = append(b, '\n')
+	if err := evidence.WriteFile(opts.Dir, evidence.FindingsFile, b); err != nil {
+		finish(false)
+		return nil, err
+	}
+	man.FindingsSHA256 = evidence.SHA256(b)
+	finish(true)
+	return &Result{Dir: opts.Dir, Report: rep, Manifest: man}, nil
+}
+
+func storeProfile(store *evidence.Store, prof *profile.Profile) (evidence.Record, error) {
+	sum, err := store.PutBlob(prof.Raw)
+	if err != nil {
+		return evidence.Record{}, err
+	}
+	data, err := evidence.DataJSON(map[string]string{"role": profileRole, "source": prof.Source})
+	if err != nil {
+		return evidence.Record{}, err
+	}
+	return store.Append(evidence.Record{Kind: evidence.KindDocument, Probe: "scan", BodySHA256: sum, Data: data})
+}
+
+// checkReachable fetches the base URL once as the first persona would
+// (without logging in). No response at all means the scan cannot proceed;
+// any HTTP status, even an error page, means it can.
+func checkReachable(ctx context.Context, f *fetch.Fetcher, prof *profile.Profile) error {
+	per := prof.Personas[0]
+	s, err := f.Session(per.ID, per.Headers, per.Cookies, prof.Platform.BaseURL)
+	if err != nil {
+		return err
+	}
+	page := s.Get(ctx, "scan", prof.Platform.BaseURL)
+	if page.Status == 0 && page.Err != nil && !errors.Is(page.Err, fetch.ErrRobotsBlocked) {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%w: %s: %v", ErrUnreachable, prof.Platform.BaseURL, page.Err)
+	}
+	return nil
+}
+
+func selectProbes(ids []string) ([]probes.Info, error) {
+	all := probes.Registered()
+	if len(ids) == 0 {
+		return all, nil
+	}
+	var out []probes.Info
+	for _, id := range ids {
+		found := false
+		for _, i := range all {
+			if i.ID == id {
+				out = append(out, i)
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("unknown probe %q", id)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,180 @@
+package scan
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/fixtures"
+	"github.com/platscan/platscan/internal/golden"
+	"github.com/platscan/platscan/policies"
+	_ "github.com/platscan/platscan/probes/all"
+	"github.com/platscan/platscan/profile"
+	"github.com/platscan/platscan/rules"
+)
+
+func testEngine(t *testing.T) *policies.Engine {
+	t.Helper()
+	cat, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := policies.New(context.Background(), policies.Options{Catalog: cat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func clock() func() time.Time {
+	t := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	return func() time.Time { t = t.Add(time.Millisecond); return t }
+}
+
+func scanFixture(t *testing.T, v fixtures.Variant) (*Result, string) {
+	t.Helper()
+	srv := httptest.NewServer(fixtures.Handler(v))
+	t.Cleanup(srv.Close)
+	raw, err := fixtures.Profile(v, map[string]string{v.Slug: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof, err := profile.Parse(v.Slug+".yaml", raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof.Limits.RatePerSecond = 0
+	res, err := Run(context.Background(), prof, Options{Dir: filepath.Join(t.TempDir(), v.Slug), Engine: testEngine(t), Version: "test", Now: clock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, srv.URL
+}
+
+// summarise renders findings without the parts that change between runs
+// (ports, record ids) for the golden files.
+func summarise(rep *policies.Report, base string) []byte {
+	var b strings.Builder
+	for _, f := range rep.Findings {
+		var cites []string
+		for _, c := range f.Citations {
+			cites = append(cites, c.Rule)
+		}
+		fmt.Fprintf(&b, "%s %s [%s] persona=%s evidence=%d\n  %s\n", f.Severity, f.Rule, strings.Join(cites, ", "), f.Persona, len(f.Evidence), strings.ReplaceAll(f.Summary, base, "BASE"))
+		if f.Quote != "" {
+			fmt.Fprintf(&b, "  quote: %s\n", f.Quote)
+		}
+	}
+	for _, c := range rep.Coverage {
+		if c.Status != policies.StatusUnknown || strings.Contains(c.Reason, "not checked automatically") {
+			continue
+		}
+		fmt.Fprintf(&b, "coverage %s %s: %s\n", c.Rule, c.Status, c.Reason)
+	}
+	return []byte(b.String())
+}
+
+func TestScanFixtures(t *testing.T) {
+	for _, v := range fixtures.Variants {
+		t.Run(v.Slug, func(t *testing.T) {
+			res, base := scanFixture(t, v)
+			rep := res.Report
+			golden.Compare(t, "testdata/e2e/"+v.Slug+".golden.txt", summarise(rep, base))
+
+			rules := map[string]int{}
+			for _, f := range rep.Findings {
+				rules[f.Rule]++
+			}
+			if v.Slug == "fairmarket" && len(rep.Findings) != 0 {
+				t.Errorf("compliant platform flagged: %v", rules)
+			}
+			if v.Slug == "shopmart" {
+				for _, id := range []string{"CN-ECL-ART33-PUBLISH", "CN-ECL-ART34-NOTICE7", "CN-ECL-ART35-NOUNREASON"} {
+					if rules[id] == 0 {
+						t.Errorf("missing %s finding: %v", id, rules)
+					}
+				}
+			}
+			cov := map[string]string{}
+			for _, c := range rep.Coverage {
+				cov[c.Rule] = c.Status
+			}
+			want := policies.StatusPass
+			if v.Slug == "shopmart" {
+				want = policies.StatusFail
+			}
+			for _, id := range []string{"CN-ECL-ART33-PUBLISH", "CN-ECL-ART34-NOTICE7", "CN-ECL-ART35-NOUNREASON", "BJ-DEPR-ART49-RULES", "BJ-DEPR-ART49-SME", "EU-P2B-ART3-TC"} {
+				if cov[id] != want {
+					t.Errorf("coverage %s = %s, want %s", id, cov[id], want)
+				}
+			}
+
+			vr, err := evidence.Verify(res.Dir)
+			if err != nil || !vr.OK() || len(vr.Warnings) != 0 {
+				t.Fatalf("verify: %v %+v", err, vr)
+			}
+			if !res.Manifest.Complete || res.Manifest.Records != vr.Records || res.Manifest.ProfileSHA256 == "" {
+				t.Errorf("manifest %+v", res.Manifest)
+			}
+			// Every finding's evidence is in the run.
+			recs, _ := evidence.ReadRecords(res.Dir)
+			ids := map[string]bool{}
+			for _, r := range recs {
+				ids[r.ID] = true
+			}
+			for _, f := range rep.Findings {
+				for _, id := range f.Evidence {
+					if !ids[id] {
+						t.Errorf("finding %s cites missing record %s", f.ID, id)
+					}
+				}
+			}
+
+			// Re-judging stored evidence gives the same report, offline.
+			again, err := Eval(context.Background(), res.Dir, testEngine(t), "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, _ := json.Marshal(rep)
+			b, _ := json.Marshal(again)
+			if !reflect.DeepEqual(a, b) {
+				t.Errorf("eval differs from scan:\n%s\n%s", a, b)
+			}
+		})
+	}
+}
+
+func TestUnreachableKeepsWhatWasRecorded(t *testing.T) {
+	srv := httptest.NewServer(fixtures.Handler(fixtures.Shopmart))
+	url := srv.URL
+	srv.Close()
+	raw, _ := fixtures.Profile(fixtures.Shopmart, map[string]string{"shopmart": url})
+	prof, err := profile.Parse("shopmart.yaml", raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof.Limits.RatePerSecond = 0
+	r0 := 0
+	prof.Limits.Retries = &r0
+	dir := filepath.Join(t.TempDir(), "run")
+	_, err = Run(context.Background(), prof, Options{Dir: dir, Engine: testEngine(t), Version: "test"})
+	if !errors.Is(err, ErrUnreachable) {
+		t.Fatalf("want ErrUnreachable, got %v", err)
+	}
+	vr, err := evidence.Verify(dir)
+	if err != nil || !vr.OK() || vr.Records < 2 {
+		t.Fatalf("run after failure: %v %+v", err, vr)
+	}
+	m, err := evidence.ReadManifest(dir)
+	if err != nil || m.Complete {
+		t.Fatalf("manifest should exist and say incomplete: %+v %v", m, err)
+	}
+}
