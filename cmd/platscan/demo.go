@@ -1,0 +1,82 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/platscan/platscan/fixtures"
+	"github.com/platscan/platscan/profile"
+	"github.com/platscan/platscan/report"
+)
+
+func demoCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "demo",
+		Usage: "scan the built-in fixture platforms end to end; no setup, no network",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "out", Value: "platscan-demo", Usage: "write one run `DIR`ectory per platform under here"},
+		},
+		Action: func(c *cli.Context) error {
+			out := c.String("out")
+			urls := map[string]string{}
+			for _, v := range fixtures.Variants {
+				srv, err := fixtures.Start(v, "127.0.0.1:0")
+				if err != nil {
+					return scanErr(err)
+				}
+				defer srv.Close()
+				urls[v.Slug] = srv.URL
+			}
+			// The demo shows the built-in policies with default thresholds.
+			e, err := judgeParams{failOn: "high", format: "text"}.engine(c.Context)
+			if err != nil {
+				return err
+			}
+			w := c.App.Writer
+			for _, v := range fixtures.Variants {
+				raw, err := fixtures.Profile(v, urls)
+				if err != nil {
+					return err
+				}
+				prof, err := profile.Parse("fixtures/profiles/"+v.Slug+".yaml", raw)
+				if err != nil {
+					return err
+				}
+				dir := filepath.Join(out, v.Slug)
+				if err := clearOldRun(dir); err != nil {
+					return err
+				}
+				res, err := scanOne(c, prof, dir, e)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(w, "=== %s (%s) -> %s\n", v.Name, urls[v.Slug], dir)
+				if err := (report.Text{}).Write(w, res.Report); err != nil {
+					return err
+				}
+				fmt.Fprintln(w)
+			}
+			fmt.Fprintf(w, "Next:\n  platscan verify %s            check every hash of the Shopmart run\n", filepath.Join(out, "shopmart"))
+			fmt.Fprintf(w, "  platscan report %s --format json\n", filepath.Join(out, "shopmart"))
+			fmt.Fprintf(w, "  platscan fixtures serve                 browse the fake platforms yourself\n")
+			return nil
+		},
+	}
+}
+
+// clearOldRun removes a previous demo run in dir so the demo can be run
+// again; it refuses to touch a directory that is not a platscan run.
+func clearOldRun(dir string) error {
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, "records.jsonl")); err != nil {
+		return inputErr(fmt.Errorf("%s exists and is not a platscan run; choose another --out", dir))
+	}
+	return os.RemoveAll(dir)
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/policies"
+	"github.com/platscan/platscan/report"
+	"github.com/platscan/platscan/scan"
+)
+
+func evalCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "eval",
+		Usage:     "re-judge a stored run with the current (or your own) policies; no network, the run is not modified",
+		ArgsUsage: "RUN",
+		Flags:     judgeFlags(),
+		Action: func(c *cli.Context) error {
+			dir, err := runDir(c)
+			if err != nil {
+				return err
+			}
+			jp := judgeParamsFrom(c)
+			e, err := jp.engine(c.Context)
+			if err != nil {
+				return err
+			}
+			rep, err := scan.Eval(c.Context, dir, e, version)
+			if err != nil {
+				return inputErr(fmt.Errorf("eval %s: %w", dir, err))
+			}
+			return jp.render(c.App.Writer, rep)
+		},
+	}
+}
+
+func reportCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "report",
+		Usage:     "render a run's findings",
+		ArgsUsage: "RUN",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` instead of stdout"},
+		},
+		Action: func(c *cli.Context) error {
+			dir, err := runDir(c)
+			if err != nil {
+				return err
+			}
+			rw, err := report.Get(c.String("format"))
+			if err != nil {
+				return inputErr(err)
+			}
+			b, err := os.ReadFile(filepath.Join(dir, evidence.FindingsFile))
+			if err != nil {
+				return inputErr(fmt.Errorf("%s has no findings (an incomplete run? try platscan eval %s): %w", dir, dir, err))
+			}
+			var rep policies.Report
+			if err := json.Unmarshal(b, &rep); err != nil {
+				return inputErr(fmt.Errorf("%s: %w", filepath.Join(dir, evidence.FindingsFile), err))
+			}
+			w := c.App.Writer
+			if out := c.String("output"); out != "" {
+				f, err := os.Create(out)
+				if err != nil {
+					return inputErr(err)
+				}
+				defer f.Close()
+				w = f
+			}
+			return rw.Write(w, &rep)
+		},
+	}
+}
+
+func verifyCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "verify",
+		Usage:     "re-check every hash in a run; exit 1 naming each problem",
+		ArgsUsage: "RUN",
+		Flags:     []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print the verification report as JSON"}},
+		Action: func(c *cli.Context) error {
+			dir, err := runDir(c)
+			if err != nil {
+				return err
+			}
+			rep, err := evidence.Verify(dir)
+			if err != nil {
+				return inputErr(err)
+			}
+			w := c.App.Writer
+			if c.Bool("json") {
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(rep); err != nil {
+					return err
+				}
+			} else {
+				for _, p := range rep.Problems {
+					fmt.Fprintf(w, "FAIL %s\n", p)
+				}
+				for _, p := range rep.Warnings {
+					fmt.Fprintf(w, "warn %s\n", p)
+				}
+				if rep.OK() {
+					fmt.Fprintf(w, "OK %s: %d records, %d blobs, chain head %s\n", dir, rep.Records, rep.Blobs, rep.Head)
+				} else {
+					fmt.Fprintf(w, "%s: %d problems\n", dir, len(rep.Problems))
+				}
+			}
+			if !rep.OK() {
+				return errFindings
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/urfave/cli/v2"
+
+	"github.com/platscan/platscan/policies"
+	"github.com/platscan/platscan/profile"
+	"github.com/platscan/platscan/scan"
+)
+
+func scanCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "scan",
+		Usage:     "probe a platform, store evidence, evaluate, report",
+		ArgsUsage: " ",
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "profile", Required: true, Usage: "platform profile `FILE` (docs/profile.md)"},
+			&cli.StringFlag{Name: "out", Usage: "run `DIR` to create (default runs/<platform>-<time>)"},
+			&cli.StringSliceFlag{Name: "probe", Usage: "run only this probe `ID` (repeatable)"},
+		}, judgeFlags()...),
+		Action: func(c *cli.Context) error {
+			prof, err := profile.Load(c.String("profile"))
+			if err != nil {
+				return inputErr(err)
+			}
+			jp := judgeParamsFrom(c)
+			e, err := jp.engine(c.Context)
+			if err != nil {
+				return err
+			}
+			out := c.String("out")
+			if out == "" {
+				out = filepath.Join("runs", fmt.Sprintf("%s-%s", slug(prof.Platform.Name), time.Now().UTC().Format("20060102T150405Z")))
+			}
+			res, err := scanOne(c, prof, out, e)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.App.ErrWriter, "run stored in %s (verify with: platscan verify %s)\n", res.Dir, res.Dir)
+			return jp.render(c.App.Writer, res.Report)
+		},
+	}
+}
+
+// scanOne runs a scan with a progress bar when stderr is a terminal.
+func scanOne(c *cli.Context, prof *profile.Profile, dir string, e *policies.Engine) (*scan.Result, error) {
+	opts := scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c)}
+	if isTerminal(c.App.ErrWriter) {
+		var bar *progressbar.ProgressBar
+		opts.Progress = func(probe string, done, total int) {
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription(prof.Platform.Name))
+			}
+			if probe != "" {
+				bar.Describe(prof.Platform.Name + ": " + probe)
+			}
+			bar.Set(done) //nolint:errcheck // a progress bar may fail quietly
+			if done == total {
+				bar.Finish() //nolint:errcheck
+				fmt.Fprintln(os.Stderr)
+			}
+		}
+	}
+	res, err := scan.Run(c.Context, prof, opts)
+	switch {
+	case err == nil:
+		return res, nil
+	case errors.Is(err, scan.ErrUnreachable) || c.Context.Err() != nil:
+		return nil, scanErr(fmt.Errorf("%w (what was recorded is kept in %s)", err, dir))
+	case strings.Contains(err.Error(), "already holds records"):
+		return nil, inputErr(err)
+	default:
+		return nil, scanErr(err)
+	}
+}
+
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func slug(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case b.Len() > 0:
+			b.WriteRune('-')
+		}
+	}
+	if b.Len() == 0 {
+		return "platform"
+	}
+	return strings.TrimRight(b.String(), "-")
+}

@@ -1,0 +1,66 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/platscan/platscan/internal/golden"
+	"github.com/platscan/platscan/policies"
+)
+
+func sample(t *testing.T) *policies.Report {
+	t.Helper()
+	b, err := os.ReadFile("testdata/findings.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep policies.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	return &rep
+}
+
+func TestFormats(t *testing.T) {
+	for _, f := range Formats() {
+		t.Run(f, func(t *testing.T) {
+			w, err := Get(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := w.Write(&buf, sample(t)); err != nil {
+				t.Fatal(err)
+			}
+			golden.Compare(t, "testdata/findings."+f+".golden", buf.Bytes())
+		})
+	}
+	if _, err := Get("pdf"); err == nil {
+		t.Fatal("unknown format accepted")
+	}
+}
+
+func TestJSONRoundTrips(t *testing.T) {
+	var buf bytes.Buffer
+	rep := sample(t)
+	if err := (JSON{}).Write(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	var back policies.Report
+	if err := json.Unmarshal(buf.Bytes(), &back); err != nil || len(back.Findings) != len(rep.Findings) || back.Findings[0].Citations[0].Article != rep.Findings[0].Citations[0].Article {
+		t.Fatalf("round trip: %v", err)
+	}
+}
+
+type failing struct{}
+
+func (failing) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+func TestTextReportsWriteErrors(t *testing.T) {
+	if err := (Text{}).Write(failing{}, sample(t)); err == nil {
+		t.Fatal("write error swallowed")
+	}
+}
