@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/fixtures"
+	"github.com/platscan/platscan/policies"
+)
+
+func platscan(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), append([]string{"platscan"}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// oneLine asserts the CLI's error output is exactly one line (no stack
+// trace, no usage dump) that contains want.
+func oneLine(t *testing.T, stderr, want string) {
+	t.Helper()
+	if strings.Count(strings.TrimRight(stderr, "\n"), "\n") != 0 || !strings.Contains(stderr, want) {
+		t.Fatalf("stderr should be one line containing %q, got:\n%s", want, stderr)
+	}
+}
+
+func TestDemoEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := platscan(t, "demo", "--out", dir)
+	if code != exitOK {
+		t.Fatalf("demo exit %d\n%s\n%s", code, out, stderr)
+	}
+	if !strings.Contains(out, "Shopmart: 11 findings") || !strings.Contains(out, "Fairmarket: 0 findings") {
+		t.Fatalf("demo output:\n%s", out)
+	}
+	for _, want := range []string{"E-Commerce Law of the PRC Art. 34", "evidence: ", "商家在本平台经营期间"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+	shop := filepath.Join(dir, "shopmart")
+
+	if code, out, _ := platscan(t, "verify", shop); code != exitOK || !strings.HasPrefix(out, "OK ") {
+		t.Fatalf("verify clean run: %d %s", code, out)
+	}
+
+	// eval re-judges offline; with findings at high it exits 1.
+	code, out, _ = platscan(t, "eval", shop, "--format", "json")
+	var rep policies.Report
+	if code != exitFindings || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Findings) != 11 {
+		t.Fatalf("eval: exit %d, %d findings", code, len(rep.Findings))
+	}
+	if code, _, _ := platscan(t, "eval", filepath.Join(dir, "fairmarket")); code != exitOK {
+		t.Fatalf("eval fairmarket exit %d", code)
+	}
+	if code, out, _ := platscan(t, "report", shop, "--format", "json"); code != exitOK || !strings.Contains(out, `"rule": "CN-ECL-ART35-NOUNREASON"`) {
+		t.Fatalf("report: %d", code)
+	}
+
+	// Running the demo again replaces its own runs.
+	if code, _, stderr := platscan(t, "demo", "--out", dir); code != exitOK {
+		t.Fatalf("second demo: %d %s", code, stderr)
+	}
+
+	// Tamper with one byte of a blob: verify fails and names it.
+	recs, _ := evidence.ReadRecords(shop)
+	var blob string
+	for _, r := range recs {
+		if r.BodySHA256 != "" && r.Kind == evidence.KindExchange {
+			blob = r.BodySHA256
+			break
+		}
+	}
+	path := evidence.BlobPath(shop, blob)
+	b, _ := os.ReadFile(path)
+	b[len(b)/2] ^= 0x01
+	os.WriteFile(path, b, 0o644)
+	code, out, _ = platscan(t, "verify", shop)
+	if code != exitFindings || !strings.Contains(out, "FAIL blobs/sha256/"+blob[:2]+"/"+blob) {
+		t.Fatalf("verify after tamper: %d\n%s", code, out)
+	}
+}
+
+func TestScanExitCodes(t *testing.T) {
+	srv := httptest.NewServer(fixtures.Handler(fixtures.Fairmarket))
+	defer srv.Close()
+	raw, _ := fixtures.Profile(fixtures.Fairmarket, map[string]string{"fairmarket": srv.URL})
+	prof := filepath.Join(t.TempDir(), "fm.yaml")
+	os.WriteFile(prof, raw, 0o644)
+	out := filepath.Join(t.TempDir(), "run")
+	if code, _, stderr := platscan(t, "scan", "--profile", prof, "--out", out); code != exitOK {
+		t.Fatalf("compliant scan exit %d: %s", code, stderr)
+	}
+	// The same run directory cannot be written twice.
+	code, _, stderr := platscan(t, "scan", "--profile", prof, "--out", out)
+	if code != exitInput {
+		t.Fatalf("rescan into existing run: %d %s", code, stderr)
+	}
+	oneLine(t, stderr, "already holds records")
+
+	dead := httptest.NewServer(nil)
+	deadURL := dead.URL
+	dead.Close()
+	raw, _ = fixtures.Profile(fixtures.Shopmart, map[string]string{"shopmart": deadURL})
+	os.WriteFile(prof, raw, 0o644)
+	out = filepath.Join(t.TempDir(), "dead")
+	code, _, stderr = platscan(t, "scan", "--profile", prof, "--out", out)
+	if code != exitScan {
+		t.Fatalf("unreachable target exit %d: %s", code, stderr)
+	}
+	oneLine(t, stderr, "target unreachable")
+	if _, err := os.Stat(filepath.Join(out, "records.jsonl")); err != nil {
+		t.Fatal("unreachable scan lost its records")
+	}
+}
+
+func TestBadInputIsOneLineExit2(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"scan", "--profile", "testdata/bad-profile.yaml"}, "testdata/bad-profile.yaml:7:5: unknown field \"hedaers\""},
+		{[]string{"scan", "--profile", "testdata/missing.yaml"}, "no such file"},
+		{[]string{"eval", "testdata", "--data", "testdata/bad-data.yaml"}, "not a platscan run directory"},
+		{[]string{"eval", "a", "b"}, "eval takes one run directory"},
+		{[]string{"policy", "test", "--data", "testdata/bad-data.yaml"}, "testdata/bad-data.yaml:4:20: platscan.thresholds.rules.notice_days: unknown key"},
+		{[]string{"policy", "test", "../../policies/testdata/httpsend"}, "../../policies/testdata/httpsend/p.rego:8:"},
+		{[]string{"rules", "show", "NOPE"}, "no obligation \"NOPE\""},
+		{[]string{"report", "testdata"}, "not a platscan run directory"},
+		{[]string{"scan", "--profile", "testdata/bad-profile.yaml", "--fail-on", "critical"}, "bad-profile.yaml"},
+		{[]string{"nonsense"}, "nonsense"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			code, _, stderr := platscan(t, c.args...)
+			if code != exitInput {
+				t.Fatalf("exit %d, want %d; stderr: %s", code, exitInput, stderr)
+			}
+			if strings.Contains(stderr, "goroutine") || strings.Contains(stderr, "panic") {
+				t.Fatalf("stack trace:\n%s", stderr)
+			}
+			if c.args[0] != "nonsense" {
+				oneLine(t, stderr, c.want)
+			}
+		})
+	}
+}
+
+func TestRulesAndPolicyTest(t *testing.T) {
+	code, out, _ := platscan(t, "rules", "list")
+	if code != exitOK || !strings.Contains(out, "CN-ECL-ART34-NOTICE7") {
+		t.Fatalf("rules list: %d", code)
+	}
+	code, out, _ = platscan(t, "rules", "show", "BJ-DEPR-ART49-CONSUMER")
+	if code != exitOK || !strings.Contains(out, "不得对消费者实施不公平差别待遇") || !strings.Contains(out, "Art. 49(1)") {
+		t.Fatalf("rules show:\n%s", out)
+	}
+	code, out, _ = platscan(t, "policy", "test", "../../policies/testdata/good")
+	if code != exitOK || !strings.Contains(out, " 0 failed") || !strings.Contains(out, "PASS data.platscan.acme_test.test_short_rules_flagged") {
+		t.Fatalf("policy test: %d\n%s", code, out)
+	}
+}
+
+func TestInterspersed(t *testing.T) {
+	app := newApp(nil, nil)
+	for in, want := range map[string]string{
+		"platscan eval RUN --format json --fail-on low": "platscan eval --format json --fail-on low RUN",
+		"platscan --verbose verify RUN --json":           "platscan --verbose verify --json RUN",
+		"platscan rules show ID --json":                  "platscan rules show --json ID",
+		"platscan demo --out=x":                          "platscan demo --out=x",
+		"platscan nonsense a --b":                        "platscan nonsense a --b",
+	} {
+		if got := strings.Join(interspersed(app, strings.Fields(in)), " "); got != want {
+			t.Errorf("%s\n got  %s\n want %s", in, got, want)
+		}
+	}
+}
