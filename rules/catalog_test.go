@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/platscan/platscan/internal/golden"
 	"github.com/platscan/platscan/internal/yamlfile"
 )
 
@@ -80,4 +81,13 @@ func TestParseErrorsNameFileLineField(t *testing.T) {
 	if _, err := Parse("ok.yaml", []byte(good)); err != nil {
 		t.Fatalf("good entry rejected: %v", err)
 	}
+}
+
+// docs/rules.md is generated from the catalog; this keeps it in step.
+func TestMarkdownPage(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Compare(t, "../docs/rules.md", []byte(c.Markdown()))
 }

@@ -178,3 +178,31 @@ func TestUnreachableKeepsWhatWasRecorded(t *testing.T) {
 		t.Fatalf("manifest should exist and say incomplete: %+v %v", m, err)
 	}
 }
+
+// BenchmarkScanShopmart runs a whole scan of the Shopmart fixture over
+// loopback with the rate limit off: fetching, recording (fsync per
+// record), extraction and policy evaluation.
+func BenchmarkScanShopmart(b *testing.B) {
+	srv := httptest.NewServer(fixtures.Handler(fixtures.Shopmart))
+	defer srv.Close()
+	raw, _ := fixtures.Profile(fixtures.Shopmart, map[string]string{"shopmart": srv.URL})
+	cat, _ := rules.Default()
+	e, err := policies.New(context.Background(), policies.Options{Catalog: cat})
+	if err != nil {
+		b.Fatal(err)
+	}
+	root := b.TempDir()
+	i := 0
+	for b.Loop() {
+		prof, err := profile.Parse("shopmart.yaml", raw)
+		if err != nil {
+			b.Fatal(err)
+		}
+		prof.Limits.RatePerSecond = 0
+		i++
+		res, err := Run(context.Background(), prof, Options{Dir: filepath.Join(root, fmt.Sprint(i)), Engine: e, Version: "bench"})
+		if err != nil || len(res.Report.Findings) != 11 {
+			b.Fatalf("scan: %v", err)
+		}
+	}
+}
