@@ -135,4 +135,3 @@ func merge(dst, src map[string]any) {
 		dst[k] = v
 	}
 }
-

@@ -107,7 +107,7 @@ type Extract struct {
 
 // Limits keeps a scan polite and bounded.
 type Limits struct {
-	Rate         string `yaml:"rate"`     // "2/s", "30/m", or "off"
+	Rate         string `yaml:"rate"` // "2/s", "30/m", or "off"
 	MaxPages     int    `yaml:"max_pages"`
 	MaxBody      string `yaml:"max_body"` // "8MiB"
 	ObeyRobots   *bool  `yaml:"obey_robots"`

@@ -172,10 +172,10 @@ func TestInterspersed(t *testing.T) {
 	app := newApp(nil, nil)
 	for in, want := range map[string]string{
 		"platscan eval RUN --format json --fail-on low": "platscan eval --format json --fail-on low RUN",
-		"platscan --verbose verify RUN --json":           "platscan --verbose verify --json RUN",
-		"platscan rules show ID --json":                  "platscan rules show --json ID",
-		"platscan demo --out=x":                          "platscan demo --out=x",
-		"platscan nonsense a --b":                        "platscan nonsense a --b",
+		"platscan --verbose verify RUN --json":          "platscan --verbose verify --json RUN",
+		"platscan rules show ID --json":                 "platscan rules show --json ID",
+		"platscan demo --out=x":                         "platscan demo --out=x",
+		"platscan nonsense a --b":                       "platscan nonsense a --b",
 	} {
 		if got := strings.Join(interspersed(app, strings.Fields(in)), " "); got != want {
 			t.Errorf("%s\n got  %s\n want %s", in, got, want)
