@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -196,14 +197,9 @@ func loadSources(dirs []string) ([]source, error) {
 func queryBindings(modules map[string]*ast.Module) []binding {
 	seen := map[string]bool{}
 	var out []binding
-	var names []string
-	for n := range modules {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(modules)) {
 		m := modules[n]
-		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
+		pkg := packageName(m)
 		for _, r := range m.Rules {
 			name := ruleName(r)
 			if name != "findings" && name != "unknown" {
@@ -217,6 +213,9 @@ func queryBindings(modules map[string]*ast.Module) []binding {
 	}
 	return out
 }
+
+// packageName is the module's package path without the "data." prefix.
+func packageName(m *ast.Module) string { return strings.TrimPrefix(m.Package.Path.String(), "data.") }
 
 func ruleName(r *ast.Rule) string {
 	ref := r.Head.Ref()

@@ -3,7 +3,7 @@ package policies
 import (
 	"fmt"
 	"slices"
-	"sort"
+	"maps"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -26,14 +26,9 @@ type RuleMeta struct {
 // names a catalog id (rule:) and a severity (severity:).
 func collectMeta(modules map[string]*ast.Module, cat *rules.Catalog) (map[string]RuleMeta, error) {
 	meta := map[string]RuleMeta{}
-	names := make([]string, 0, len(modules))
-	for n := range modules {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(modules)) {
 		m := modules[n]
-		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
+		pkg := packageName(m)
 		if !strings.HasPrefix(pkg, "platscan.") || pkg == "platscan.thresholds" || pkg == "platscan.catalog" {
 			return nil, &PolicyError{File: n, Row: m.Package.Location.Row, Msg: fmt.Sprintf("package %s: policies must live under package platscan.<family> (thresholds and catalog are reserved)", pkg)}
 		}
