@@ -2,8 +2,8 @@ package policies
 
 import (
 	"fmt"
-	"slices"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
