@@ -1,0 +1,178 @@
+# METADATA
+# title: Consumers in the same situation are charged and shown the same
+# description: >-
+#   Judges the pricing probe's persona tests (paired sign-flip permutation
+#   tests against a reference persona, Holm-corrected, with a noise floor
+#   from identical control personas), its steering tests, and whether the
+#   platform's non-personalised option works.
+package platscan.pricing
+
+th := data.platscan.thresholds.pricing
+
+tests(kind, phase) := [m |
+	some m in input.measurements.pricing
+	m.type == kind
+	m.role == "treatment"
+	m.phase == phase
+]
+
+opt_outs := [m |
+	some m in input.measurements.pricing
+	m.type == "opt_out"
+]
+
+# The products of m whose difference exceeds both the noise floor and the
+# minimum effect.
+material(m, min) := [e |
+	some e in m.products
+	e.product in m.above_floor
+	abs(e.effect_pct) >= min
+]
+
+powered(m) if {
+	m.rounds >= th.min_rounds
+	m.products_tested >= th.min_products_tested
+}
+
+discriminates(m) if {
+	powered(m)
+	m.p_adjusted < th.alpha
+	count(material(m, th.min_effect_pct)) >= th.min_products
+}
+
+steers(m) if {
+	m.p_adjusted < th.alpha
+	count(material(m, th.steering_min_effect_pct)) >= th.steering_min_queries
+}
+
+direction(x) := "more" if x > 0
+
+else := "less"
+
+# OPA's sprintf prints whole numbers as integers, so %f is unsafe; numbers
+# are rounded here and printed with %v.
+r1(x) := round(abs(x) * 10) / 10
+
+p4(p) := "< 0.0001" if p < 0.0001
+
+else := sprintf("= %v", [round(p * 10000) / 10000])
+
+price_summary(m) := sprintf(
+	"%s paid %v%% %s than %s on %d of %d products (95%% CI %v%% to %v%%; permutation p %s after Holm correction, %d rounds; identical control personas differ by at most %v%%)",
+	[
+		m.persona, r1(m.effect_pct), direction(m.effect_pct), m.reference,
+		count(material(m, th.min_effect_pct)), m.products_tested,
+		round(m.ci_low * 10) / 10, round(m.ci_high * 10) / 10, p4(m.p_adjusted), m.rounds, r1(m.noise_floor_pct),
+	],
+)
+
+metrics(m, min) := {
+	"persona": m.persona, "reference": m.reference, "effect_pct": m.effect_pct,
+	"ci_low": m.ci_low, "ci_high": m.ci_high, "p_value": m.p_value, "p_adjusted": m.p_adjusted,
+	"rounds": m.rounds, "products_tested": m.products_tested, "noise_floor_pct": m.noise_floor_pct,
+	"products": material(m, min),
+}
+
+# METADATA
+# title: No algorithmic price discrimination between consumers in the same situation
+# custom:
+#   rule: CN-ALGO-ART21-PRICE
+#   severity: high
+findings contains f if {
+	some m in tests("persona_test", "personalised")
+	discriminates(m)
+	f := {
+		"rule": "CN-ALGO-ART21-PRICE",
+		"key": concat(":", ["price", m.persona]),
+		"persona": m.persona,
+		"summary": price_summary(m),
+		"metrics": metrics(m, th.min_effect_pct),
+		"evidence": array.concat([m.record], m.evidence),
+	}
+}
+
+# METADATA
+# title: No steering of some consumers towards pricier offers
+# custom:
+#   rule: CN-ALGO-ART21-PRICE
+#   severity: high
+findings contains f if {
+	some m in tests("steering_test", "personalised")
+	steers(m)
+	qs := [e.product | some e in material(m, th.steering_min_effect_pct)]
+	f := {
+		"rule": "CN-ALGO-ART21-PRICE",
+		"key": concat(":", ["steering", m.persona]),
+		"persona": m.persona,
+		"summary": sprintf(
+			"%s was shown results whose position-weighted price was %v%% %s than for %s (queries: %s; 95%% CI %v%% to %v%%; p %s after Holm correction; identical control personas differ by at most %v%%)",
+			[m.persona, r1(m.effect_pct), direction(m.effect_pct), m.reference, concat(", ", qs), round(m.ci_low * 10) / 10, round(m.ci_high * 10) / 10, p4(m.p_adjusted), r1(m.noise_floor_pct)],
+		),
+		"metrics": metrics(m, th.steering_min_effect_pct),
+		"evidence": array.concat([m.record], m.evidence),
+	}
+}
+
+unknown contains {"rule": "CN-ALGO-ART21-PRICE", "reason": reason} if {
+	count(tests("persona_test", "personalised")) == 0
+	reason := "no persona price comparison was made (the profile needs pricing.products, a reference persona and two control personas)"
+}
+
+unknown contains {"rule": "CN-ALGO-ART21-PRICE", "reason": reason} if {
+	some m in tests("persona_test", "personalised")
+	not powered(m)
+	reason := sprintf("%s: %d rounds over %d products is below the minimum of %d rounds and %d products", [m.persona, m.rounds, m.products_tested, th.min_rounds, th.min_products_tested])
+}
+
+personalises if {
+	some m in tests("persona_test", "personalised")
+	discriminates(m)
+}
+
+personalises if {
+	some m in tests("steering_test", "personalised")
+	steers(m)
+}
+
+# METADATA
+# title: A non-personalised option must exist and actually stop personalisation
+# custom:
+#   rule: CN-ECL-ART18-NONPERS
+#   severity: high
+findings contains f if {
+	some o in opt_outs
+	o.found
+	some m in array.concat(tests("persona_test", "opted_out"), tests("steering_test", "opted_out"))
+	m.p_adjusted < th.alpha
+	count(material(m, th.min_effect_pct)) >= 1
+	f := {
+		"rule": "CN-ECL-ART18-NONPERS",
+		"key": concat(":", ["optout-ineffective", m.persona]),
+		"persona": m.persona,
+		"summary": sprintf("after switching personalisation off (%s), %s still saw prices %v%% %s than %s (p %s)", [o.action, m.persona, r1(m.effect_pct), direction(m.effect_pct), m.reference, p4(m.p_adjusted)]),
+		"metrics": metrics(m, th.min_effect_pct),
+		"evidence": array.concat(array.concat([m.record, o.record], o.evidence), m.evidence),
+	}
+}
+
+# METADATA
+# title: A non-personalised option must exist and actually stop personalisation
+# custom:
+#   rule: CN-ECL-ART18-NONPERS
+#   severity: high
+findings contains f if {
+	some o in opt_outs
+	not o.found
+	personalises
+	f := {
+		"rule": "CN-ECL-ART18-NONPERS",
+		"key": "optout-missing",
+		"summary": sprintf("prices or results differ by persona, and no switch for non-personalised results was found on %s", [concat(", ", o.pages)]),
+		"metrics": {"pages": o.pages},
+		"evidence": array.concat([o.record], o.evidence),
+	}
+}
+
+unknown contains {"rule": "CN-ECL-ART18-NONPERS", "reason": "the pricing probe did not look for a non-personalised option"} if {
+	count(opt_outs) == 0
+}
