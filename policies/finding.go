@@ -213,16 +213,6 @@ func (e *Engine) assemble(p Platform, found []rawFinding, unknown []rawUnknown) 
 		sum := sha256.Sum256([]byte(f.Rule + "\x00" + key + "\x00" + f.Persona + "\x00" + p.Name))
 		f.ID = hex.EncodeToString(sum[:8])
 		rep.Findings = append(rep.Findings, f)
-		switch f.Severity {
-		case "high":
-			rep.Summary.High++
-		case "medium":
-			rep.Summary.Medium++
-		case "low":
-			rep.Summary.Low++
-		default:
-			rep.Summary.Info++
-		}
 	}
 	sort.Slice(rep.Findings, func(i, j int) bool {
 		a, b := rep.Findings[i], rep.Findings[j]
@@ -235,6 +225,18 @@ func (e *Engine) assemble(p Platform, found []rawFinding, unknown []rawUnknown) 
 		return a.ID < b.ID
 	})
 	rep.Findings = dedupeFindings(rep.Findings)
+	for _, f := range rep.Findings {
+		switch f.Severity {
+		case "high":
+			rep.Summary.High++
+		case "medium":
+			rep.Summary.Medium++
+		case "low":
+			rep.Summary.Low++
+		default:
+			rep.Summary.Info++
+		}
+	}
 
 	unknownWhy := map[string][]string{}
 	for _, u := range unknown {

@@ -65,10 +65,40 @@ type Login struct {
 	Form map[string]string `yaml:"form"`
 }
 
-// Pricing configures the pricing probe.
+// Pricing configures the pricing probe (docs/method-pricing.md).
 type Pricing struct {
 	Products []string `yaml:"products"`
 	Rounds   int      `yaml:"rounds"`
+	// Reference is the persona others are compared with (default: the
+	// first persona that is not a control).
+	Reference string `yaml:"reference"`
+	// Seed fixes the persona order shuffles and the statistics' random
+	// draws, so a scan can be repeated exactly (default 1).
+	Seed uint64 `yaml:"seed"`
+	// Quote is a URL template for the platform's price quote or checkout
+	// preview, with {sku} or {path}; when set, its final price is used.
+	Quote    string   `yaml:"quote"`
+	OptOut   OptOut   `yaml:"opt_out"`
+	Steering Steering `yaml:"steering"`
+}
+
+// OptOut says where to look for the switch that turns personalisation off.
+type OptOut struct {
+	// Pages are searched for a form whose text mentions personalisation
+	// (default ["/settings"]).
+	Pages []string `yaml:"pages"`
+	// Disabled skips the opt-out phase.
+	Disabled bool `yaml:"disabled"`
+}
+
+// Steering configures the steering measurement.
+type Steering struct {
+	// Queries default to ranking.queries.
+	Queries []string `yaml:"queries"`
+	// Search is the search URL template with {query} (default /search?q={query}).
+	Search string `yaml:"search"`
+	// TopK results are weighed (default ranking.top_k, else 10).
+	TopK int `yaml:"top_k"`
 }
 
 // Ranking configures the ranking probe.
@@ -198,6 +228,21 @@ func (p *Profile) validate(doc *yamlfile.Doc) error {
 	}
 	if p.Pricing.Rounds < 0 {
 		return doc.Errorf("$.pricing.rounds", "must not be negative")
+	}
+	if r := p.Pricing.Reference; r != "" {
+		per, ok := p.Persona(r)
+		if !ok {
+			return doc.Errorf("$.pricing.reference", "unknown persona %q", r)
+		}
+		if per.Control {
+			return doc.Errorf("$.pricing.reference", "%q is a control persona; the reference must not be one", r)
+		}
+	}
+	if q := p.Pricing.Quote; q != "" && !strings.Contains(q, "{sku}") && !strings.Contains(q, "{path}") {
+		return doc.Errorf("$.pricing.quote", "template %q has neither {sku} nor {path}", q)
+	}
+	if s := p.Pricing.Steering.Search; s != "" && !strings.Contains(s, "{query}") {
+		return doc.Errorf("$.pricing.steering.search", "template %q has no {query}", s)
 	}
 	if p.Ranking.TopK < 0 {
 		return doc.Errorf("$.ranking.top_k", "must not be negative")

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -30,6 +31,7 @@ func (Text) Write(w io.Writer, rep *policies.Report) error {
 		for _, c := range f.Citations {
 			cites = append(cites, fmt.Sprintf("%s %s [%s]", c.Instrument, c.Article, c.Jurisdiction))
 		}
+		writeEffects(ew, f)
 		ew.printf("       law: %s\n", strings.Join(cites, "; "))
 		ew.printf("       evidence: %s\n", shortIDs(f.Evidence))
 		ew.printf("       finding id: %s\n", f.ID)
@@ -54,10 +56,52 @@ func (Text) Write(w io.Writer, rep *policies.Report) error {
 	return ew.err
 }
 
+// writeEffects prints the per-product (or per-query) table that pricing
+// findings carry in metrics.products.
+func writeEffects(ew *errWriter, f policies.Finding) {
+	rows, ok := f.Metrics["products"].([]any)
+	if !ok || len(rows) == 0 {
+		return
+	}
+	persona, _ := f.Metrics["persona"].(string)
+	ref, _ := f.Metrics["reference"].(string)
+	tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "       item\t%s\t%s\tdifference\t95%% CI\t\n", persona, ref)
+	for _, r := range rows {
+		m, ok := r.(map[string]any)
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(tw, "       %v\t%s\t%s\t%+.1f%%\t[%.1f, %.1f]\t\n", m["product"], num(m["persona_median"]), num(m["reference_median"]),
+			fnum(m["effect_pct"]), fnum(m["ci_low"]), fnum(m["ci_high"]))
+	}
+	tw.Flush() //nolint:errcheck // errWriter keeps the error
+}
+
+func fnum(v any) float64 {
+	switch t := v.(type) {
+	case float64:
+		return t
+	case json.Number:
+		f, _ := t.Float64()
+		return f
+	}
+	return 0
+}
+
+func num(v any) string { return fmt.Sprintf("%.2f", fnum(v)) }
+
+// shortIDs abbreviates record ids and lists at most eight; the JSON
+// report has them all.
 func shortIDs(ids []string) string {
-	out := make([]string, len(ids))
+	const most = 8
+	var out []string
 	for i, id := range ids {
-		out[i] = truncate(id, 12)
+		if i == most {
+			out = append(out, fmt.Sprintf("(+%d more in the JSON report)", len(ids)-most))
+			break
+		}
+		out = append(out, truncate(id, 12))
 	}
 	return strings.Join(out, " ")
 }

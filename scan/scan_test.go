@@ -97,10 +97,21 @@ func TestScanFixtures(t *testing.T) {
 				t.Errorf("compliant platform flagged: %v", rules)
 			}
 			if v.Slug == "shopmart" {
-				for _, id := range []string{"CN-ECL-ART33-PUBLISH", "CN-ECL-ART34-NOTICE7", "CN-ECL-ART35-NOUNREASON"} {
+				for _, id := range []string{"CN-ECL-ART33-PUBLISH", "CN-ECL-ART34-NOTICE7", "CN-ECL-ART35-NOUNREASON", "CN-ALGO-ART21-PRICE", "CN-ECL-ART18-NONPERS"} {
 					if rules[id] == 0 {
 						t.Errorf("missing %s finding: %v", id, rules)
 					}
+				}
+				// Members and iPhone users are charged more and steered;
+				// Android, Shanghai and the controls are not.
+				flagged := map[string]bool{}
+				for _, f := range rep.Findings {
+					if f.Rule == "CN-ALGO-ART21-PRICE" {
+						flagged[f.Persona] = true
+					}
+				}
+				if len(flagged) != 2 || !flagged["loyal_user"] || !flagged["ios_user"] {
+					t.Errorf("price findings for %v, want loyal_user and ios_user", flagged)
 				}
 			}
 			cov := map[string]string{}
@@ -111,7 +122,8 @@ func TestScanFixtures(t *testing.T) {
 			if v.Slug == "shopmart" {
 				want = policies.StatusFail
 			}
-			for _, id := range []string{"CN-ECL-ART33-PUBLISH", "CN-ECL-ART34-NOTICE7", "CN-ECL-ART35-NOUNREASON", "BJ-DEPR-ART49-RULES", "BJ-DEPR-ART49-SME", "EU-P2B-ART3-TC"} {
+			for _, id := range []string{"CN-ECL-ART33-PUBLISH", "CN-ECL-ART34-NOTICE7", "CN-ECL-ART35-NOUNREASON", "BJ-DEPR-ART49-RULES", "BJ-DEPR-ART49-SME", "EU-P2B-ART3-TC",
+				"CN-ALGO-ART21-PRICE", "BJ-DEPR-ART49-CONSUMER", "CN-ECL-ART18-NONPERS", "CN-ALGO-ART17-OPTOUT"} {
 				if cov[id] != want {
 					t.Errorf("coverage %s = %s, want %s", id, cov[id], want)
 				}
@@ -201,7 +213,7 @@ func BenchmarkScanShopmart(b *testing.B) {
 		prof.Limits.RatePerSecond = 0
 		i++
 		res, err := Run(context.Background(), prof, Options{Dir: filepath.Join(root, fmt.Sprint(i)), Engine: e, Version: "bench"})
-		if err != nil || len(res.Report.Findings) != 11 {
+		if err != nil || len(res.Report.Findings) != 19 {
 			b.Fatalf("scan: %v", err)
 		}
 	}

@@ -99,14 +99,14 @@ findings contains f if {
 findings contains f if {
 	some m in tests("steering_test", "personalised")
 	steers(m)
-	qs := [e.product | some e in material(m, th.steering_min_effect_pct)]
+	qs := [sprintf("%s %v%%", [e.product, round(e.effect_pct * 10) / 10]) | some e in material(m, th.steering_min_effect_pct)]
 	f := {
 		"rule": "CN-ALGO-ART21-PRICE",
 		"key": concat(":", ["steering", m.persona]),
 		"persona": m.persona,
 		"summary": sprintf(
-			"%s was shown results whose position-weighted price was %v%% %s than for %s (queries: %s; 95%% CI %v%% to %v%%; p %s after Holm correction; identical control personas differ by at most %v%%)",
-			[m.persona, r1(m.effect_pct), direction(m.effect_pct), m.reference, concat(", ", qs), round(m.ci_low * 10) / 10, round(m.ci_high * 10) / 10, p4(m.p_adjusted), r1(m.noise_floor_pct)],
+			"%s was shown pricier results first: the position-weighted price of what %s saw differed from %s's, per query: %s (p %s after Holm correction; identical control personas differ by at most %v%%)",
+			[m.persona, m.persona, m.reference, concat(", ", qs), p4(m.p_adjusted), r1(m.noise_floor_pct)],
 		),
 		"metrics": metrics(m, th.steering_min_effect_pct),
 		"evidence": array.concat([m.record], m.evidence),
@@ -134,6 +134,8 @@ personalises if {
 	steers(m)
 }
 
+still_what := {"persona_test": "paid prices", "steering_test": "saw results priced"}
+
 # METADATA
 # title: A non-personalised option must exist and actually stop personalisation
 # custom:
@@ -147,9 +149,9 @@ findings contains f if {
 	count(material(m, th.min_effect_pct)) >= 1
 	f := {
 		"rule": "CN-ECL-ART18-NONPERS",
-		"key": concat(":", ["optout-ineffective", m.persona]),
+		"key": concat(":", ["optout-ineffective", m.type, m.persona]),
 		"persona": m.persona,
-		"summary": sprintf("after switching personalisation off (%s), %s still saw prices %v%% %s than %s (p %s)", [o.action, m.persona, r1(m.effect_pct), direction(m.effect_pct), m.reference, p4(m.p_adjusted)]),
+		"summary": sprintf("after switching personalisation off (%s), %s still %s %v%% %s than %s (p %s)", [o.action, m.persona, still_what[m.type], r1(m.effect_pct), direction(m.effect_pct), m.reference, p4(m.p_adjusted)]),
 		"metrics": metrics(m, th.min_effect_pct),
 		"evidence": array.concat(array.concat([m.record, o.record], o.evidence), m.evidence),
 	}

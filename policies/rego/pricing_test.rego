@@ -76,7 +76,7 @@ test_steering_fires if {
 	s := ptest({"type": "steering_test", "products": [effect("headphones", 6.2)], "above_floor": ["headphones"], "products_tested": 2, "effect_pct": 6.2})
 	fs := pricing.findings with input.measurements.pricing as [s, opt(true)]
 	some f in fs
-	contains(f.summary, "queries: headphones")
+	contains(f.summary, "per query: headphones 6.2%")
 }
 
 test_alpha_comes_from_data if {

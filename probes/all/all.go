@@ -2,5 +2,6 @@
 package all
 
 import (
-	_ "github.com/platscan/platscan/probes/terms" // terms and platform rules
+	_ "github.com/platscan/platscan/probes/pricing" // persona prices, steering, non-personalised option
+	_ "github.com/platscan/platscan/probes/terms"   // terms and platform rules
 )

@@ -1,0 +1,457 @@
+// Package pricing is the pricing probe: it has every persona fetch the
+// same products within a short window, round after round, in a shuffled
+// order, reads the final price (following the platform's quote step when
+// the profile names one), measures steering in search results, looks for
+// and uses the platform's non-personalised option, and runs the paired
+// statistics of docs/method-pricing.md. It measures; the pricing policies
+// judge.
+package pricing
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/platscan/platscan/internal/stats"
+	"github.com/platscan/platscan/probes"
+	"github.com/platscan/platscan/probes/extract"
+	"github.com/platscan/platscan/probes/fetch"
+	"github.com/platscan/platscan/profile"
+)
+
+// ID is the probe's family name.
+const ID = "pricing"
+
+// Phases of a scan.
+const (
+	PhasePersonalised = "personalised"
+	PhaseOptedOut     = "opted_out"
+)
+
+func init() {
+	probes.Register(probes.Info{ID: ID, Description: "persona price differences, steering and the non-personalised option",
+		New: func() probes.Probe { return &Probe{Method: DefaultMethod} }})
+}
+
+// Probe implements probes.Probe.
+type Probe struct {
+	Method Method
+}
+
+// ID implements probes.Probe.
+func (*Probe) ID() string { return ID }
+
+// Price is the measurement of one price one persona saw.
+type Price struct {
+	Type      string   `json:"type"` // "price"
+	Phase     string   `json:"phase"`
+	Product   string   `json:"product"`
+	Round     int      `json:"round"`
+	Slot      int      `json:"slot"` // position of this persona in the round's shuffled order
+	Price     float64  `json:"price"`
+	ListPrice float64  `json:"list_price"`
+	Currency  string   `json:"currency,omitempty"`
+	SKU       string   `json:"sku,omitempty"`
+	Source    string   `json:"source"` // quote, jsonld, microdata or selector
+	Error     string   `json:"error,omitempty"`
+	Evidence  []string `json:"evidence"`
+}
+
+// Results is the measurement of one search result page a persona saw.
+type Results struct {
+	Type     string             `json:"type"` // "results"
+	Phase    string             `json:"phase"`
+	Query    string             `json:"query"`
+	Round    int                `json:"round"`
+	Items    []extract.ListItem `json:"items"`
+	Error    string             `json:"error,omitempty"`
+	Evidence []string           `json:"evidence"`
+}
+
+// OptOutCheck is the measurement of the search for a non-personalised
+// option and of its use.
+type OptOutCheck struct {
+	Type     string            `json:"type"` // "opt_out"
+	Found    bool              `json:"found"`
+	Pages    []string          `json:"pages"`
+	Action   string            `json:"action,omitempty"`
+	Method   string            `json:"method,omitempty"`
+	Fields   map[string]string `json:"fields,omitempty"`
+	Text     string            `json:"text,omitempty"`
+	Applied  []string          `json:"applied"`
+	Evidence []string          `json:"evidence"`
+}
+
+// Gather implements probes.Probe.
+func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
+	cfg := t.Profile.Pricing
+	if len(cfg.Products) == 0 || cfg.Rounds == 0 {
+		return nil
+	}
+	g, err := newGatherer(ctx, p, t)
+	if err != nil {
+		return err
+	}
+	if err := g.phase(ctx, PhasePersonalised); err != nil {
+		return err
+	}
+	if cfg.OptOut.Disabled {
+		return ctx.Err()
+	}
+	found, err := g.optOut(ctx)
+	if err != nil || !found {
+		return err
+	}
+	return g.phase(ctx, PhaseOptedOut)
+}
+
+type gatherer struct {
+	t          *probes.Target
+	cfg        profile.Pricing
+	method     Method
+	rng        *rand.Rand
+	personas   []string
+	reference  string
+	controls   []string
+	treatments []string
+	sessions   map[string]*fetch.Session
+	queries    []string
+	search     string
+	topK       int
+}
+
+func newGatherer(ctx context.Context, p *Probe, t *probes.Target) (*gatherer, error) {
+	cfg := t.Profile.Pricing
+	m := p.Method
+	if cfg.Seed != 0 {
+		m.Seed = cfg.Seed
+	}
+	g := &gatherer{t: t, cfg: cfg, method: m, rng: rand.New(rand.NewPCG(m.Seed, 0x2545f4914f6cdd1d)), sessions: map[string]*fetch.Session{}}
+	g.reference = cfg.Reference
+	for _, per := range t.Profile.Personas {
+		if g.reference == "" && !per.Control {
+			g.reference = per.ID
+		}
+	}
+	for _, per := range t.Profile.Personas {
+		switch {
+		case per.ID == g.reference:
+		case per.Control:
+			g.controls = append(g.controls, per.ID)
+		default:
+			g.treatments = append(g.treatments, per.ID)
+		}
+		g.personas = append(g.personas, per.ID)
+		s, err := t.Session(ctx, per.ID)
+		if err != nil {
+			return nil, err
+		}
+		g.sessions[per.ID] = s
+	}
+	g.queries = cfg.Steering.Queries
+	if len(g.queries) == 0 {
+		g.queries = t.Profile.Ranking.Queries
+	}
+	g.search = cfg.Steering.Search
+	if g.search == "" {
+		g.search = "/search?q={query}"
+	}
+	g.topK = cfg.Steering.TopK
+	if g.topK == 0 {
+		g.topK = t.Profile.Ranking.TopK
+	}
+	if g.topK == 0 {
+		g.topK = 10
+	}
+	return g, nil
+}
+
+func (g *gatherer) shuffled() []string {
+	order := slices.Clone(g.personas)
+	g.rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
+	return order
+}
+
+// phase runs the interleaved rounds and records the analysis.
+func (g *gatherer) phase(ctx context.Context, phase string) error {
+	panel := NewPanel(g.cfg.Products, g.personas, g.cfg.Rounds)
+	steer := NewPanel(g.queries, g.personas, g.cfg.Rounds)
+	currency := map[string]string{}
+	for r := range g.cfg.Rounds {
+		for i, prod := range g.cfg.Products {
+			for slot, per := range g.shuffled() {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				m := g.price(ctx, per, prod)
+				m.Phase, m.Round, m.Slot = phase, r, slot
+				id, err := g.t.Measure(ID, per, m)
+				if err != nil {
+					return err
+				}
+				if m.Error != "" {
+					continue
+				}
+				// Prices in another currency than the first seen for the
+				// product are kept as evidence but not compared.
+				if c, ok := currency[prod]; ok && m.Currency != c {
+					continue
+				}
+				currency[prod] = m.Currency
+				panel.Price[per][i][r], panel.Record[per][i][r] = m.Price, id
+			}
+		}
+		for qi, q := range g.queries {
+			if err := g.steeringRound(ctx, phase, r, qi, q, steer); err != nil {
+				return err
+			}
+		}
+	}
+	floor, tests := Analyze(panel, g.reference, g.controls, g.treatments, phase, g.method)
+	if err := g.record(floor, tests); err != nil {
+		return err
+	}
+	if len(g.queries) == 0 {
+		return nil
+	}
+	sfloor, stests := Analyze(steer, g.reference, g.controls, g.treatments, phase, g.method)
+	sfloor.Type = "steering_noise_floor"
+	for i := range stests {
+		stests[i].Type = "steering_test"
+	}
+	return g.record(sfloor, stests)
+}
+
+func (g *gatherer) record(floor NoiseFloor, tests []PersonaTest) error {
+	if _, err := g.t.Measure(ID, "", floor); err != nil {
+		return err
+	}
+	for _, pt := range tests {
+		if _, err := g.t.Measure(ID, pt.Persona, pt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// price fetches one product page as persona, and the quote when the
+// profile names one.
+func (g *gatherer) price(ctx context.Context, persona, prod string) Price {
+	m := Price{Type: "price", Product: prod, Evidence: []string{}}
+	u, err := g.t.Profile.Resolve(prod)
+	if err != nil {
+		m.Error = err.Error()
+		return m
+	}
+	page := g.sessions[persona].Get(ctx, ID, u)
+	m.Evidence = append(m.Evidence, page.Records...)
+	if !page.OK() {
+		m.Error = pageError(page)
+		return m
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text))
+	if err != nil {
+		m.Error = err.Error()
+		return m
+	}
+	offer, ok := extract.Product(doc, g.t.Profile.Extract.Price)
+	if !ok {
+		m.Error = "no price found on the page"
+		return m
+	}
+	m.Price, m.ListPrice, m.Currency, m.SKU, m.Source = offer.Price, offer.Price, offer.Currency, offer.SKU, offer.Source
+	if g.cfg.Quote == "" {
+		return m
+	}
+	if strings.Contains(g.cfg.Quote, "{sku}") && offer.SKU == "" {
+		m.Error = "the quote template needs {sku} but the page gives none"
+		return m
+	}
+	q := strings.NewReplacer("{sku}", url.QueryEscape(offer.SKU), "{path}", url.QueryEscape(prod)).Replace(g.cfg.Quote)
+	qu, err := g.t.Profile.Resolve(q)
+	if err != nil {
+		m.Error = err.Error()
+		return m
+	}
+	qp := g.sessions[persona].Get(ctx, ID, qu)
+	m.Evidence = append(m.Evidence, qp.Records...)
+	if !qp.OK() {
+		m.Error = "quote: " + pageError(qp)
+		return m
+	}
+	final, cur, ok := quotePrice(qp.Text)
+	if !ok {
+		m.Error = "quote: no final price in the response"
+		return m
+	}
+	m.Price, m.Source = final, "quote"
+	if cur != "" {
+		m.Currency = cur
+	}
+	return m
+}
+
+// quotePrice reads a final price from a quote response: a JSON object with
+// one of the usual keys.
+func quotePrice(body string) (float64, string, bool) {
+	var m map[string]any
+	if json.Unmarshal([]byte(body), &m) != nil {
+		return 0, "", false
+	}
+	cur, _ := m["currency"].(string)
+	for _, k := range []string{"final_price", "finalPrice", "total", "payable", "amount", "price"} {
+		switch v := m[k].(type) {
+		case float64:
+			return v, cur, true
+		case string:
+			if f, ok := extract.ParsePrice(v); ok {
+				return f, cur, true
+			}
+		}
+	}
+	return 0, "", false
+}
+
+func pageError(p *fetch.Page) string {
+	if p.Err != nil {
+		return p.Err.Error()
+	}
+	return fmt.Sprintf("HTTP %d", p.Status)
+}
+
+// steeringRound has every persona run query q and fills the steering
+// panel with each persona's position-weighted price. Each item's price is
+// the median of what the personas were shown for it in this round, so the
+// measure reflects the order of results, not the prices themselves.
+func (g *gatherer) steeringRound(ctx context.Context, phase string, r, qi int, q string, steer *Panel) error {
+	u, err := g.t.Profile.Resolve(strings.ReplaceAll(g.search, "{query}", url.QueryEscape(q)))
+	if err != nil {
+		return err
+	}
+	lists := map[string][]extract.ListItem{}
+	ids := map[string]string{}
+	seen := map[string][]float64{}
+	for _, per := range g.shuffled() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		page := g.sessions[per].Get(ctx, ID, u)
+		m := Results{Type: "results", Phase: phase, Query: q, Round: r, Items: []extract.ListItem{}, Evidence: page.Records}
+		if page.OK() {
+			if doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text)); err == nil {
+				m.Items = extract.ItemList(doc)
+				if len(m.Items) > g.topK {
+					m.Items = m.Items[:g.topK]
+				}
+			}
+		} else {
+			m.Error = pageError(page)
+		}
+		id, err := g.t.Measure(ID, per, m)
+		if err != nil {
+			return err
+		}
+		lists[per], ids[per] = m.Items, id
+		for _, it := range m.Items {
+			if it.Offer != nil {
+				seen[it.URL] = append(seen[it.URL], it.Offer.Price)
+			}
+		}
+	}
+	for per, items := range lists {
+		var num, den float64
+		for i, it := range items {
+			ps, ok := seen[it.URL]
+			if !ok {
+				continue
+			}
+			w := 1 / math.Log2(float64(i)+2)
+			num += w * stats.Median(ps)
+			den += w
+		}
+		if den > 0 {
+			steer.Price[per][qi][r], steer.Record[per][qi][r] = num/den, ids[per]
+		}
+	}
+	return nil
+}
+
+var optOutCue = regexp.MustCompile(`(?i)个性化|personali[sz]`)
+
+// optOut looks for a form that switches personalisation off, records what
+// it found, and submits it for every persona.
+func (g *gatherer) optOut(ctx context.Context) (bool, error) {
+	pages := g.cfg.OptOut.Pages
+	if len(pages) == 0 {
+		pages = []string{"/settings"}
+	}
+	m := OptOutCheck{Type: "opt_out", Applied: []string{}, Evidence: []string{}}
+	ref := g.sessions[g.reference]
+	for _, p := range pages {
+		u, err := g.t.Profile.Resolve(p)
+		if err != nil {
+			return false, err
+		}
+		m.Pages = append(m.Pages, u)
+		page := ref.Get(ctx, ID, u)
+		m.Evidence = append(m.Evidence, page.Records...)
+		if !page.OK() || m.Found {
+			continue
+		}
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text))
+		if err != nil {
+			continue
+		}
+		base, _ := url.Parse(page.FinalURL)
+		doc.Find("form").EachWithBreak(func(_ int, f *goquery.Selection) bool {
+			text := strings.TrimSpace(f.Text() + " " + f.Find("button,input[type=submit]").AttrOr("value", "") + " " + f.Parent().Text())
+			if !optOutCue.MatchString(text) {
+				return true
+			}
+			action, _ := url.Parse(f.AttrOr("action", ""))
+			m.Found = true
+			m.Action = base.ResolveReference(action).String()
+			m.Method = strings.ToUpper(f.AttrOr("method", "GET"))
+			m.Fields = map[string]string{}
+			f.Find("input[name]").Each(func(_ int, in *goquery.Selection) {
+				m.Fields[in.AttrOr("name", "")] = in.AttrOr("value", "")
+			})
+			m.Text = collapse(f.Text())
+			return false
+		})
+	}
+	if m.Found {
+		form := url.Values{}
+		for k, v := range m.Fields {
+			form.Set(k, v)
+		}
+		for _, per := range g.personas {
+			var page *fetch.Page
+			if m.Method == "POST" {
+				page = g.sessions[per].PostForm(ctx, ID, m.Action, form)
+			} else {
+				page = g.sessions[per].Get(ctx, ID, m.Action+"?"+form.Encode())
+			}
+			m.Evidence = append(m.Evidence, page.Records...)
+			if page.Status > 0 && page.Status < 400 {
+				m.Applied = append(m.Applied, per)
+			}
+		}
+	}
+	if _, err := g.t.Measure(ID, g.reference, m); err != nil {
+		return false, err
+	}
+	return m.Found, ctx.Err()
+}
+
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+var _ probes.Probe = (*Probe)(nil)
