@@ -21,7 +21,9 @@ import (
 	"github.com/platscan/platscan/rules"
 )
 
-func testEngine(t *testing.T) *policies.Engine {
+func testEngine(t *testing.T) *policies.Engine { return testEngineB(t) }
+
+func testEngineB(t testing.TB) *policies.Engine {
 	t.Helper()
 	cat, err := rules.Default()
 	if err != nil {
