@@ -31,6 +31,12 @@ type Platform struct {
 	Name          string   `json:"name"`
 	BaseURL       string   `json:"base_url"`
 	Jurisdictions []string `json:"jurisdictions"`
+	Designations  []string `json:"designations"`
+}
+
+// applies reports whether ob binds platform p.
+func (p Platform) applies(ob rules.Obligation) bool {
+	return ob.AppliesToPlatform(p.Jurisdictions, p.Designations)
 }
 
 // Run describes the run the measurements come from.
@@ -183,7 +189,7 @@ func (e *Engine) assemble(p Platform, found []rawFinding, unknown []rawUnknown) 
 		if !ok || !declared {
 			return nil, fmt.Errorf("a policy emitted a finding for %q, which no findings rule declares in its METADATA", rf.Rule)
 		}
-		if !ob.AppliesTo(p.Jurisdictions) {
+		if !p.applies(ob) {
 			continue
 		}
 		if len(rf.Evidence) == 0 {
@@ -197,7 +203,7 @@ func (e *Engine) assemble(p Platform, found []rawFinding, unknown []rawUnknown) 
 		f.Citations = append(f.Citations, ob.Citation())
 		failed[ob.ID] = "see findings"
 		for _, rel := range ob.Related {
-			if ro, ok := e.catalog.Lookup(rel); ok && ro.AppliesTo(p.Jurisdictions) {
+			if ro, ok := e.catalog.Lookup(rel); ok && p.applies(ro) {
 				f.Citations = append(f.Citations, ro.Citation())
 				if _, own := failed[rel]; !own {
 					failed[rel] = "see " + ob.ID + " findings"
@@ -250,6 +256,8 @@ func (e *Engine) assemble(p Platform, found []rawFinding, unknown []rawUnknown) 
 		switch why, fail := failed[ob.ID]; {
 		case !ob.AppliesTo(p.Jurisdictions):
 			c.Status, c.Reason = StatusNotApplicable, fmt.Sprintf("applies in %s; the platform's jurisdictions are %s", ob.Jurisdiction, strings.Join(p.Jurisdictions, ", "))
+		case !p.applies(ob):
+			c.Status, c.Reason = StatusNotApplicable, fmt.Sprintf("applies only to a platform designated %s (profile platform.designations)", ob.Scope)
 		case fail:
 			c.Status, c.Reason = StatusFail, why
 		case len(unknownWhy[ob.ID]) > 0:

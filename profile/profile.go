@@ -40,6 +40,9 @@ type Platform struct {
 	Name          string   `yaml:"name"`
 	BaseURL       string   `yaml:"base_url"`
 	Jurisdictions []string `yaml:"jurisdictions"`
+	// Designations are regulatory designations that scope some duties:
+	// "gatekeeper" (EU DMA), "vlop" (EU DSA very large online platform).
+	Designations []string `yaml:"designations"`
 }
 
 // FirstParty says who counts as the platform itself.
@@ -122,10 +125,73 @@ type Terms struct {
 	Language string `yaml:"language"`
 }
 
-// Interop configures the interoperability probe.
+// Interop configures the interoperability probe (docs/method-interop.md).
+// Every check compares the profile's competitors with neutral controls of
+// the same kind.
 type Interop struct {
-	ShareLinks []string `yaml:"share_links"`
-	API        []string `yaml:"api"`
+	// Controls are neutral sites, treated as the baseline for competitors.
+	Controls []string `yaml:"controls"`
+	// LinkCheck is the platform's outbound-link endpoint, with {url}.
+	LinkCheck string `yaml:"link_check"`
+	// UGC renders user content (a review or message preview) from a form.
+	UGC UGC `yaml:"ugc"`
+	// Crawlers are user agents of competitors' crawlers and of neutral ones.
+	Crawlers Crawlers `yaml:"crawlers"`
+	// OAuth is the authorisation endpoint, with {client} and {redirect}.
+	OAuth OAuth `yaml:"oauth"`
+	// Checkout lists payment and delivery options.
+	Checkout Checkout `yaml:"checkout"`
+	// Export is the user's data export.
+	Export Export `yaml:"export"`
+	// Persona runs the checks that need an account (default the first).
+	Persona string `yaml:"persona"`
+}
+
+// UGC is a form that renders user-written text.
+type UGC struct {
+	URL   string `yaml:"url"`
+	Field string `yaml:"field"`
+}
+
+// Crawlers names the crawler user agents to compare.
+type Crawlers struct {
+	Competitor []string `yaml:"competitor"`
+	Neutral    []string `yaml:"neutral"`
+	Paths      []string `yaml:"paths"`
+}
+
+// OAuth describes third-party login or API authorisation.
+type OAuth struct {
+	Authorize  string   `yaml:"authorize"`
+	Competitor []Client `yaml:"competitor"`
+	Control    []Client `yaml:"control"`
+}
+
+// Client is an OAuth client registration.
+type Client struct {
+	ID       string `yaml:"id"`
+	Redirect string `yaml:"redirect"`
+}
+
+// Checkout is a page with the payment and delivery choices.
+type Checkout struct {
+	URL string `yaml:"url"`
+	// FirstParty names the platform's own payment and delivery services
+	// as they appear on the page.
+	FirstParty []string `yaml:"first_party"`
+}
+
+// Export is the personal-data export.
+type Export struct {
+	URL string `yaml:"url"`
+	// Expect lists the sections a complete export contains.
+	Expect []string `yaml:"expect"`
+}
+
+// Configured reports whether any interoperability check is set up.
+func (i Interop) Configured() bool {
+	return i.LinkCheck != "" || i.UGC.URL != "" || len(i.Crawlers.Competitor) > 0 || i.OAuth.Authorize != "" ||
+		i.Checkout.URL != "" || i.Export.URL != ""
 }
 
 // Extract overrides how structured data is read from pages.
@@ -195,6 +261,25 @@ func (p *Profile) validate(doc *yamlfile.Doc) error {
 			return doc.Errorf(fmt.Sprintf("$.platform.jurisdictions[%d]", i), "%q is not one of %v", j, Jurisdictions)
 		}
 		p.Platform.Jurisdictions[i] = strings.ToLower(j)
+	}
+	for i, d := range p.Platform.Designations {
+		if d != "gatekeeper" && d != "vlop" {
+			return doc.Errorf(fmt.Sprintf("$.platform.designations[%d]", i), "%q is not gatekeeper or vlop", d)
+		}
+	}
+	if p.Interop.Configured() && len(p.Competitors) == 0 && len(p.Interop.OAuth.Competitor) == 0 && len(p.Interop.Crawlers.Competitor) == 0 {
+		return doc.Errorf("$.competitors", "interoperability checks compare competitors with controls: name at least one competitor")
+	}
+	if p.Interop.LinkCheck != "" && !strings.Contains(p.Interop.LinkCheck, "{url}") {
+		return doc.Errorf("$.interop.link_check", "template %q has no {url}", p.Interop.LinkCheck)
+	}
+	if (p.Interop.LinkCheck != "" || p.Interop.UGC.URL != "") && len(p.Interop.Controls) == 0 {
+		return doc.Errorf("$.interop.controls", "link checks need neutral control URLs to compare competitors with")
+	}
+	if p.Interop.Persona != "" {
+		if _, ok := p.Persona(p.Interop.Persona); !ok {
+			return doc.Errorf("$.interop.persona", "unknown persona %q", p.Interop.Persona)
+		}
 	}
 	for i, c := range p.Competitors {
 		if cu, err := url.Parse(c); err != nil || cu.Host == "" {

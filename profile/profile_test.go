@@ -40,6 +40,8 @@ func TestBadProfiles(t *testing.T) {
 		"bad rate":          {"rate: 30/m", "rate: fast", "p.yaml:16:16: limits.rate: "},
 		"bad size":          {"max_body: 1MiB", "max_body: lots", "p.yaml:16:32: limits.max_body: "},
 		"wrong type":        {"rounds: 8", "rounds: many", "p.yaml:9:40: "},
+		"interop without competitors": {`competitors: ["http://rival.example"]`, "interop: {link_check: \"/link?u={url}\", controls: [\"https://n.example\"]}",
+			"p.yaml: competitors: interoperability checks compare competitors with controls: name at least one competitor"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -75,6 +75,20 @@ func (o Obligation) Citation() Citation {
 // in "cn-bj" is bound by "cn" law too, but "cn" alone does not bring in
 // Beijing's local regulations.
 func (o Obligation) AppliesTo(jurisdictions []string) bool {
+	return o.appliesIn(jurisdictions)
+}
+
+// AppliesToPlatform is AppliesTo plus scope: an obligation scoped to
+// gatekeepers (DMA) or very large platforms (DSA Art. 38) binds only a
+// platform the profile designates so.
+func (o Obligation) AppliesToPlatform(jurisdictions, designations []string) bool {
+	if o.Scope != "" && !slices.Contains(designations, o.Scope) {
+		return false
+	}
+	return o.appliesIn(jurisdictions)
+}
+
+func (o Obligation) appliesIn(jurisdictions []string) bool {
 	for _, j := range jurisdictions {
 		j = strings.ToLower(j)
 		if j == o.Jurisdiction {

@@ -18,7 +18,8 @@ import (
 // "persona", so findings can cite it.
 func BuildInput(prof *profile.Profile, recs []evidence.Record, started time.Time, version string) (*policies.Input, error) {
 	in := &policies.Input{
-		Platform:     policies.Platform{Name: prof.Platform.Name, BaseURL: prof.Platform.BaseURL, Jurisdictions: prof.Platform.Jurisdictions},
+		Platform: policies.Platform{Name: prof.Platform.Name, BaseURL: prof.Platform.BaseURL, Jurisdictions: prof.Platform.Jurisdictions,
+			Designations: nonNil(prof.Platform.Designations)},
 		Run:          policies.Run{Started: started.UTC().Format(time.RFC3339), Tool: "platscan " + version},
 		FirstParty:   map[string][]string{"brands": nonNil(prof.FirstParty.Brands), "sellers": nonNil(prof.FirstParty.Sellers)},
 		Competitors:  nonNil(prof.Competitors),

@@ -2,6 +2,7 @@
 package all
 
 import (
+	_ "github.com/platscan/platscan/probes/interop" // links, crawlers, API clients, checkout choice, export
 	_ "github.com/platscan/platscan/probes/pricing" // persona prices, steering, non-personalised option
 	_ "github.com/platscan/platscan/probes/terms"   // terms and platform rules
 )

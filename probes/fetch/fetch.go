@@ -75,6 +75,7 @@ type Fetcher struct {
 	rec     Recorder
 	limiter *hostLimiter
 	sent    atomic.Int64
+	parent  *Fetcher
 }
 
 // New returns a Fetcher that records into rec.
@@ -98,6 +99,24 @@ func New(rec Recorder, opts Options) *Fetcher {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Fetcher{opts: opts, rec: rec, limiter: newHostLimiter(opts.RatePerSecond)}
+}
+
+// Derive returns a fetcher that records into the same store and shares
+// the per-host rate limit and request budget, with options changed by mod
+// (for example one that does not follow redirects off the platform, or
+// that ignores robots.txt to test how a crawler is treated).
+func (f *Fetcher) Derive(mod func(*Options)) *Fetcher {
+	d := &Fetcher{opts: f.opts, rec: f.rec, limiter: f.limiter, parent: f}
+	mod(&d.opts)
+	return d
+}
+
+// counter is the fetcher whose request budget is spent.
+func (f *Fetcher) counter() *Fetcher {
+	if f.parent != nil {
+		return f.parent.counter()
+	}
+	return f
 }
 
 // Session is one persona's browser: a cookie jar, default headers and a
@@ -160,6 +179,9 @@ func (f *Fetcher) Session(persona string, headers map[string]string, cookies map
 	c.SetCookieJar(jar)
 	max := f.opts.MaxRedirects
 	c.SetRedirectHandler(func(req *http.Request, via []*http.Request) error {
+		if max == 0 {
+			return http.ErrUseLastResponse // the redirect itself is the answer
+		}
 		if len(via) > max {
 			return fmt.Errorf("stopped after %d redirects", max)
 		}

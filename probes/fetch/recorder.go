@@ -46,7 +46,7 @@ func (rt *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 			form = redactForm(tr.form)
 		}
 	}
-	if max := rt.f.opts.MaxRequests; max > 0 && rt.f.sent.Add(1) > int64(max) {
+	if max := rt.f.opts.MaxRequests; max > 0 && rt.f.counter().sent.Add(1) > int64(max) {
 		if _, err := rt.f.recordNotSent(probe, rt.persona, req.Method, req.URL.String(), ErrBudget); err != nil {
 			return nil, err
 		}

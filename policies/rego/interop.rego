@@ -1,0 +1,201 @@
+# METADATA
+# title: Other platforms and apps are not hindered
+# description: >-
+#   Judges the interop probe: each competitor target is compared with the
+#   neutral controls of the same mechanism, so a blanket policy (the same
+#   warning on every external link) is not reported, while treatment worse
+#   than every control is.
+package platscan.interop
+
+ms := [m | some m in input.measurements.interop]
+
+setup_done if {
+	some m in ms
+	m.type == "setup"
+}
+
+treatments(mech) := [m |
+	some m in ms
+	m.type == "treatment"
+	m.mechanism == mech
+	m.outcome != "error"
+]
+
+controls(mech) := [c |
+	some c in treatments(mech)
+	c.target_kind == "control"
+]
+
+# A competitor is treated worse than every control of its mechanism.
+targeted(m) if {
+	m.target_kind == "competitor"
+	cs := controls(m.mechanism)
+	count(cs) > 0
+	every c in cs {
+		m.rank > c.rank
+	}
+}
+
+what := {
+	"link_check": "link checker",
+	"ugc": "review renderer",
+	"crawler": "web server (robots.txt and responses)",
+	"oauth": "OAuth authorisation endpoint",
+}
+
+control_list(mech) := concat("; ", [sprintf("%s: %s", [c.target, c.outcome]) | some c in controls(mech)])
+
+treatment_finding(rule, m) := {
+	"rule": rule,
+	"key": concat(":", [m.mechanism, m.target]),
+	"summary": sprintf(
+		"competitor %s was %s by the platform's %s (%s) while the neutral controls were not (%s)",
+		[m.target, m.outcome, what[m.mechanism], m.detail, control_list(m.mechanism)],
+	),
+	"metrics": {
+		"mechanism": m.mechanism, "competitor": m.target, "outcome": m.outcome, "status": m.status,
+		"controls": [{"target": c.target, "outcome": c.outcome, "status": c.status} | some c in controls(m.mechanism)],
+	},
+	"evidence": array.flatten([[m.record], m.evidence, [c.record | some c in controls(m.mechanism)]]),
+}
+
+# METADATA
+# title: No technical means that hinder competitors' links, content or crawlers
+# custom:
+#   rule: CN-AUCL25-ART13
+#   severity: high
+findings contains f if {
+	some mech in ["link_check", "ugc", "crawler"]
+	some m in treatments(mech)
+	targeted(m)
+	f := treatment_finding("CN-AUCL25-ART13", m)
+}
+
+# METADATA
+# title: No refusal of competitors' apps that others are granted
+# custom:
+#   rule: BJ-DEPR-ART49-NOHINDER
+#   severity: high
+findings contains f if {
+	some m in treatments("oauth")
+	targeted(m)
+	f := treatment_finding("BJ-DEPR-ART49-NOHINDER", m)
+}
+
+# METADATA
+# title: Gatekeepers give third parties the interoperability their own services get
+# custom:
+#   rule: EU-DMA-ART6-7-INTEROP
+#   severity: high
+findings contains f if {
+	some m in treatments("oauth")
+	targeted(m)
+	f := treatment_finding("EU-DMA-ART6-7-INTEROP", m)
+}
+
+checkouts := [m | some m in ms; m.type == "checkout"; m.status == 200]
+
+own_only(m, kind) if {
+	opts := m[kind]
+	count(opts) > 0
+	count(opts) == own_count(m, kind)
+}
+
+own_count(m, "payments") := m.own_payments
+
+own_count(m, "deliveries") := m.own_deliveries
+
+label := {"payments": "payment", "deliveries": "delivery"}
+
+checkout_finding(rule, m, kind) := {
+	"rule": rule,
+	"key": concat(":", ["checkout", kind]),
+	"summary": sprintf("checkout at %s offers only the platform's own %s service (%s); consumers and merchants cannot choose another", [m.url, label[kind], concat(", ", m[kind])]),
+	"metrics": {"url": m.url, "options": m[kind], "first_party": m.first_party},
+	"evidence": array.concat([m.record], m.evidence),
+}
+
+# METADATA
+# title: Consumers are not restricted to the platform's own payment or delivery
+# custom:
+#   rule: BJ-DEPR-ART49-CONSUMER
+#   severity: high
+findings contains f if {
+	some m in checkouts
+	some kind in ["payments", "deliveries"]
+	own_only(m, kind)
+	f := checkout_finding("BJ-DEPR-ART49-CONSUMER", m, kind)
+}
+
+# METADATA
+# title: Gatekeepers do not require use of their own payment service
+# custom:
+#   rule: EU-DMA-ART5-7-NOFORCEDID-PAY
+#   severity: high
+findings contains f if {
+	some m in checkouts
+	own_only(m, "payments")
+	f := checkout_finding("EU-DMA-ART5-7-NOFORCEDID-PAY", m, "payments")
+}
+
+exports := [m | some m in ms; m.type == "export"]
+
+export_problem(m) := sprintf("no export at %s (HTTP %d)", [m.url, m.status]) if {
+	not m.found
+} else := sprintf("the export at %s is not machine-readable (%s)", [m.url, m.format]) if {
+	not m.machine_readable
+} else := sprintf("the export at %s lacks %s", [m.url, concat(", ", m.missing)]) if {
+	count(m.missing) > 0
+}
+
+export_finding(rule, m) := {
+	"rule": rule,
+	"key": "export",
+	"summary": sprintf("a user cannot take their data with them: %s", [export_problem(m)]),
+	"metrics": {"url": m.url, "status": m.status, "found": m.found, "machine_readable": m.machine_readable, "sections": m.sections, "missing": m.missing},
+	"evidence": array.concat([m.record], m.evidence),
+}
+
+# METADATA
+# title: Users can copy and transfer their personal information
+# custom:
+#   rule: CN-PIPL-ART45-PORTABILITY
+#   severity: medium
+findings contains f if {
+	some m in exports
+	export_problem(m)
+	f := export_finding("CN-PIPL-ART45-PORTABILITY", m)
+}
+
+# METADATA
+# title: Gatekeepers provide effective, continuous data portability
+# custom:
+#   rule: EU-DMA-ART6-9-PORTABILITY
+#   severity: medium
+findings contains f if {
+	some m in exports
+	export_problem(m)
+	f := export_finding("EU-DMA-ART6-9-PORTABILITY", m)
+}
+
+interop_rules := ["CN-AUCL25-ART13", "BJ-DEPR-ART49-NOHINDER", "EU-DMA-ART6-7-INTEROP", "BJ-DEPR-ART49-CONSUMER",
+	"EU-DMA-ART5-7-NOFORCEDID-PAY", "CN-PIPL-ART45-PORTABILITY", "EU-DMA-ART6-9-PORTABILITY"]
+
+unknown contains {"rule": r, "reason": "the profile configures no interoperability checks (interop)"} if {
+	not setup_done
+	some r in interop_rules
+	r != "BJ-DEPR-ART49-CONSUMER" # also judged by the pricing policies
+}
+
+rule_of := {"link_check": "CN-AUCL25-ART13", "ugc": "CN-AUCL25-ART13", "crawler": "CN-AUCL25-ART13", "oauth": "BJ-DEPR-ART49-NOHINDER"}
+
+unknown contains {"rule": rule_of[mech], "reason": sprintf("%s: competitors were checked but no neutral control answered, so targeting cannot be told from a blanket policy", [mech])} if {
+	some mech in ["link_check", "ugc", "crawler", "oauth"]
+	count(treatments(mech)) > 0
+	count(controls(mech)) == 0
+}
+
+unknown contains {"rule": "CN-PIPL-ART45-PORTABILITY", "reason": "the profile names no data export (interop.export)"} if {
+	setup_done
+	count(exports) == 0
+}

@@ -1,0 +1,75 @@
+package platscan.interop_test
+
+import data.platscan.interop
+
+setup := {"type": "setup", "competitors": ["https://rival.example"], "controls": ["https://neutral.example"], "checks": ["link_check"], "record": "s0", "evidence": []}
+
+tr(mech, target, kind, outcome, rank) := {
+	"type": "treatment", "mechanism": mech, "target": target, "target_kind": kind, "outcome": outcome,
+	"rank": rank, "status": 200, "detail": "", "record": concat("-", [mech, target]), "evidence": ["x"],
+}
+
+rules_of(fs) := {f.rule | some f in fs}
+
+test_targeted_link_block_fires_with_controls_beside_it if {
+	ms := [setup, tr("link_check", "https://rival.example", "competitor", "blocked", 3), tr("link_check", "https://neutral.example", "control", "direct", 0)]
+	fs := interop.findings with input.measurements.interop as ms
+	rules_of(fs) == {"CN-AUCL25-ART13"}
+	some f in fs
+	contains(f.summary, "https://neutral.example: direct")
+	"link_check-https://neutral.example" in f.evidence
+}
+
+test_blanket_warning_is_not_targeted if {
+	ms := [setup, tr("link_check", "https://rival.example", "competitor", "interstitial", 1), tr("link_check", "https://neutral.example", "control", "interstitial", 1)]
+	count(interop.findings) == 0 with input.measurements.interop as ms
+}
+
+test_worse_than_only_one_control_is_silent if {
+	ms := [
+		setup, tr("ugc", "https://rival.example", "competitor", "stripped", 3),
+		tr("ugc", "https://a.example", "control", "link", 0), tr("ugc", "https://b.example", "control", "stripped", 3),
+	]
+	count(interop.findings) == 0 with input.measurements.interop as ms
+}
+
+test_no_controls_is_unknown if {
+	ms := [setup, tr("crawler", "RivalBot", "competitor", "forbidden", 3)]
+	count(interop.findings) == 0 with input.measurements.interop as ms
+	us := interop.unknown with input.measurements.interop as ms
+	some u in us
+	u.rule == "CN-AUCL25-ART13"
+}
+
+test_oauth_refusal_fires if {
+	ms := [setup, tr("oauth", "rival-app", "competitor", "refused", 3), tr("oauth", "neutral-app", "control", "ok", 0)]
+	rules_of(interop.findings) == {"BJ-DEPR-ART49-NOHINDER", "EU-DMA-ART6-7-INTEROP"} with input.measurements.interop as ms
+}
+
+checkout(pay, own) := {"type": "checkout", "url": "u", "status": 200, "payments": pay, "deliveries": ["SF Express"], "first_party": ["Own Pay"], "own_payments": own, "own_deliveries": 0, "record": "c", "evidence": []}
+
+test_own_wallet_only_fires if {
+	fs := interop.findings with input.measurements.interop as [setup, checkout(["Own Pay"], 1)]
+	rules_of(fs) == {"BJ-DEPR-ART49-CONSUMER", "EU-DMA-ART5-7-NOFORCEDID-PAY"}
+}
+
+test_choice_of_wallets_is_silent if {
+	count(interop.findings) == 0 with input.measurements.interop as [setup, checkout(["Own Pay", "Alipay"], 1)]
+}
+
+export(found, readable, missing) := {"type": "export", "url": "u", "status": 200, "found": found, "machine_readable": readable, "format": "json", "sections": [], "missing": missing, "record": "e", "evidence": []}
+
+test_export_problems_fire if {
+	every e in [export(false, false, []), export(true, false, []), export(true, true, ["orders"])] {
+		rules_of(interop.findings) == {"CN-PIPL-ART45-PORTABILITY", "EU-DMA-ART6-9-PORTABILITY"} with input.measurements.interop as [setup, e]
+	}
+}
+
+test_complete_export_is_silent if {
+	count(interop.findings) == 0 with input.measurements.interop as [setup, export(true, true, [])]
+}
+
+test_unconfigured_is_unknown if {
+	us := interop.unknown with input.measurements.interop as []
+	"CN-AUCL25-ART13" in {u.rule | some u in us}
+}

@@ -1,0 +1,504 @@
+// Package interop is the interoperability probe. Every check compares how
+// the platform treats competitor targets with how it treats neutral
+// control targets of the same kind, so that a blanket policy (a warning on
+// every external link) is told apart from targeted blocking: shared links
+// (the link checker and user content), crawlers, OAuth clients, the
+// choice of payment and delivery at checkout, and the user's data export.
+package interop
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/temoto/robotstxt"
+
+	"github.com/platscan/platscan/probes"
+	"github.com/platscan/platscan/probes/fetch"
+)
+
+// ID is the probe's family name.
+const ID = "interop"
+
+func init() {
+	probes.Register(probes.Info{ID: ID, Description: "blocking of competitors' links, crawlers, API clients; checkout choice; data export",
+		New: func() probes.Probe { return &Probe{} }})
+}
+
+// Probe implements probes.Probe.
+type Probe struct{}
+
+// ID implements probes.Probe.
+func (*Probe) ID() string { return ID }
+
+// Kinds of target.
+const (
+	Competitor = "competitor"
+	Control    = "control"
+)
+
+// Outcome ranks: how much a target was obstructed (0 none .. 3 blocked).
+var outcomeRank = map[string]int{"direct": 0, "link": 0, "ok": 0, "allowed": 0,
+	"interstitial": 1, "degraded": 1, "plain": 2, "disallowed": 2,
+	"stripped": 3, "blocked": 3, "refused": 3, "forbidden": 3, "captcha": 3}
+
+// Treatment is the measurement of how one target was treated by one
+// mechanism.
+type Treatment struct {
+	Type       string   `json:"type"`      // "treatment"
+	Mechanism  string   `json:"mechanism"` // link_check, ugc, crawler, oauth
+	Target     string   `json:"target"`    // URL, user agent or client id
+	TargetKind string   `json:"target_kind"`
+	Outcome    string   `json:"outcome"`
+	Rank       int      `json:"rank"`
+	Status     int      `json:"status"`
+	Detail     string   `json:"detail,omitempty"`
+	Evidence   []string `json:"evidence"`
+}
+
+// Setup records what the profile asked to compare.
+type Setup struct {
+	Type        string   `json:"type"` // "setup"
+	Competitors []string `json:"competitors"`
+	Controls    []string `json:"controls"`
+	Checks      []string `json:"checks"`
+}
+
+// Checkout is the measurement of the choices offered at checkout.
+type Checkout struct {
+	Type       string   `json:"type"` // "checkout"
+	URL        string   `json:"url"`
+	Status     int      `json:"status"`
+	Payments   []string `json:"payments"`
+	Deliveries []string `json:"deliveries"`
+	FirstParty []string `json:"first_party"`
+	// OwnPayments / OwnDeliveries count the platform's own options.
+	OwnPayments   int      `json:"own_payments"`
+	OwnDeliveries int      `json:"own_deliveries"`
+	Evidence      []string `json:"evidence"`
+}
+
+// Export is the measurement of the personal-data export.
+type Export struct {
+	Type           string   `json:"type"` // "export"
+	URL            string   `json:"url"`
+	Status         int      `json:"status"`
+	Found          bool     `json:"found"`
+	MachineReadble bool     `json:"machine_readable"`
+	Format         string   `json:"format,omitempty"`
+	Sections       []string `json:"sections"`
+	Missing        []string `json:"missing"`
+	Evidence       []string `json:"evidence"`
+}
+
+// Gather implements probes.Probe.
+func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
+	cfg := t.Profile.Interop
+	if !cfg.Configured() {
+		return nil
+	}
+	g := &gatherer{t: t}
+	// Checks must see the platform's own answer, not follow it off-site.
+	g.noRedirect = t.Fetcher.Derive(func(o *fetch.Options) { o.MaxRedirects = 0 })
+	var err error
+	g.persona = cfg.Persona
+	if g.persona == "" {
+		g.persona = t.DefaultPersona()
+	}
+	per, _ := t.Profile.Persona(g.persona)
+	if g.plain, err = g.noRedirect.Session(g.persona+"-links", per.Headers, nil, t.Profile.Platform.BaseURL); err != nil {
+		return err
+	}
+	setup := Setup{Type: "setup", Competitors: t.Profile.Competitors, Controls: cfg.Controls}
+	steps := []struct {
+		name string
+		on   bool
+		run  func(context.Context) error
+	}{
+		{"link_check", cfg.LinkCheck != "", g.linkCheck},
+		{"ugc", cfg.UGC.URL != "", g.ugc},
+		{"crawler", len(cfg.Crawlers.Competitor) > 0, g.crawlers},
+		{"oauth", cfg.OAuth.Authorize != "", g.oauth},
+		{"checkout", cfg.Checkout.URL != "", g.checkout},
+		{"export", cfg.Export.URL != "", g.export},
+	}
+	for _, s := range steps {
+		if s.on {
+			setup.Checks = append(setup.Checks, s.name)
+		}
+	}
+	if _, err := t.Measure(ID, "", setup); err != nil {
+		return err
+	}
+	for _, s := range steps {
+		if !s.on {
+			continue
+		}
+		if err := s.run(ctx); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+type gatherer struct {
+	t          *probes.Target
+	noRedirect *fetch.Fetcher
+	plain      *fetch.Session // the persona's headers, no cookies, no redirects
+	persona    string
+}
+
+func (g *gatherer) targets() []struct{ url, kind string } {
+	var out []struct{ url, kind string }
+	for _, c := range g.t.Profile.Competitors {
+		out = append(out, struct{ url, kind string }{c, Competitor})
+	}
+	for _, c := range g.t.Profile.Interop.Controls {
+		out = append(out, struct{ url, kind string }{c, Control})
+	}
+	return out
+}
+
+func (g *gatherer) record(m Treatment) error {
+	m.Type = "treatment"
+	m.Rank = outcomeRank[m.Outcome]
+	if m.Evidence == nil {
+		m.Evidence = []string{}
+	}
+	_, err := g.t.Measure(ID, g.persona, m)
+	return err
+}
+
+// linkCheck asks the platform's outbound-link endpoint for each target.
+func (g *gatherer) linkCheck(ctx context.Context) error {
+	for _, tg := range g.targets() {
+		u, err := g.t.Profile.Resolve(strings.ReplaceAll(g.t.Profile.Interop.LinkCheck, "{url}", url.QueryEscape(tg.url)))
+		if err != nil {
+			return err
+		}
+		page := g.plain.Get(ctx, ID, u)
+		m := Treatment{Mechanism: "link_check", Target: tg.url, TargetKind: tg.kind, Status: page.Status, Evidence: page.Records}
+		switch {
+		case page.Status == 0:
+			m.Outcome, m.Detail = "error", errText(page)
+		case page.Status >= 300 && page.Status < 400:
+			loc := page.Header.Get("Location")
+			if sameTarget(loc, tg.url) {
+				m.Outcome = "direct"
+			} else {
+				m.Outcome, m.Detail = "blocked", "redirected to "+loc
+			}
+		case page.Status >= 400:
+			m.Outcome = "blocked"
+		case linksTo(page.Text, tg.url):
+			m.Outcome, m.Detail = "interstitial", "a page stands between the user and the link"
+		default:
+			m.Outcome, m.Detail = "blocked", "the page offers no way on to the target"
+		}
+		if err := g.record(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ugc posts a review containing each target and reads how it is shown.
+func (g *gatherer) ugc(ctx context.Context) error {
+	cfg := g.t.Profile.Interop.UGC
+	field := cfg.Field
+	if field == "" {
+		field = "text"
+	}
+	u, err := g.t.Profile.Resolve(cfg.URL)
+	if err != nil {
+		return err
+	}
+	sess, err := g.t.Session(ctx, g.persona)
+	if err != nil {
+		return err
+	}
+	for _, tg := range g.targets() {
+		page := sess.PostForm(ctx, ID, u, url.Values{field: {"这家店的东西不错，详情见 " + tg.url + " 欢迎交流"}})
+		m := Treatment{Mechanism: "ugc", Target: tg.url, TargetKind: tg.kind, Status: page.Status, Evidence: page.Records}
+		switch {
+		case !page.OK():
+			m.Outcome, m.Detail = "error", errText(page)
+		case linksTo(page.Text, tg.url):
+			m.Outcome = "link"
+		case strings.Contains(page.Text, tg.url):
+			m.Outcome, m.Detail = "plain", "shown as text, not as a link"
+		default:
+			m.Outcome, m.Detail = "stripped", "the address was removed from the text"
+		}
+		if err := g.record(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// crawlers compares robots.txt rules and actual answers for competitors'
+// crawlers and neutral ones. These requests ignore robots.txt on purpose:
+// what the platform serves a disallowed crawler is the evidence.
+func (g *gatherer) crawlers(ctx context.Context) error {
+	cfg := g.t.Profile.Interop.Crawlers
+	paths := cfg.Paths
+	if len(paths) == 0 {
+		paths = []string{"/"}
+	}
+	robotsURL, err := g.t.Profile.Resolve("/robots.txt")
+	if err != nil {
+		return err
+	}
+	rp := g.plain.Get(ctx, ID, robotsURL)
+	var robots *robotstxt.RobotsData
+	if rp.Err == nil {
+		robots, _ = robotstxt.FromStatusAndBytes(rp.Status, rp.Body)
+	}
+	ignoring := g.noRedirect.Derive(func(o *fetch.Options) { o.ObeyRobots = false })
+	type agent struct{ ua, kind string }
+	var agents []agent
+	for _, a := range cfg.Competitor {
+		agents = append(agents, agent{a, Competitor})
+	}
+	for _, a := range cfg.Neutral {
+		agents = append(agents, agent{a, Control})
+	}
+	for _, a := range agents {
+		s, err := ignoring.Session("crawler:"+a.ua, map[string]string{"User-Agent": a.ua}, nil, g.t.Profile.Platform.BaseURL)
+		if err != nil {
+			return err
+		}
+		m := Treatment{Mechanism: "crawler", Target: a.ua, TargetKind: a.kind, Outcome: "allowed", Evidence: append([]string{}, rp.Records...)}
+		var details []string
+		for _, p := range paths {
+			if robots != nil && !robots.TestAgent(p, a.ua) {
+				details = append(details, p+": disallowed by robots.txt")
+				if outcomeRank[m.Outcome] < outcomeRank["disallowed"] {
+					m.Outcome = "disallowed"
+				}
+			}
+			u, err := g.t.Profile.Resolve(p)
+			if err != nil {
+				return err
+			}
+			page := s.Get(ctx, ID, u)
+			m.Evidence = append(m.Evidence, page.Records...)
+			m.Status = page.Status
+			out := "allowed"
+			switch {
+			case page.Status == http.StatusForbidden || page.Status == http.StatusUnauthorized || page.Status == http.StatusTooManyRequests:
+				out = "forbidden"
+			case page.OK() && captcha(page.Text):
+				out = "captcha"
+			case !page.OK():
+				out = "forbidden"
+			}
+			if out != "allowed" {
+				details = append(details, fmt.Sprintf("%s: %s (HTTP %d)", p, out, page.Status))
+				if outcomeRank[out] > outcomeRank[m.Outcome] {
+					m.Outcome = out
+				}
+			}
+		}
+		m.Detail = strings.Join(details, "; ")
+		if err := g.record(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// oauth asks the authorisation endpoint to start a login for each client.
+func (g *gatherer) oauth(ctx context.Context) error {
+	cfg := g.t.Profile.Interop.OAuth
+	type client struct{ id, redirect, kind string }
+	var clients []client
+	for _, c := range cfg.Competitor {
+		clients = append(clients, client{c.ID, c.Redirect, Competitor})
+	}
+	for _, c := range cfg.Control {
+		clients = append(clients, client{c.ID, c.Redirect, Control})
+	}
+	for _, c := range clients {
+		ref := strings.NewReplacer("{client}", url.QueryEscape(c.id), "{redirect}", url.QueryEscape(c.redirect)).Replace(cfg.Authorize)
+		u, err := g.t.Profile.Resolve(ref)
+		if err != nil {
+			return err
+		}
+		page := g.plain.Get(ctx, ID, u)
+		m := Treatment{Mechanism: "oauth", Target: c.id, TargetKind: c.kind, Status: page.Status, Evidence: page.Records}
+		loc := page.Header.Get("Location")
+		switch {
+		case page.Status == 0:
+			m.Outcome, m.Detail = "error", errText(page)
+		case page.Status >= 400:
+			m.Outcome, m.Detail = "refused", oauthError(page.Text)
+		case page.Status >= 300 && strings.Contains(loc, "error="):
+			m.Outcome, m.Detail = "refused", "redirected with "+loc
+		default:
+			m.Outcome = "ok"
+		}
+		if err := g.record(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *gatherer) checkout(ctx context.Context) error {
+	cfg := g.t.Profile.Interop.Checkout
+	u, err := g.t.Profile.Resolve(cfg.URL)
+	if err != nil {
+		return err
+	}
+	sess, err := g.t.Session(ctx, g.persona)
+	if err != nil {
+		return err
+	}
+	page := sess.Get(ctx, ID, u)
+	m := Checkout{Type: "checkout", URL: u, Status: page.Status, FirstParty: cfg.FirstParty, Payments: []string{}, Deliveries: []string{}, Evidence: page.Records}
+	if page.OK() {
+		if doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text)); err == nil {
+			m.Payments = options(doc, "payment", "pay")
+			m.Deliveries = options(doc, "delivery", "shipping", "logistics")
+		}
+	}
+	for _, o := range m.Payments {
+		if own(o, cfg.FirstParty) {
+			m.OwnPayments++
+		}
+	}
+	for _, o := range m.Deliveries {
+		if own(o, cfg.FirstParty) {
+			m.OwnDeliveries++
+		}
+	}
+	_, err = g.t.Measure(ID, g.persona, m)
+	return err
+}
+
+// options reads the values of radio buttons, checkboxes and select
+// options whose name contains one of the words.
+func options(doc *goquery.Document, words ...string) []string {
+	var out []string
+	doc.Find("input[name], select[name]").Each(func(_ int, s *goquery.Selection) {
+		name := strings.ToLower(s.AttrOr("name", ""))
+		if !slices.ContainsFunc(words, func(w string) bool { return strings.Contains(name, w) }) {
+			return
+		}
+		if goquery.NodeName(s) == "select" {
+			s.Find("option").Each(func(_ int, o *goquery.Selection) {
+				out = append(out, strings.TrimSpace(o.AttrOr("value", o.Text())))
+			})
+			return
+		}
+		out = append(out, strings.TrimSpace(s.AttrOr("value", "")))
+	})
+	return out
+}
+
+func own(option string, firstParty []string) bool {
+	for _, f := range firstParty {
+		if strings.EqualFold(strings.TrimSpace(option), strings.TrimSpace(f)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (g *gatherer) export(ctx context.Context) error {
+	cfg := g.t.Profile.Interop.Export
+	u, err := g.t.Profile.Resolve(cfg.URL)
+	if err != nil {
+		return err
+	}
+	sess, err := g.t.Session(ctx, g.persona)
+	if err != nil {
+		return err
+	}
+	page := sess.Get(ctx, ID, u)
+	m := Export{Type: "export", URL: u, Status: page.Status, Sections: []string{}, Missing: []string{}, Evidence: page.Records}
+	if page.OK() && !strings.Contains(strings.ToLower(page.FinalURL), "login") {
+		m.Found = true
+		ct := strings.ToLower(page.Header.Get("Content-Type"))
+		var obj map[string]any
+		switch {
+		case strings.Contains(ct, "json") && json.Unmarshal(page.Body, &obj) == nil:
+			m.MachineReadble, m.Format = true, "json"
+			for k := range obj {
+				m.Sections = append(m.Sections, k)
+			}
+		case strings.Contains(ct, "csv"):
+			if head, err := csv.NewReader(strings.NewReader(page.Text)).Read(); err == nil {
+				m.MachineReadble, m.Format, m.Sections = true, "csv", head
+			}
+		default:
+			m.Format = ct
+		}
+		slices.Sort(m.Sections)
+	}
+	for _, want := range cfg.Expect {
+		if !slices.Contains(m.Sections, want) {
+			m.Missing = append(m.Missing, want)
+		}
+	}
+	_, err = g.t.Measure(ID, g.persona, m)
+	return err
+}
+
+// sameTarget reports whether loc points at target (ignoring a trailing
+// slash).
+func sameTarget(loc, target string) bool {
+	return strings.TrimSuffix(loc, "/") == strings.TrimSuffix(target, "/")
+}
+
+// linksTo reports whether the page has a link to target, directly or
+// through the platform's own link endpoint.
+func linksTo(page, target string) bool {
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
+	if err != nil {
+		return false
+	}
+	found := false
+	esc := url.QueryEscape(target)
+	doc.Find("a[href]").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		h := s.AttrOr("href", "")
+		if sameTarget(h, target) || strings.Contains(h, esc) {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+func captcha(text string) bool {
+	l := strings.ToLower(text)
+	return strings.Contains(l, "captcha") || strings.Contains(text, "验证码") || strings.Contains(text, "人机验证")
+}
+
+func oauthError(body string) string {
+	var e struct {
+		Error string `json:"error"`
+		Desc  string `json:"error_description"`
+	}
+	if json.Unmarshal([]byte(body), &e) == nil && e.Error != "" {
+		return strings.TrimSpace(e.Error + " " + e.Desc)
+	}
+	return ""
+}
+
+func errText(p *fetch.Page) string {
+	if p.Err != nil {
+		return p.Err.Error()
+	}
+	return fmt.Sprintf("HTTP %d", p.Status)
+}
+
+var _ probes.Probe = (*Probe)(nil)
