@@ -3,7 +3,9 @@ package evidence
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -29,8 +31,15 @@ type Manifest struct {
 	Records            int    `json:"records"`
 	ChainHead          string `json:"chain_head"`
 	FindingsSHA256     string `json:"findings_sha256,omitempty"`
-	Started            string `json:"started"`
-	Finished           string `json:"finished"`
+	// MerkleRoot is the RFC 6962 root over the record ids, in order.
+	MerkleRoot string `json:"merkle_root,omitempty"`
+	// Capture names the WARC file and its SHA-256 at the end of the scan.
+	Capture       string `json:"capture,omitempty"`
+	CaptureSHA256 string `json:"capture_sha256,omitempty"`
+	// SigningKey is the public key the manifest.dsse.json signature uses.
+	SigningKey *KeyInfo `json:"signing_key,omitempty"`
+	Started    string   `json:"started"`
+	Finished   string   `json:"finished"`
 	// Complete is false when the scan stopped early (unreachable target,
 	// interrupted); the records up to ChainHead are still valid evidence.
 	Complete bool `json:"complete"`
@@ -57,6 +66,9 @@ func ReadManifest(dir string) (Manifest, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
 		return m, fmt.Errorf("read manifest: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return m, errors.New("read manifest: data after the JSON object")
 	}
 	return m, nil
 }

@@ -56,6 +56,16 @@ func (r Record) Digest() (string, error) {
 	return SHA256(b), nil
 }
 
+// Line is the record as stored in records.jsonl (canonical JSON, no
+// trailing newline).
+func (r Record) Line() ([]byte, error) {
+	b, err := canonjson.Marshal(r)
+	if err != nil {
+		return nil, fmt.Errorf("encode record: %w", err)
+	}
+	return b, nil
+}
+
 // SHA256 returns the lower-case hex SHA-256 of b.
 func SHA256(b []byte) string {
 	sum := sha256.Sum256(b)

@@ -10,8 +10,6 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
-
-	"github.com/platscan/platscan/internal/canonjson"
 )
 
 // File names inside a run directory.
@@ -48,6 +46,7 @@ type Store struct {
 	f     *os.File
 	head  string
 	count int
+	ids   []string
 }
 
 // Create starts a new run in dir, creating it if needed. It refuses a
@@ -123,9 +122,9 @@ func (s *Store) Append(r Record) (Record, error) {
 		return Record{}, err
 	}
 	r.ID = id
-	line, err := canonjson.Marshal(r)
+	line, err := r.Line()
 	if err != nil {
-		return Record{}, fmt.Errorf("append record: %w", err)
+		return Record{}, err
 	}
 	if _, err := s.f.Write(append(line, '\n')); err != nil {
 		return Record{}, fmt.Errorf("append record: %w", err)
@@ -135,7 +134,15 @@ func (s *Store) Append(r Record) (Record, error) {
 	}
 	s.head = id
 	s.count++
+	s.ids = append(s.ids, id)
 	return r, nil
+}
+
+// IDs returns the ids of the records written, in order.
+func (s *Store) IDs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.ids...)
 }
 
 // Close closes the journal.

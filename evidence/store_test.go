@@ -1,6 +1,8 @@
 package evidence
 
 import (
+	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"os"
@@ -39,10 +41,12 @@ func writeRun(t *testing.T) string {
 		{Kind: KindMeasurement, Probe: "terms", Data: json.RawMessage(`{"type":"document","reachable":true}`)},
 	}
 	var last Record
+	var recsIDs []string
 	for _, r := range recs {
 		if last, err = s.Append(r); err != nil {
 			t.Fatal(err)
 		}
+		recsIDs = append(recsIDs, last.ID)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -51,10 +55,21 @@ func writeRun(t *testing.T) string {
 	if err := WriteFile(dir, FindingsFile, findings); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteManifest(dir, Manifest{Platform: "X", ProfileSHA256: prof, Records: 3, ChainHead: last.ID, FindingsSHA256: SHA256(findings), Complete: true}); err != nil {
+	root, _ := MerkleRoot([]string{recsIDs[0], recsIDs[1], last.ID})
+	signer := testSigner()
+	ki := signer.Info()
+	if err := WriteManifest(dir, Manifest{Platform: "X", ProfileSHA256: prof, Records: 3, ChainHead: last.ID, FindingsSHA256: SHA256(findings),
+		MerkleRoot: root, SigningKey: &ki, Complete: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := SignManifest(context.Background(), dir, signer); err != nil {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+func testSigner() *Ed25519Signer {
+	return NewEd25519Signer(ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize)))
 }
 
 func TestStoreChainsAndVerifies(t *testing.T) {
@@ -70,8 +85,11 @@ func TestStoreChainsAndVerifies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !rep.OK() || len(rep.Warnings) != 0 || rep.Records != 3 || rep.Blobs != 2 {
+	if !rep.OK() || len(rep.Warnings) != 0 || rep.Records != 3 || rep.Blobs != 2 || !rep.Signed || rep.KeyID != testSigner().KeyID() {
 		t.Fatalf("clean run: %+v", rep)
+	}
+	if rep, _ := VerifyWith(dir, VerifyOptions{TrustedKey: "sha256:00"}); rep.OK() {
+		t.Fatal("signature by an untrusted key accepted")
 	}
 }
 
@@ -87,7 +105,7 @@ func TestCreateRefusesExistingRun(t *testing.T) {
 func TestVerifyCatchesEveryByteFlip(t *testing.T) {
 	dir := writeRun(t)
 	var targets []string
-	targets = append(targets, RecordsFile)
+	targets = append(targets, RecordsFile, ManifestFile, SignatureFile, FindingsFile)
 	_ = filepath.Walk(filepath.Join(dir, BlobsDir), func(p string, fi os.FileInfo, err error) error {
 		if err == nil && !fi.IsDir() {
 			rel, _ := filepath.Rel(dir, p)
@@ -145,6 +163,7 @@ func TestVerifyTruncatedJournalIsAWarning(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Remove(filepath.Join(dir, ManifestFile))
+	os.Remove(filepath.Join(dir, SignatureFile))
 	rep, err := Verify(dir)
 	if err != nil {
 		t.Fatal(err)

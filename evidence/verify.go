@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/platscan/platscan/internal/canonjson"
+	"github.com/platscan/platscan/evidence/warc"
 )
 
 // Problem is one integrity failure (or, in Report.Warnings, one thing a
@@ -39,11 +39,25 @@ func (p Problem) String() string {
 
 // Report is the result of Verify.
 type Report struct {
-	Records  int       `json:"records"`
-	Blobs    int       `json:"blobs"`
-	Head     string    `json:"chain_head"`
-	Problems []Problem `json:"problems"`
-	Warnings []Problem `json:"warnings"`
+	Records     int       `json:"records"`
+	Blobs       int       `json:"blobs"`
+	WARCRecords int       `json:"warc_records"`
+	Head        string    `json:"chain_head"`
+	MerkleRoot  string    `json:"merkle_root"`
+	Signed      bool      `json:"signed"`
+	KeyID       string    `json:"key_fingerprint,omitempty"`
+	Problems    []Problem `json:"problems"`
+	Warnings    []Problem `json:"warnings"`
+}
+
+// VerifyOptions tighten verification.
+type VerifyOptions struct {
+	// TrustedKey, when set, is the fingerprint the signing key must have
+	// (as published by whoever ran the scan); otherwise any valid signature
+	// by the key named in the manifest is accepted and reported.
+	TrustedKey string
+	// RequireSignature makes an unsigned run a problem, not a warning.
+	RequireSignature bool
 }
 
 // OK reports whether no integrity problem was found.
@@ -57,24 +71,43 @@ func (r *Report) warn(p Problem) { r.Warnings = append(r.Warnings, p) }
 // manifest's record count, chain head and findings hash. It returns an
 // error only when dir cannot be read at all; integrity failures are listed
 // in the report, each naming the file, line and record.
-func Verify(dir string) (*Report, error) {
+func Verify(dir string) (*Report, error) { return VerifyWith(dir, VerifyOptions{}) }
+
+// VerifyWith is Verify with options.
+func VerifyWith(dir string, opt VerifyOptions) (*Report, error) {
 	rep := &Report{}
 	raw, err := os.ReadFile(filepath.Join(dir, RecordsFile))
 	if err != nil {
 		return nil, fmt.Errorf("verify %s: %w", dir, err)
 	}
 	_, statErr := os.Stat(filepath.Join(dir, ManifestFile))
-	known := verifyChain(dir, raw, statErr == nil, rep)
+	finished := statErr == nil
+	ch := verifyChain(dir, raw, finished, rep)
 	verifyBlobs(dir, rep)
-	verifyManifest(dir, rep, known)
+	verifyManifest(dir, rep, ch, opt)
+	verifyCapture(dir, rep, ch, finished)
 	return rep, nil
+}
+
+// chain is what verifyChain learnt about the records.
+type chain struct {
+	known map[string]bool
+	order []string
+	// warc maps a WARC response record id to the exchange that names it.
+	warc map[string]exchangeRef
+}
+
+type exchangeRef struct {
+	record, bodySHA256 string
+	line               int
 }
 
 // verifyChain checks records.jsonl and returns the ids it holds.
 // A partial last line is what a crash mid-write leaves; it is only a
 // warning unless a manifest says the run finished.
-func verifyChain(dir string, raw []byte, finished bool, rep *Report) map[string]bool {
-	known := map[string]bool{}
+func verifyChain(dir string, raw []byte, finished bool, rep *Report) chain {
+	ch := chain{known: map[string]bool{}, warc: map[string]exchangeRef{}}
+	known := ch.known
 	lines := bytes.Split(raw, []byte("\n"))
 	truncated := len(raw) > 0 && raw[len(raw)-1] != '\n'
 	if !truncated {
@@ -102,7 +135,7 @@ func verifyChain(dir string, raw []byte, finished bool, rep *Report) map[string]
 			continue
 		}
 		at.Record = r.ID
-		if canon, err := canonjson.Marshal(r); err == nil && !bytes.Equal(canon, line) {
+		if canon, err := r.Line(); err == nil && !bytes.Equal(canon, line) {
 			at.Msg = "line is not in canonical form (edited by hand?)"
 			rep.fail(at)
 		}
@@ -130,11 +163,20 @@ func verifyChain(dir string, raw []byte, finished bool, rep *Report) map[string]
 			}
 		}
 		known[r.ID] = true
+		ch.order = append(ch.order, r.ID)
+		if r.Kind == KindExchange {
+			var d struct {
+				WARC *struct{ Response string } `json:"warc"`
+			}
+			if json.Unmarshal(r.Data, &d) == nil && d.WARC != nil {
+				ch.warc[d.WARC.Response] = exchangeRef{record: r.ID, bodySHA256: r.BodySHA256, line: n}
+			}
+		}
 		prev = r.ID
 		rep.Records++
 		rep.Head = r.ID
 	}
-	return known
+	return ch
 }
 
 func verifyBlobs(dir string, rep *Report) {
@@ -166,7 +208,8 @@ func verifyBlobs(dir string, rep *Report) {
 	}
 }
 
-func verifyManifest(dir string, rep *Report, known map[string]bool) {
+func verifyManifest(dir string, rep *Report, ch chain, opt VerifyOptions) {
+	known := ch.known
 	m, err := ReadManifest(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		rep.warn(Problem{File: ManifestFile, Msg: "no manifest: the scan did not finish"})
@@ -190,6 +233,22 @@ func verifyManifest(dir string, rep *Report, known map[string]bool) {
 	if !m.Complete {
 		rep.warn(Problem{File: ManifestFile, Msg: "the scan stopped before it finished; the records it kept are valid"})
 	}
+	if root, err := MerkleRoot(ch.order); err == nil {
+		rep.MerkleRoot = root
+		if m.MerkleRoot != "" && m.MerkleRoot != root {
+			rep.fail(Problem{File: ManifestFile, Msg: fmt.Sprintf("manifest Merkle root %s is not the root of the records (%s)", short(m.MerkleRoot), short(root))})
+		}
+	}
+	if m.Capture != "" {
+		b, err := os.ReadFile(filepath.Join(dir, m.Capture))
+		switch {
+		case err != nil:
+			rep.fail(Problem{File: m.Capture, Msg: err.Error()})
+		case m.CaptureSHA256 != "" && SHA256(b) != m.CaptureSHA256:
+			rep.fail(Problem{File: m.Capture, Msg: fmt.Sprintf("content hashes to %s, manifest says %s", short(SHA256(b)), short(m.CaptureSHA256))})
+		}
+	}
+	verifySignature(dir, rep, m, opt)
 	if m.FindingsSHA256 == "" {
 		return
 	}
@@ -217,6 +276,91 @@ func verifyManifest(dir string, rep *Report, known map[string]bool) {
 			if !known[id] {
 				rep.fail(Problem{File: FindingsFile, Msg: fmt.Sprintf("finding %s cites record %s, which is not in the run", f.ID, short(id))})
 			}
+		}
+	}
+}
+
+func verifySignature(dir string, rep *Report, m Manifest, opt VerifyOptions) {
+	env, err := os.ReadFile(filepath.Join(dir, SignatureFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		p := Problem{File: SignatureFile, Msg: "the run is not signed"}
+		if m.SigningKey != nil || opt.RequireSignature || opt.TrustedKey != "" {
+			rep.fail(p)
+		} else {
+			rep.warn(p)
+		}
+		return
+	}
+	mb, merr := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil || merr != nil {
+		rep.fail(Problem{File: SignatureFile, Msg: fmt.Sprint(errors.Join(err, merr))})
+		return
+	}
+	fp, err := VerifySignature(mb, env)
+	rep.KeyID = fp
+	if errors.Is(err, ErrManifestChanged) || errors.Is(err, ErrManifestKey) {
+		rep.fail(Problem{File: ManifestFile, Msg: err.Error()})
+		return
+	}
+	if err != nil {
+		rep.fail(Problem{File: SignatureFile, Msg: err.Error()})
+		return
+	}
+	if opt.TrustedKey != "" && fp != opt.TrustedKey {
+		rep.fail(Problem{File: SignatureFile, Msg: fmt.Sprintf("signed by %s, not by the trusted key %s", fp, opt.TrustedKey)})
+		return
+	}
+	rep.Signed = true
+}
+
+// verifyCapture reads the WARC file and ties it to the records: every
+// response an exchange names is there with the body's digest, and every
+// metadata record points at a record of the run.
+func verifyCapture(dir string, rep *Report, ch chain, finished bool) {
+	path := filepath.Join(dir, warc.FileName)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if len(ch.warc) > 0 {
+			rep.fail(Problem{File: warc.FileName, Msg: "missing, but records name WARC records"})
+		}
+		return
+	}
+	recs, err := warc.Read(path)
+	if err != nil {
+		p := Problem{File: warc.FileName, Msg: err.Error()}
+		if finished {
+			rep.fail(p)
+		} else {
+			p.Msg += " (the scan was interrupted while writing it)"
+			rep.warn(p)
+		}
+	}
+	seen := map[string]bool{}
+	for _, r := range recs {
+		rep.WARCRecords++
+		at := Problem{File: warc.FileName, Msg: ""}
+		for _, p := range r.Problems {
+			at.Msg = fmt.Sprintf("%s record %s at offset %d: %s", r.Type, r.ID, r.Offset, p)
+			rep.fail(at)
+		}
+		switch r.Type {
+		case "response":
+			seen[r.ID] = true
+			if ex, ok := ch.warc[r.ID]; ok && !strings.EqualFold(r.PayloadDigest, "sha256:"+ex.bodySHA256) {
+				rep.fail(Problem{File: warc.FileName, Line: ex.line, Record: ex.record,
+					Msg: fmt.Sprintf("WARC response %s has payload digest %s, the record's body is %s", r.ID, r.PayloadDigest, short(ex.bodySHA256))})
+			}
+		case "metadata":
+			if id := r.Fields["platscan-record"]; id != "" && !ch.known[id] {
+				rep.fail(Problem{File: warc.FileName, Msg: fmt.Sprintf("metadata record %s names record %s, which is not in the run", r.ID, short(id))})
+			}
+		}
+	}
+	if err != nil {
+		return // a damaged file has already been reported; missing records follow from it
+	}
+	for id, ex := range ch.warc {
+		if !seen[id] {
+			rep.fail(Problem{File: warc.FileName, Line: ex.line, Record: ex.record, Msg: fmt.Sprintf("WARC response record %s is missing", id)})
 		}
 	}
 }

@@ -62,6 +62,7 @@ type Finding struct {
 	Persona   string           `json:"persona,omitempty"`
 	Citations []rules.Citation `json:"citations"`
 	Summary   string           `json:"summary"`
+	SummaryZH string           `json:"summary_zh,omitempty"`
 	Quote     string           `json:"quote,omitempty"`
 	Metrics   map[string]any   `json:"metrics"`
 	Evidence  []string         `json:"evidence"`
@@ -133,13 +134,14 @@ type rawUnknown struct {
 }
 
 type rawFinding struct {
-	Rule     string         `json:"rule"`
-	Key      string         `json:"key"`
-	Persona  string         `json:"persona"`
-	Summary  string         `json:"summary"`
-	Quote    string         `json:"quote"`
-	Metrics  map[string]any `json:"metrics"`
-	Evidence []string       `json:"evidence"`
+	Rule      string         `json:"rule"`
+	Key       string         `json:"key"`
+	Persona   string         `json:"persona"`
+	Summary   string         `json:"summary"`
+	SummaryZH string         `json:"summary_zh"`
+	Quote     string         `json:"quote"`
+	Metrics   map[string]any `json:"metrics"`
+	Evidence  []string       `json:"evidence"`
 }
 
 // Evaluate judges in and returns the report (without tool and record
@@ -196,7 +198,7 @@ func (e *Engine) assemble(p Platform, found []rawFinding, unknown []rawUnknown) 
 			return nil, fmt.Errorf("a %s finding carries no evidence; every finding must cite records", rf.Rule)
 		}
 		f := Finding{Rule: rf.Rule, Title: ob.Title.EN, TitleZH: ob.Title.ZH, Severity: meta.Severity, Family: ob.Family,
-			Persona: rf.Persona, Summary: rf.Summary, Quote: rf.Quote, Metrics: rf.Metrics, Evidence: dedupe(rf.Evidence)}
+			Persona: rf.Persona, Summary: rf.Summary, SummaryZH: rf.SummaryZH, Quote: rf.Quote, Metrics: rf.Metrics, Evidence: dedupe(rf.Evidence)}
 		if f.Metrics == nil {
 			f.Metrics = map[string]any{}
 		}

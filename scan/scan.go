@@ -10,9 +10,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/evidence/warc"
 	"github.com/platscan/platscan/policies"
 	"github.com/platscan/platscan/probes"
 	"github.com/platscan/platscan/probes/fetch"
@@ -40,6 +43,10 @@ type Options struct {
 	Transport http.RoundTripper
 	// Progress, when set, is called as each probe starts and finishes.
 	Progress func(probe string, done, total int)
+	// Signer signs the manifest (manifest.dsse.json); nil leaves the run
+	// unsigned. A signer that also has Info() KeyInfo has its public key
+	// written into the manifest.
+	Signer evidence.Signer
 }
 
 // Result is a finished (or stopped) scan.
@@ -69,14 +76,45 @@ func Run(ctx context.Context, prof *profile.Profile, opts Options) (*Result, err
 	man := evidence.Manifest{Tool: evidence.Tool{Name: "platscan", Version: opts.Version}, Platform: prof.Platform.Name,
 		PolicyBundleSHA256: opts.Engine.BundleHash(), Started: started.Format(time.RFC3339)}
 
+	capture, err := warc.Create(filepath.Join(opts.Dir, warc.FileName), map[string]string{
+		"software": "platscan " + opts.Version, "format": "WARC File Format 1.1", "isPartOf": prof.Platform.Name,
+		"description": "HTTP exchanges of a platscan compliance scan; see records.jsonl for the evidence chain"})
+	if err != nil {
+		return nil, err
+	}
+	man.Capture = warc.FileName
+	if info, ok := opts.Signer.(interface{ Info() evidence.KeyInfo }); ok {
+		ki := info.Info()
+		man.SigningKey = &ki
+	}
+
 	// finish writes the manifest whatever happens, so an interrupted run
-	// still says what it holds.
-	finish := func(complete bool) {
+	// still says what it holds, and signs it.
+	finish := func(complete bool) error {
 		man.Records, man.ChainHead, man.Complete = store.Count(), store.Head(), complete
 		man.Finished = opts.Now().UTC().Format(time.RFC3339)
-		if err := evidence.WriteManifest(opts.Dir, man); err != nil {
-			opts.Logger.Error("write manifest", "err", err)
+		var errs []error
+		if err := capture.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close capture: %w", err))
 		}
+		if b, err := os.ReadFile(filepath.Join(opts.Dir, warc.FileName)); err == nil {
+			man.CaptureSHA256 = evidence.SHA256(b)
+		}
+		root, err := evidence.MerkleRoot(store.IDs())
+		if err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+		man.MerkleRoot = root
+		if err := evidence.WriteManifest(opts.Dir, man); err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+		if opts.Signer != nil {
+			// Sign even when the scan was cancelled: what was kept deserves a signature.
+			if err := evidence.SignManifest(context.WithoutCancel(ctx), opts.Dir, opts.Signer); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		return errors.Join(errs...)
 	}
 
 	profRec, err := storeProfile(store, prof)
@@ -88,18 +126,16 @@ func Run(ctx context.Context, prof *profile.Profile, opts Options) (*Result, err
 	l := prof.Limits
 	f := fetch.New(store, fetch.Options{RatePerSecond: l.RatePerSecond, MaxBody: l.MaxBodyBytes, Timeout: l.TimeoutDur,
 		MaxRedirects: l.Redirects(), Retries: l.RetryCount(), MaxRequests: l.MaxPages, ObeyRobots: l.ObeysRobots(),
-		Transport: opts.Transport, Logger: opts.Logger})
+		Transport: opts.Transport, Logger: opts.Logger, Capture: capture})
 
 	if err := checkReachable(ctx, f, prof); err != nil {
-		finish(false)
-		return &Result{Dir: opts.Dir, Manifest: man}, err
+		return &Result{Dir: opts.Dir, Manifest: man}, errors.Join(err, finish(false))
 	}
 
 	target := probes.NewTarget(prof, f, store)
 	selected, err := selectProbes(opts.Probes)
 	if err != nil {
-		finish(false)
-		return nil, err
+		return nil, errors.Join(err, finish(false))
 	}
 	for i, info := range selected {
 		if opts.Progress != nil {
@@ -107,8 +143,7 @@ func Run(ctx context.Context, prof *profile.Profile, opts Options) (*Result, err
 		}
 		opts.Logger.Info("probe", "id", info.ID, "platform", prof.Platform.Name)
 		if err := info.New().Gather(ctx, target); err != nil {
-			finish(false)
-			return &Result{Dir: opts.Dir, Manifest: man}, fmt.Errorf("probe %s: %w", info.ID, err)
+			return &Result{Dir: opts.Dir, Manifest: man}, errors.Join(fmt.Errorf("probe %s: %w", info.ID, err), finish(false))
 		}
 	}
 	if opts.Progress != nil {
@@ -117,13 +152,11 @@ func Run(ctx context.Context, prof *profile.Profile, opts Options) (*Result, err
 
 	recs, err := evidence.ReadRecords(opts.Dir)
 	if err != nil {
-		finish(false)
-		return nil, err
+		return nil, errors.Join(err, finish(false))
 	}
 	rep, err := judge(ctx, opts.Engine, prof, recs, started, opts.Version)
 	if err != nil {
-		finish(false)
-		return nil, err
+		return nil, errors.Join(err, finish(false))
 	}
 	b, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
@@ -131,11 +164,12 @@ func Run(ctx context.Context, prof *profile.Profile, opts Options) (*Result, err
 	}
 	b = append(b, '\n')
 	if err := evidence.WriteFile(opts.Dir, evidence.FindingsFile, b); err != nil {
-		finish(false)
-		return nil, err
+		return nil, errors.Join(err, finish(false))
 	}
 	man.FindingsSHA256 = evidence.SHA256(b)
-	finish(true)
+	if err := finish(true); err != nil {
+		return nil, err
+	}
 	return &Result{Dir: opts.Dir, Report: rep, Manifest: man}, nil
 }
 

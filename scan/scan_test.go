@@ -1,16 +1,21 @@
 package scan
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	iawarc "github.com/CorentinB/warc"
 
 	"github.com/platscan/platscan/evidence"
 	"github.com/platscan/platscan/fixtures"
@@ -36,6 +41,8 @@ func testEngineB(t testing.TB) *policies.Engine {
 	return e
 }
 
+var testSigner = evidence.NewEd25519Signer(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{1}, ed25519.SeedSize)))
+
 func clock() func() time.Time {
 	t := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	return func() time.Time { t = t.Add(time.Millisecond); return t }
@@ -54,7 +61,7 @@ func scanFixture(t *testing.T, v fixtures.Variant) (*Result, string) {
 		t.Fatal(err)
 	}
 	prof.Limits.RatePerSecond = 0
-	res, err := Run(context.Background(), prof, Options{Dir: filepath.Join(t.TempDir(), v.Slug), Engine: testEngine(t), Version: "test", Now: clock()})
+	res, err := Run(context.Background(), prof, Options{Dir: filepath.Join(t.TempDir(), v.Slug), Engine: testEngine(t), Version: "test", Now: clock(), Signer: testSigner})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,9 +140,18 @@ func TestScanFixtures(t *testing.T) {
 				}
 			}
 
-			vr, err := evidence.Verify(res.Dir)
-			if err != nil || !vr.OK() || len(vr.Warnings) != 0 {
+			vr, err := evidence.VerifyWith(res.Dir, evidence.VerifyOptions{TrustedKey: testSigner.KeyID()})
+			if err != nil || !vr.OK() || len(vr.Warnings) != 0 || !vr.Signed {
 				t.Fatalf("verify: %v %+v", err, vr)
+			}
+			// An independent WARC reader parses every record written.
+			if n := countWARC(t, filepath.Join(res.Dir, "capture.warc.gz")); n != vr.WARCRecords || n < 3*len(rep.Findings) {
+				t.Errorf("independent reader: %d records, verify: %d", n, vr.WARCRecords)
+			}
+			for _, f := range rep.Findings {
+				if f.SummaryZH == "" {
+					t.Errorf("%s finding has no Chinese summary", f.Rule)
+				}
 			}
 			if !res.Manifest.Complete || res.Manifest.Records != vr.Records || res.Manifest.ProfileSHA256 == "" {
 				t.Errorf("manifest %+v", res.Manifest)
@@ -220,5 +236,26 @@ func BenchmarkScanShopmart(b *testing.B) {
 		if err != nil || len(res.Report.Findings) != 26 {
 			b.Fatalf("scan: %v", err)
 		}
+	}
+}
+
+func countWARC(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := iawarc.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for {
+		rec, err := r.ReadRecord()
+		if err != nil || rec == nil {
+			return n
+		}
+		n++
 	}
 }

@@ -20,6 +20,7 @@ func demoCommand() *cli.Command {
 		Usage: "scan the built-in fixture platforms end to end; no setup, no network",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Value: "platscan-demo", Usage: "write one run `DIR`ectory per platform under here"},
+			keyFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			out := c.String("out")
@@ -38,6 +39,7 @@ func demoCommand() *cli.Command {
 				return err
 			}
 			w := c.App.Writer
+			example := ""
 			for _, v := range fixtures.Variants {
 				raw, err := fixtures.Profile(v, urls)
 				if err != nil {
@@ -55,15 +57,22 @@ func demoCommand() *cli.Command {
 				if err != nil {
 					return err
 				}
+				if example == "" && len(res.Report.Findings) > 0 {
+					example = res.Report.Findings[0].ID
+				}
 				fmt.Fprintf(w, "=== %s (%s) -> %s\n", v.Name, urls[v.Slug], dir)
 				if err := (report.Text{}).Write(w, res.Report); err != nil {
 					return err
 				}
 				fmt.Fprintln(w)
 			}
-			fmt.Fprintf(w, "Next:\n  platscan verify %s            check every hash of the Shopmart run\n", filepath.Join(out, "shopmart"))
-			fmt.Fprintf(w, "  platscan report %s --format json\n", filepath.Join(out, "shopmart"))
-			fmt.Fprintf(w, "  platscan fixtures serve                 browse the fake platforms yourself\n")
+			shop := filepath.Join(out, "shopmart")
+			fmt.Fprintf(w, "Both runs are signed (manifest.dsse.json). Next:\n")
+			fmt.Fprintf(w, "  platscan verify %s\n      re-check every hash, the WARC capture, the Merkle root and the signature\n", shop)
+			if example != "" {
+				fmt.Fprintf(w, "  platscan complaint %s --finding %s --lang zh --out complaint.zip\n      build a complaint bundle for one finding (letter, evidence, inclusion proofs); check it with: platscan verify complaint.zip\n", shop, example)
+			}
+			fmt.Fprintf(w, "  platscan report %s --format json\n  platscan fixtures serve      browse the fake platforms yourself\n", shop)
 			return nil
 		},
 	}

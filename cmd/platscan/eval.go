@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -84,13 +85,20 @@ func verifyCommand() *cli.Command {
 		Name:      "verify",
 		Usage:     "re-check every hash in a run; exit 1 naming each problem",
 		ArgsUsage: "RUN",
-		Flags:     []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print the verification report as JSON"}},
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print the verification report as JSON"},
+			&cli.StringFlag{Name: "trust", Usage: "require the run to be signed by the key with this `FINGERPRINT` (sha256:...)"},
+		},
 		Action: func(c *cli.Context) error {
+			target := c.Args().First()
+			if strings.HasSuffix(target, ".zip") {
+				return verifyBundle(c, target)
+			}
 			dir, err := runDir(c)
 			if err != nil {
 				return err
 			}
-			rep, err := evidence.Verify(dir)
+			rep, err := evidence.VerifyWith(dir, evidence.VerifyOptions{TrustedKey: c.String("trust")})
 			if err != nil {
 				return inputErr(err)
 			}
@@ -109,7 +117,10 @@ func verifyCommand() *cli.Command {
 					fmt.Fprintf(w, "warn %s\n", p)
 				}
 				if rep.OK() {
-					fmt.Fprintf(w, "OK %s: %d records, %d blobs, chain head %s\n", dir, rep.Records, rep.Blobs, rep.Head)
+					fmt.Fprintf(w, "OK %s: %d records, %d blobs, %d WARC records, chain head %s, Merkle root %s\n", dir, rep.Records, rep.Blobs, rep.WARCRecords, rep.Head, rep.MerkleRoot)
+					if rep.Signed {
+						fmt.Fprintf(w, "signed by %s\n", rep.KeyID)
+					}
 				} else {
 					fmt.Fprintf(w, "%s: %d problems\n", dir, len(rep.Problems))
 				}

@@ -17,6 +17,9 @@ import (
 
 func platscan(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	if os.Getenv("PLATSCAN_KEY") == "" {
+		t.Setenv("PLATSCAN_KEY", filepath.Join(t.TempDir(), "key.pem"))
+	}
 	var out, errb bytes.Buffer
 	code := run(context.Background(), append([]string{"platscan"}, args...), &out, &errb)
 	return code, out.String(), errb.String()
@@ -47,8 +50,26 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 	shop := filepath.Join(dir, "shopmart")
 
-	if code, out, _ := platscan(t, "verify", shop); code != exitOK || !strings.HasPrefix(out, "OK ") {
+	if code, out, _ := platscan(t, "verify", shop); code != exitOK || !strings.HasPrefix(out, "OK ") || !strings.Contains(out, "signed by sha256:") {
 		t.Fatalf("verify clean run: %d %s", code, out)
+	}
+	if !strings.Contains(out, "platscan complaint "+shop+" --finding ") {
+		t.Fatalf("demo does not say how to build a complaint bundle:\n%s", out)
+	}
+
+	// A complaint bundle for a finding verifies on its own.
+	var rep0 policies.Report
+	b, _ := os.ReadFile(filepath.Join(shop, "findings.json"))
+	json.Unmarshal(b, &rep0)
+	bundle := filepath.Join(t.TempDir(), "c.zip")
+	if code, out, stderr := platscan(t, "complaint", shop, "--finding", rep0.Findings[0].ID, "--lang", "zh", "--out", bundle); code != exitOK {
+		t.Fatalf("complaint: %d %s %s", code, out, stderr)
+	}
+	if code, out, _ := platscan(t, "verify", bundle); code != exitOK || !strings.HasPrefix(out, "OK ") {
+		t.Fatalf("verify bundle: %d %s", code, out)
+	}
+	if code, _, stderr := platscan(t, "complaint", shop, "--finding", "nope"); code != exitInput {
+		t.Fatalf("unknown finding: %d %s", code, stderr)
 	}
 
 	// eval re-judges offline; with findings at high it exits 1.
@@ -79,7 +100,7 @@ func TestDemoEndToEnd(t *testing.T) {
 		}
 	}
 	path := evidence.BlobPath(shop, blob)
-	b, _ := os.ReadFile(path)
+	b, _ = os.ReadFile(path)
 	b[len(b)/2] ^= 0x01
 	os.WriteFile(path, b, 0o644)
 	code, out, _ = platscan(t, "verify", shop)

@@ -25,6 +25,7 @@ func scanCommand() *cli.Command {
 			&cli.StringFlag{Name: "profile", Required: true, Usage: "platform profile `FILE` (docs/profile.md)"},
 			&cli.StringFlag{Name: "out", Usage: "run `DIR` to create (default runs/<platform>-<time>)"},
 			&cli.StringSliceFlag{Name: "probe", Usage: "run only this probe `ID` (repeatable)"},
+			keyFlag(),
 		}, judgeFlags()...),
 		Action: func(c *cli.Context) error {
 			prof, err := profile.Load(c.String("profile"))
@@ -52,7 +53,11 @@ func scanCommand() *cli.Command {
 
 // scanOne runs a scan with a progress bar when stderr is a terminal.
 func scanOne(c *cli.Context, prof *profile.Profile, dir string, e *policies.Engine) (*scan.Result, error) {
-	opts := scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c)}
+	sig, err := signer(c, c.App.ErrWriter)
+	if err != nil {
+		return nil, err
+	}
+	opts := scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c), Signer: sig}
 	if isTerminal(c.App.ErrWriter) {
 		var bar *progressbar.ProgressBar
 		opts.Progress = func(probe string, done, total int) {

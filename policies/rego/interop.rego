@@ -43,6 +43,21 @@ what := {
 	"oauth": "OAuth authorisation endpoint",
 }
 
+what_zh := {
+	"link_check": "外链检查页面",
+	"ugc": "用户评价展示",
+	"crawler": "网站服务器（robots.txt及响应）",
+	"oauth": "开放平台授权接口",
+}
+
+outcome_zh := {
+	"blocked": "屏蔽", "stripped": "删除链接", "plain": "转为不可点击的文本", "interstitial": "插入警示页",
+	"forbidden": "拒绝访问", "captcha": "要求验证码", "disallowed": "禁止抓取", "refused": "拒绝授权",
+	"direct": "直接跳转", "link": "正常显示链接", "allowed": "允许访问", "ok": "正常授权", "degraded": "降级",
+}
+
+control_list_zh(mech) := concat("；", [sprintf("%s：%s", [c.target, outcome_zh[c.outcome]]) | some c in controls(mech)])
+
 control_list(mech) := concat("; ", [sprintf("%s: %s", [c.target, c.outcome]) | some c in controls(mech)])
 
 treatment_finding(rule, m) := {
@@ -51,6 +66,10 @@ treatment_finding(rule, m) := {
 	"summary": sprintf(
 		"competitor %s was %s by the platform's %s (%s) while the neutral controls were not (%s)",
 		[m.target, m.outcome, what[m.mechanism], m.detail, control_list(m.mechanism)],
+	),
+	"summary_zh": sprintf(
+		"平台的%s对竞争对手%s作“%s”处理，而对中立对照目标未作此处理（%s）",
+		[what_zh[m.mechanism], m.target, outcome_zh[m.outcome], control_list_zh(m.mechanism)],
 	),
 	"metrics": {
 		"mechanism": m.mechanism, "competitor": m.target, "outcome": m.outcome, "status": m.status,
@@ -107,10 +126,13 @@ own_count(m, "deliveries") := m.own_deliveries
 
 label := {"payments": "payment", "deliveries": "delivery"}
 
+label_zh := {"payments": "支付", "deliveries": "配送"}
+
 checkout_finding(rule, m, kind) := {
 	"rule": rule,
 	"key": concat(":", ["checkout", kind]),
 	"summary": sprintf("checkout at %s offers only the platform's own %s service (%s); consumers and merchants cannot choose another", [m.url, label[kind], concat(", ", m[kind])]),
+	"summary_zh": sprintf("%s的结算页面仅提供平台自有的%s服务（%s），消费者和商家无法选择其他服务", [m.url, label_zh[kind], concat("、", m[kind])]),
 	"metrics": {"url": m.url, "options": m[kind], "first_party": m.first_party},
 	"evidence": array.concat([m.record], m.evidence),
 }
@@ -148,10 +170,19 @@ export_problem(m) := sprintf("no export at %s (HTTP %d)", [m.url, m.status]) if 
 	count(m.missing) > 0
 }
 
+export_problem_zh(m) := sprintf("%s未提供数据导出（状态码%d）", [m.url, m.status]) if {
+	not m.found
+} else := sprintf("%s提供的导出文件不是机器可读格式（%s）", [m.url, m.format]) if {
+	not m.machine_readable
+} else := sprintf("%s提供的导出文件缺少%s", [m.url, concat("、", m.missing)]) if {
+	count(m.missing) > 0
+}
+
 export_finding(rule, m) := {
 	"rule": rule,
 	"key": "export",
 	"summary": sprintf("a user cannot take their data with them: %s", [export_problem(m)]),
+	"summary_zh": sprintf("用户无法完整导出并转移其个人数据：%s", [export_problem_zh(m)]),
 	"metrics": {"url": m.url, "status": m.status, "found": m.found, "machine_readable": m.machine_readable, "sections": m.sections, "missing": m.missing},
 	"evidence": array.concat([m.record], m.evidence),
 }

@@ -45,6 +45,18 @@ steers(m) if {
 	count(material(m, th.steering_min_effect_pct)) >= th.steering_min_queries
 }
 
+direction_zh(x) := "高" if x > 0
+
+else := "低"
+
+price_summary_zh(m) := sprintf(
+	"在所测%d件商品中，%s有%d件商品的价格比%s%s%v%%（95%%置信区间%v%%至%v%%；经Holm校正的置换检验p %s，共%d轮；配置相同的对照身份之间差异不超过%v%%）",
+	[
+		m.products_tested, m.persona, count(material(m, th.min_effect_pct)), m.reference, direction_zh(m.effect_pct), r1(m.effect_pct),
+		round(m.ci_low * 10) / 10, round(m.ci_high * 10) / 10, p4(m.p_adjusted), m.rounds, r1(m.noise_floor_pct),
+	],
+)
+
 direction(x) := "more" if x > 0
 
 else := "less"
@@ -86,6 +98,7 @@ findings contains f if {
 		"key": concat(":", ["price", m.persona]),
 		"persona": m.persona,
 		"summary": price_summary(m),
+		"summary_zh": price_summary_zh(m),
 		"metrics": metrics(m, th.min_effect_pct),
 		"evidence": array.concat([m.record], m.evidence),
 	}
@@ -107,6 +120,10 @@ findings contains f if {
 		"summary": sprintf(
 			"%s was shown pricier results first: the position-weighted price of what %s saw differed from %s's, per query: %s (p %s after Holm correction; identical control personas differ by at most %v%%)",
 			[m.persona, m.persona, m.reference, concat(", ", qs), p4(m.p_adjusted), r1(m.noise_floor_pct)],
+		),
+		"summary_zh": sprintf(
+			"%s被优先展示价格更高的商品：按位置加权的展示价格与%s相比，各搜索词分别为：%s（经Holm校正p %s；配置相同的对照身份之间差异不超过%v%%）",
+			[m.persona, m.reference, concat("，", qs), p4(m.p_adjusted), r1(m.noise_floor_pct)],
 		),
 		"metrics": metrics(m, th.steering_min_effect_pct),
 		"evidence": array.concat([m.record], m.evidence),
@@ -136,6 +153,8 @@ personalises if {
 
 still_what := {"persona_test": "paid prices", "steering_test": "saw results priced"}
 
+still_what_zh := {"persona_test": "支付的价格", "steering_test": "所见搜索结果的价格"}
+
 # METADATA
 # title: A non-personalised option must exist and actually stop personalisation
 # custom:
@@ -152,6 +171,7 @@ findings contains f if {
 		"key": concat(":", ["optout-ineffective", m.type, m.persona]),
 		"persona": m.persona,
 		"summary": sprintf("after switching personalisation off (%s), %s still %s %v%% %s than %s (p %s)", [o.action, m.persona, still_what[m.type], r1(m.effect_pct), direction(m.effect_pct), m.reference, p4(m.p_adjusted)]),
+		"summary_zh": sprintf("关闭个性化推荐（%s）后，%s%s仍比%s%s%v%%（p %s）", [o.action, m.persona, still_what_zh[m.type], m.reference, direction_zh(m.effect_pct), r1(m.effect_pct), p4(m.p_adjusted)]),
 		"metrics": metrics(m, th.min_effect_pct),
 		"evidence": array.concat(array.concat([m.record, o.record], o.evidence), m.evidence),
 	}
@@ -170,6 +190,7 @@ findings contains f if {
 		"rule": "CN-ECL-ART18-NONPERS",
 		"key": "optout-missing",
 		"summary": sprintf("prices or results differ by persona, and no switch for non-personalised results was found on %s", [concat(", ", o.pages)]),
+		"summary_zh": sprintf("价格或搜索结果因用户身份而异，但在%s未找到关闭个性化推荐的选项", [concat("、", o.pages)]),
 		"metrics": {"pages": o.pages},
 		"evidence": array.concat([o.record], o.evidence),
 	}

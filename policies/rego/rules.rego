@@ -40,12 +40,27 @@ why_unreadable(d) := "it sits behind a login page" if {
 	d.error
 } else := sprintf("it holds only %d characters of text", [d.chars])
 
+why_unreadable_zh(d) := "需登录后方可查看" if {
+	d.login_wall
+} else := sprintf("服务器返回状态码%d", [d.status]) if {
+	d.status >= 400
+} else := "无法获取" if {
+	d.error
+} else := sprintf("页面仅有%d个字符的正文", [d.chars])
+
+problems_zh(d) := array.concat(
+	[p | not d.linked_from_home; p := "未在首页提供链接"],
+	[p | not readable(d); p := why_unreadable_zh(d)],
+)
+
 problems(d) := array.concat(
 	[p | not d.linked_from_home; p := "it is not linked from the home page"],
 	[p | not readable(d); p := why_unreadable(d)],
 )
 
 evidence_of(m) := array.concat([m.record], m.evidence)
+
+role_zh := {"rules": "平台规则", "terms": "协议"}
 
 # METADATA
 # title: Platform rules must be shown on the home page and readable by anyone
@@ -61,6 +76,7 @@ findings contains f if {
 		"key": d.url,
 		"persona": d.persona,
 		"summary": sprintf("platform rules page %s is not properly published: %s", [d.url, concat("; ", ps)]),
+		"summary_zh": sprintf("平台规则页面%s未依法持续公示：%s", [d.url, concat("；", problems_zh(d))]),
 		"metrics": {"url": d.url, "status": d.status, "linked_from_home": d.linked_from_home, "login_wall": d.login_wall, "chars": d.chars},
 		"evidence": evidence_of(d),
 	}
@@ -83,6 +99,7 @@ findings contains f if {
 		"key": concat(":", ["available", d.url]),
 		"persona": d.persona,
 		"summary": sprintf("%s page %s is not freely available: %s", [d.role, d.url, why_unreadable(d)]),
+		"summary_zh": sprintf("%s页面%s无法自由获取：%s", [role_zh[d.role], d.url, why_unreadable_zh(d)]),
 		"metrics": {"url": d.url, "status": d.status, "login_wall": d.login_wall, "chars": d.chars},
 		"evidence": evidence_of(d),
 	}
@@ -117,6 +134,7 @@ notice_finding(rule, c, min) := {
 	"key": concat(":", ["notice", c.url, c.id, c.published, c.effective]),
 	"persona": c.persona,
 	"summary": sprintf("rule change \"%s\" was published %s and took effect %s: %d days' notice, %d required", [c.title, c.published, c.effective, c.notice_days, min]),
+	"summary_zh": sprintf("规则变更公告《%s》于%s发布、%s生效，公示期仅%d日，少于规定的%d日", [c.title, c.published, c.effective, c.notice_days, min]),
 	"quote": c.text,
 	"metrics": {"published": c.published, "effective": c.effective, "notice_days": c.notice_days, "required_days": min, "url": c.url},
 	"evidence": evidence_of(c),

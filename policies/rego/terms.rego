@@ -26,6 +26,7 @@ findings contains f if {
 		"key": concat(":", [c.url, format_int(c.start, 10)]),
 		"persona": c.persona,
 		"summary": sprintf("%s restricts merchants from selling on other platforms (characters %d-%d)", [c.url, c.start, c.end]),
+		"summary_zh": sprintf("%s中的条款限制平台内经营者在其他平台经营（第%d至%d字符）", [c.url, c.start, c.end]),
 		"quote": c.text,
 		"metrics": {"url": c.url, "lang": c.lang, "start": c.start, "end": c.end, "cue": c.cue, "text_sha256": c.text_sha256},
 		"evidence": array.concat([c.record], c.evidence),

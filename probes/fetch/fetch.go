@@ -27,6 +27,7 @@ import (
 	"golang.org/x/net/html/charset"
 
 	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/evidence/warc"
 )
 
 // Recorder receives the exchanges; *evidence.Store implements it.
@@ -59,6 +60,14 @@ type Options struct {
 	Transport http.RoundTripper
 	// Logger gets one debug line per exchange; default discards.
 	Logger *slog.Logger
+	// Capture, when set, also writes every exchange to a web archive.
+	Capture Capturer
+}
+
+// Capturer writes exchanges to a WARC file; *warc.Writer implements it.
+type Capturer interface {
+	WriteExchange(warc.Exchange) (warc.IDs, error)
+	WriteMetadata(url, about string, fields map[string]string) (string, error)
 }
 
 // Errors a Page can carry.

@@ -119,8 +119,9 @@ func TestRobotsTxt(t *testing.T) {
 			if d.Sent || d.Error == "" {
 				t.Fatalf("blocked request must be recorded as not sent: %+v", d)
 			}
-		} else if !p.OK() {
-			t.Fatalf("ignore robots: %v", p.Err)
+		} else if p.Err != nil || p.Status != 403 || len(p.Records) != 1 {
+			// Sent despite robots.txt; the fixture answers this bot with 403.
+			t.Fatalf("ignore robots: status %d err %v", p.Status, p.Err)
 		}
 	}
 }

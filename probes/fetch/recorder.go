@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/evidence/warc"
 )
 
 // recorder is the bottom transport: it waits for the host's rate limit,
@@ -33,6 +35,8 @@ type exchangeData struct {
 	Error           string              `json:"error,omitempty"`
 	DurationMS      int64               `json:"duration_ms"`
 	Sent            bool                `json:"sent"`
+	// WARC names the request and response records in capture.warc.gz.
+	WARC *warc.IDs `json:"warc,omitempty"`
 }
 
 func (rt *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -78,6 +82,22 @@ func (rt *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, fmt.Errorf("record %s: %w", req.URL, perr)
 		}
 		rec.BodySHA256 = sum
+		if c := rt.f.opts.Capture; c != nil {
+			var reqBody []byte
+			if form != nil {
+				q := url.Values{}
+				for k, v := range form {
+					q.Set(k, v)
+				}
+				reqBody = []byte(q.Encode())
+			}
+			ids, werr := c.WriteExchange(warc.Exchange{URL: rec.URL, Time: start, Method: req.Method, RequestHeader: data.RequestHeaders,
+				RequestBody: reqBody, Status: resp.StatusCode, ResponseHeader: data.ResponseHeaders, Body: body})
+			if werr != nil {
+				return nil, fmt.Errorf("record %s: %w", req.URL, werr)
+			}
+			data.WARC = &ids
+		}
 		resp.Body = io.NopCloser(bytes.NewReader(body))
 		resp.ContentLength = int64(len(body))
 		resp.Header.Del("Content-Encoding")
@@ -94,6 +114,12 @@ func (rt *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("record %s: %w", req.URL, aerr)
 	}
 	ex.id = stored.ID
+	if c := rt.f.opts.Capture; c != nil && data.WARC != nil {
+		if _, err := c.WriteMetadata(rec.URL, data.WARC.Response, map[string]string{"platscan-record": stored.ID,
+			"persona": rt.persona, "probe": probe, "truncated": fmt.Sprint(data.Truncated)}); err != nil {
+			return nil, fmt.Errorf("record %s: %w", req.URL, err)
+		}
+	}
 	if tr != nil {
 		tr.exchanges = append(tr.exchanges, ex)
 	}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/platscan/platscan/complaint"
+	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/rules"
+)
+
+func complaintCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "complaint",
+		Usage:     "build a verifiable complaint bundle (letter, finding, evidence, proofs, WARC) for one finding",
+		ArgsUsage: "RUN",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "finding", Required: true, Usage: "finding `ID` (see the report)"},
+			&cli.StringFlag{Name: "lang", Value: "zh", Usage: "letter language: zh or en"},
+			&cli.StringFlag{Name: "out", Usage: "bundle `FILE` (default complaint-<finding>.zip)"},
+		},
+		Action: func(c *cli.Context) error {
+			dir, err := runDir(c)
+			if err != nil {
+				return err
+			}
+			lang := c.String("lang")
+			if lang != "zh" && lang != "en" {
+				return inputErr(fmt.Errorf("--lang %q: use zh or en", lang))
+			}
+			out := c.String("out")
+			if out == "" {
+				out = "complaint-" + c.String("finding") + ".zip"
+			}
+			cat, err := rules.Default()
+			if err != nil {
+				return err
+			}
+			var buf bytes.Buffer
+			if err := complaint.Build(c.Context, dir, c.String("finding"), &buf, complaint.Options{Lang: lang, Catalog: cat}); err != nil {
+				if errors.Is(err, complaint.ErrNoFinding) {
+					return inputErr(err)
+				}
+				return inputErr(fmt.Errorf("complaint: %w", err))
+			}
+			if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+				return inputErr(err)
+			}
+			fmt.Fprintf(c.App.Writer, "wrote %s (%d bytes); check it with: platscan verify %s\n", out, buf.Len(), out)
+			return nil
+		},
+	}
+}
+
+// verifyBundle is `platscan verify FILE.zip`.
+func verifyBundle(c *cli.Context, path string) error {
+	if _, err := os.Stat(path); err != nil {
+		return inputErr(err)
+	}
+	rep, err := complaint.Verify(path, evidence.VerifyOptions{TrustedKey: c.String("trust")})
+	if err != nil {
+		return inputErr(err)
+	}
+	w := c.App.Writer
+	if c.Bool("json") {
+		return printJSON(c, rep)
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintf(w, "FAIL %s\n", p)
+	}
+	if !rep.OK() {
+		fmt.Fprintf(w, "%s: %d problems\n", filepath.Base(path), len(rep.Problems))
+		return errFindings
+	}
+	fmt.Fprintf(w, "OK %s: %d records with inclusion proofs against Merkle root %s, %d bodies, %d WARC records; signed by %s\n",
+		path, rep.Records, rep.MerkleRoot, rep.Blobs, rep.WARCRecords, rep.KeyID)
+	return nil
+}

@@ -1,0 +1,168 @@
+package complaint
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/fixtures"
+	"github.com/platscan/platscan/policies"
+	_ "github.com/platscan/platscan/probes/all"
+	"github.com/platscan/platscan/profile"
+	"github.com/platscan/platscan/rules"
+	"github.com/platscan/platscan/scan"
+)
+
+var (
+	runOnce sync.Once
+	runDir  string
+	runErr  error
+)
+
+// shopmartRun scans Shopmart's terms once (the cheapest probe that yields
+// quotable findings) into a signed run shared by the tests.
+func shopmartRun(t *testing.T) string {
+	t.Helper()
+	runOnce.Do(func() {
+		srv := httptest.NewServer(fixtures.Handler(fixtures.Shopmart))
+		defer srv.Close()
+		raw, _ := fixtures.Profile(fixtures.Shopmart, map[string]string{"shopmart": srv.URL})
+		prof, err := profile.Parse("shopmart.yaml", raw)
+		if err != nil {
+			runErr = err
+			return
+		}
+		cat, _ := rules.Default()
+		e, err := policies.New(context.Background(), policies.Options{Catalog: cat})
+		if err != nil {
+			runErr = err
+			return
+		}
+		dir, _ := os.MkdirTemp("", "platscan-complaint-*")
+		runDir = filepath.Join(dir, "run")
+		_, runErr = scan.Run(context.Background(), prof, scan.Options{Dir: runDir, Engine: e, Version: "test", Probes: []string{"terms"},
+			Signer: evidence.NewEd25519Signer(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, 32)))})
+	})
+	if runErr != nil {
+		t.Fatal(runErr)
+	}
+	return runDir
+}
+
+func findingOf(t *testing.T, dir, rule string) policies.Finding {
+	t.Helper()
+	b, _ := os.ReadFile(filepath.Join(dir, evidence.FindingsFile))
+	var rep policies.Report
+	json.Unmarshal(b, &rep)
+	for _, f := range rep.Findings {
+		if f.Rule == rule {
+			return f
+		}
+	}
+	t.Fatalf("no %s finding", rule)
+	return policies.Finding{}
+}
+
+func build(t *testing.T, dir, id, lang string) string {
+	t.Helper()
+	cat, _ := rules.Default()
+	var buf bytes.Buffer
+	if err := Build(context.Background(), dir, id, &buf, Options{Lang: lang, Catalog: cat}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "bundle.zip")
+	os.WriteFile(path, buf.Bytes(), 0o644)
+	return path
+}
+
+func TestBundleVerifies(t *testing.T) {
+	dir := shopmartRun(t)
+	f := findingOf(t, dir, "CN-ECL-ART35-NOUNREASON")
+	for _, lang := range []string{"zh", "en"} {
+		path := build(t, dir, f.ID, lang)
+		rep, err := Verify(path, evidence.VerifyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rep.OK() || !rep.Signed || rep.Records < 4 || rep.WARCRecords < 3 {
+			t.Fatalf("%s bundle: %+v", lang, rep)
+		}
+		letter := readEntry(t, path, LetterMD)
+		if lang == "zh" {
+			for _, want := range []string{"致：国家市场监督管理总局", "《中华人民共和国电子商务法》第三十五条", "经检测：", "限制平台内经营者在其他平台经营", "默克尔根", f.Quote} {
+				if !strings.Contains(letter, want) {
+					t.Errorf("zh letter lacks %q", want)
+				}
+			}
+		} else if !strings.Contains(letter, "E-Commerce Law of the PRC, Art. 35") || !strings.Contains(letter, "Merkle root") {
+			t.Errorf("en letter:\n%s", letter)
+		}
+	}
+	if _, err := Verify(build(t, dir, f.ID, "zh"), evidence.VerifyOptions{TrustedKey: "sha256:00"}); err != nil {
+		t.Fatal(err)
+	}
+	if rep, _ := Verify(build(t, dir, f.ID, "zh"), evidence.VerifyOptions{TrustedKey: "sha256:00"}); rep.OK() {
+		t.Fatal("untrusted signer accepted")
+	}
+}
+
+func readEntry(t *testing.T, path, name string) string {
+	t.Helper()
+	raw, _ := os.ReadFile(path)
+	files := unzip(t, raw)
+	return string(files[name])
+}
+
+// Any single byte changed anywhere in a bundle is caught.
+func TestBundleByteFlips(t *testing.T) {
+	dir := shopmartRun(t)
+	path := build(t, dir, findingOf(t, dir, "CN-ECL-ART34-NOTICE7").ID, "zh")
+	orig, _ := os.ReadFile(path)
+	step := len(orig)/400 + 1
+	for i := 0; i < len(orig); i += step {
+		mod := append([]byte(nil), orig...)
+		mod[i] ^= 0x01
+		os.WriteFile(path, mod, 0o644)
+		rep, err := Verify(path, evidence.VerifyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.OK() {
+			t.Fatalf("byte %d of %d flipped: verify passed", i, len(orig))
+		}
+		if !strings.HasPrefix(rep.Problems[0].File, "bundle.zip") {
+			t.Fatalf("byte %d: problem does not name the bundle: %v", i, rep.Problems[0])
+		}
+	}
+}
+
+// A bundle whose archive hash was recomputed after a record was edited is
+// still caught, naming the record file.
+func TestBundleEditedInside(t *testing.T) {
+	dir := shopmartRun(t)
+	path := build(t, dir, findingOf(t, dir, "CN-ECL-ART34-NOTICE7").ID, "en")
+	raw, _ := os.ReadFile(path)
+	files := unzip(t, raw)
+	files["records.jsonl"] = bytes.Replace(files["records.jsonl"], []byte(`"status":200`), []byte(`"status":201`), 1)
+	repacked := rezip(t, files)
+	os.WriteFile(path, repacked, 0o644)
+	rep, _ := Verify(path, evidence.VerifyOptions{})
+	if rep.OK() || !strings.Contains(rep.Problems[0].File, "records.jsonl") {
+		t.Fatalf("edited record not caught: %+v", rep.Problems)
+	}
+}
+
+func TestUnknownFinding(t *testing.T) {
+	err := Build(context.Background(), shopmartRun(t), "nope", &bytes.Buffer{}, Options{Lang: "en"})
+	if err == nil || !strings.Contains(err.Error(), "no such finding") {
+		t.Fatal(err)
+	}
+}
