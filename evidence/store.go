@@ -32,6 +32,10 @@ var (
 type Options struct {
 	// Now stamps records; tests inject a fixed clock. Defaults to time.Now.
 	Now func() time.Time
+	// OnAppend, when set, is called after each record is durably written
+	// with the number of records so far (tests use it to interrupt a scan
+	// at a chosen point).
+	OnAppend func(count int)
 }
 
 // Store appends records to a run directory. It is safe for concurrent use.
@@ -39,8 +43,9 @@ type Options struct {
 // must finish even when the scan is being cancelled, so that what the scan
 // saw up to that point is kept.
 type Store struct {
-	dir string
-	now func() time.Time
+	dir      string
+	now      func() time.Time
+	onAppend func(int)
 
 	mu    sync.Mutex
 	f     *os.File
@@ -67,7 +72,60 @@ func Create(dir string, opt Options) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{dir: dir, now: now, f: f}, nil
+	return &Store{dir: dir, now: now, f: f, onAppend: opt.OnAppend}, nil
+}
+
+// ErrDamaged is returned by Open when the journal is damaged other than
+// by a crash cutting its last line short.
+var ErrDamaged = errors.New("records are damaged; run platscan verify")
+
+// Open reopens an interrupted run for appending. A last line cut short by
+// a crash is removed (it was never a record); any other damage is refused.
+// It returns the records already there.
+func Open(dir string, opt Options) (*Store, []Record, error) {
+	path := filepath.Join(dir, RecordsFile)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open run %s: %w", dir, err)
+	}
+	keep := len(raw)
+	if keep > 0 && raw[keep-1] != '\n' {
+		keep = bytes.LastIndexByte(raw, '\n') + 1
+	}
+	var recs []Record
+	prev := ""
+	for i, line := range bytes.Split(raw[:keep], []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		r, err := decodeRecord(line)
+		if err != nil {
+			return nil, nil, fmt.Errorf("open run %s: line %d: %w", dir, i+1, ErrDamaged)
+		}
+		if id, err := r.Digest(); err != nil || id != r.ID || r.Prev != prev {
+			return nil, nil, fmt.Errorf("open run %s: line %d: %w", dir, i+1, ErrDamaged)
+		}
+		prev = r.ID
+		recs = append(recs, r)
+	}
+	if keep != len(raw) {
+		if err := os.Truncate(path, int64(keep)); err != nil {
+			return nil, nil, fmt.Errorf("open run %s: %w", dir, err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open run %s: %w", dir, err)
+	}
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	s := &Store{dir: dir, now: now, f: f, onAppend: opt.OnAppend, head: prev, count: len(recs)}
+	for _, r := range recs {
+		s.ids = append(s.ids, r.ID)
+	}
+	return s, recs, nil
 }
 
 // Dir is the run directory.
@@ -135,6 +193,9 @@ func (s *Store) Append(r Record) (Record, error) {
 	s.head = id
 	s.count++
 	s.ids = append(s.ids, id)
+	if s.onAppend != nil {
+		s.onAppend(s.count)
+	}
 	return r, nil
 }
 

@@ -8,6 +8,7 @@ package probes
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"sync"
@@ -76,6 +77,40 @@ type Target struct {
 
 	mu       sync.Mutex
 	sessions map[string]*fetch.Session
+	// prior holds the keyed measurements of an interrupted run being
+	// resumed: family + "\x00" + key -> record.
+	prior map[string]evidence.Record
+}
+
+// Resume tells the target which measurements an interrupted run already
+// holds, so that probes skip the work behind them.
+func (t *Target) Resume(recs []evidence.Record) {
+	t.prior = map[string]evidence.Record{}
+	for _, r := range recs {
+		if r.Kind != evidence.KindMeasurement {
+			continue
+		}
+		var k struct {
+			Key string `json:"key"`
+		}
+		if json.Unmarshal(r.Data, &k) == nil && k.Key != "" {
+			t.prior[r.Probe+"\x00"+k.Key] = r
+		}
+	}
+}
+
+// Prior reports whether the unit of work key of family was already
+// measured in the run being resumed, decoding the measurement into v
+// (when v is not nil). Its record id is returned.
+func (t *Target) Prior(family, key string, v any) (string, bool) {
+	r, ok := t.prior[family+"\x00"+key]
+	if !ok || key == "" {
+		return "", false
+	}
+	if v != nil && json.Unmarshal(r.Data, v) != nil {
+		return "", false
+	}
+	return r.ID, true
 }
 
 // NewTarget wires a target.
@@ -128,10 +163,27 @@ func (t *Target) DefaultPersona() string { return t.Profile.Personas[0].ID }
 
 // Measure records m as a measurement of family and returns its record id.
 // m must carry its own "evidence" list of the records it was computed from.
-func (t *Target) Measure(family, persona string, m any) (string, error) {
+// key names the unit of work (stored as "key" in the measurement); when a
+// resumed run already holds it, nothing is written and the earlier record's
+// id is returned. An empty key always writes: use it for outcomes that a
+// resumed scan should try again (failures).
+func (t *Target) Measure(family, persona, key string, m any) (string, error) {
+	if id, ok := t.Prior(family, key, nil); ok {
+		return id, nil
+	}
 	data, err := evidence.DataJSON(m)
 	if err != nil {
 		return "", err
+	}
+	if key != "" {
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(data, &obj); err != nil {
+			return "", fmt.Errorf("record %s measurement: %w", family, err)
+		}
+		obj["key"], _ = json.Marshal(key)
+		if data, err = evidence.DataJSON(obj); err != nil {
+			return "", err
+		}
 	}
 	r, err := t.Rec.Append(evidence.Record{Kind: evidence.KindMeasurement, Probe: family, Persona: persona, Data: data})
 	if err != nil {

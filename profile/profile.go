@@ -28,6 +28,7 @@ type Profile struct {
 	Interop     Interop    `yaml:"interop"`
 	Extract     Extract    `yaml:"extract"`
 	Limits      Limits     `yaml:"limits"`
+	Redact      Redact     `yaml:"redact"`
 
 	// Source is the file name and Raw its bytes, kept so a run can store
 	// exactly the profile it was scanned with.
@@ -201,6 +202,46 @@ type Extract struct {
 	Results string `yaml:"results"`
 }
 
+// Redact marks personal data to remove before anything is stored.
+type Redact struct {
+	// Literals are exact strings (a test account's name, phone number).
+	Literals []string `yaml:"literals"`
+	// Patterns are regular expressions (RE2), e.g. 1[3-9]\d{9} for
+	// mainland mobile numbers.
+	Patterns []string `yaml:"patterns"`
+}
+
+// Matcher returns one expression matching every marked item, the login
+// form values of every persona included (the password is removed anyway),
+// or nil when nothing is marked.
+func (p *Profile) Matcher() *regexp.Regexp {
+	var alts []string
+	for _, l := range p.Redact.Literals {
+		if l != "" {
+			alts = append(alts, regexp.QuoteMeta(l))
+		}
+	}
+	for _, per := range p.Personas {
+		if per.Login == nil {
+			continue
+		}
+		for _, v := range per.Login.Form {
+			if len(v) >= 3 {
+				alts = append(alts, regexp.QuoteMeta(v))
+			}
+		}
+	}
+	alts = append(alts, p.Redact.Patterns...)
+	if len(alts) == 0 {
+		return nil
+	}
+	re, err := regexp.Compile("(?:" + strings.Join(alts, ")|(?:") + ")")
+	if err != nil {
+		return nil // patterns are checked when the profile loads
+	}
+	return re
+}
+
 // Limits keeps a scan polite and bounded.
 type Limits struct {
 	Rate         string `yaml:"rate"` // "2/s", "30/m", or "off"
@@ -331,6 +372,11 @@ func (p *Profile) validate(doc *yamlfile.Doc) error {
 	}
 	if p.Ranking.TopK < 0 {
 		return doc.Errorf("$.ranking.top_k", "must not be negative")
+	}
+	for i, pat := range p.Redact.Patterns {
+		if _, err := regexp.Compile(pat); err != nil {
+			return doc.Errorf(fmt.Sprintf("$.redact.patterns[%d]", i), "not a regular expression: %v", err)
+		}
 	}
 	return p.Limits.parse(doc)
 }

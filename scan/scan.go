@@ -43,6 +43,9 @@ type Options struct {
 	Transport http.RoundTripper
 	// Progress, when set, is called as each probe starts and finishes.
 	Progress func(probe string, done, total int)
+	// OnRecord, when set, is called after each record is written (tests
+	// use it to interrupt a scan at a chosen point).
+	OnRecord func(count int)
 	// Signer signs the manifest (manifest.dsse.json); nil leaves the run
 	// unsigned. A signer that also has Info() KeyInfo has its public key
 	// written into the manifest.
@@ -64,18 +67,90 @@ func Run(ctx context.Context, prof *profile.Profile, opts Options) (*Result, err
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
-	store, err := evidence.Create(opts.Dir, evidence.Options{Now: opts.Now})
+	store, err := evidence.Create(opts.Dir, evidence.Options{Now: opts.Now, OnAppend: opts.OnRecord})
 	if err != nil {
 		return nil, err
 	}
 	defer store.Close()
-	started := opts.Now().UTC()
-	man := evidence.Manifest{Tool: evidence.Tool{Name: "platscan", Version: opts.Version}, Platform: prof.Platform.Name,
-		PolicyBundleSHA256: opts.Engine.BundleHash(), Started: started.Format(time.RFC3339)}
+	profRec, err := storeProfile(store, prof)
+	if err != nil {
+		return nil, err
+	}
+	man := evidence.Manifest{Started: opts.Now().UTC().Format(time.RFC3339), ProfileSHA256: profRec.BodySHA256}
+	return run(ctx, store, nil, prof, man, opts)
+}
 
+// Resume continues an interrupted run in dir with the profile stored in
+// it. Work whose measurement is already recorded is not done again; a
+// unit cut off by the interruption is (docs/evidence.md). Sessions are
+// re-established (logins, the opt-out switch) because their cookies were
+// never stored.
+func Resume(ctx context.Context, opts Options) (*Result, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	store, recs, err := evidence.Open(opts.Dir, evidence.Options{Now: opts.Now, OnAppend: opts.OnRecord})
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	prof, err := LoadProfile(opts.Dir, recs)
+	if err != nil {
+		return nil, err
+	}
+	if err := trimCapture(opts.Dir, recs); err != nil {
+		return nil, err
+	}
+	man := evidence.Manifest{Started: opts.Now().UTC().Format(time.RFC3339)}
+	if old, err := evidence.ReadManifest(opts.Dir); err == nil {
+		man.Started = old.Started
+	}
+	for _, r := range recs {
+		var d struct{ Role string }
+		if r.Kind == evidence.KindDocument && r.Probe == "scan" && json.Unmarshal(r.Data, &d) == nil && d.Role == profileRole {
+			man.ProfileSHA256 = r.BodySHA256
+		}
+	}
+	// A resumed run is not finished until this pass says so.
+	os.Remove(filepath.Join(opts.Dir, evidence.SignatureFile))
+	os.Remove(filepath.Join(opts.Dir, evidence.ManifestFile))
+	return run(ctx, store, recs, prof, man, opts)
+}
+
+// trimCapture cuts the WARC file back to the end of the last exchange a
+// record names, dropping what an interruption left half-written.
+func trimCapture(dir string, recs []evidence.Record) error {
+	var end int64
+	for _, r := range recs {
+		if r.Kind != evidence.KindExchange {
+			continue
+		}
+		var d struct {
+			WARC *warc.IDs `json:"warc"`
+		}
+		if json.Unmarshal(r.Data, &d) == nil && d.WARC != nil && d.WARC.End > end {
+			end = d.WARC.End
+		}
+	}
+	path := filepath.Join(dir, warc.FileName)
+	fi, err := os.Stat(path)
+	if err != nil || fi.Size() <= end {
+		return nil
+	}
+	if err := os.Truncate(path, end); err != nil {
+		return fmt.Errorf("trim capture: %w", err)
+	}
+	return nil
+}
+
+func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, prof *profile.Profile, man evidence.Manifest, opts Options) (*Result, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	started, _ := time.Parse(time.RFC3339, man.Started)
+	man.Tool = evidence.Tool{Name: "platscan", Version: opts.Version}
+	man.Platform = prof.Platform.Name
+	man.PolicyBundleSHA256 = opts.Engine.BundleHash()
 	capture, err := warc.Create(filepath.Join(opts.Dir, warc.FileName), map[string]string{
 		"software": "platscan " + opts.Version, "format": "WARC File Format 1.1", "isPartOf": prof.Platform.Name,
 		"description": "HTTP exchanges of a platscan compliance scan; see records.jsonl for the evidence chain"})
@@ -117,22 +192,19 @@ func Run(ctx context.Context, prof *profile.Profile, opts Options) (*Result, err
 		return errors.Join(errs...)
 	}
 
-	profRec, err := storeProfile(store, prof)
-	if err != nil {
-		return nil, err
-	}
-	man.ProfileSHA256 = profRec.BodySHA256
-
 	l := prof.Limits
 	f := fetch.New(store, fetch.Options{RatePerSecond: l.RatePerSecond, MaxBody: l.MaxBodyBytes, Timeout: l.TimeoutDur,
 		MaxRedirects: l.Redirects(), Retries: l.RetryCount(), MaxRequests: l.MaxPages, ObeyRobots: l.ObeysRobots(),
-		Transport: opts.Transport, Logger: opts.Logger, Capture: capture})
+		Transport: opts.Transport, Logger: opts.Logger, Capture: capture, Redact: prof.Matcher()})
 
 	if err := checkReachable(ctx, f, prof); err != nil {
 		return &Result{Dir: opts.Dir, Manifest: man}, errors.Join(err, finish(false))
 	}
 
 	target := probes.NewTarget(prof, f, store)
+	if prior != nil {
+		target.Resume(prior)
+	}
 	selected, err := selectProbes(opts.Probes)
 	if err != nil {
 		return nil, errors.Join(err, finish(false))

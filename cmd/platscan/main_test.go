@@ -203,3 +203,12 @@ func TestInterspersed(t *testing.T) {
 		}
 	}
 }
+
+func TestResumeFlag(t *testing.T) {
+	if code, _, stderr := platscan(t, "scan", "--resume", "testdata"); code != exitInput || !strings.Contains(stderr, "not a platscan run directory") {
+		t.Fatalf("resume of a non-run: %d %s", code, stderr)
+	}
+	if code, _, stderr := platscan(t, "scan"); code != exitInput || !strings.Contains(stderr, "needs --profile") {
+		t.Fatalf("scan without profile: %d %s", code, stderr)
+	}
+}

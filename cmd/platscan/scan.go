@@ -11,6 +11,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/urfave/cli/v2"
 
+	"github.com/platscan/platscan/evidence"
 	"github.com/platscan/platscan/policies"
 	"github.com/platscan/platscan/profile"
 	"github.com/platscan/platscan/scan"
@@ -22,17 +23,36 @@ func scanCommand() *cli.Command {
 		Usage:     "probe a platform, store evidence, evaluate, report",
 		ArgsUsage: " ",
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "profile", Required: true, Usage: "platform profile `FILE` (docs/profile.md)"},
+			&cli.StringFlag{Name: "profile", Usage: "platform profile `FILE` (docs/profile.md)"},
+			&cli.StringFlag{Name: "resume", Usage: "continue the interrupted run in `DIR` with the profile stored in it"},
 			&cli.StringFlag{Name: "out", Usage: "run `DIR` to create (default runs/<platform>-<time>)"},
 			&cli.StringSliceFlag{Name: "probe", Usage: "run only this probe `ID` (repeatable)"},
 			keyFlag(),
 		}, judgeFlags()...),
 		Action: func(c *cli.Context) error {
+			jp := judgeParamsFrom(c)
+			if dir := c.String("resume"); dir != "" {
+				if c.String("profile") != "" {
+					return inputErr(errors.New("--resume uses the profile stored in the run; drop --profile"))
+				}
+				e, err := jp.engine(c.Context)
+				if err != nil {
+					return err
+				}
+				res, err := resumeOne(c, dir, e)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(c.App.ErrWriter, "run completed in %s (verify with: platscan verify %s)\n", res.Dir, res.Dir)
+				return jp.render(c.App.Writer, res.Report)
+			}
+			if c.String("profile") == "" {
+				return inputErr(errors.New("scan needs --profile FILE (or --resume RUN)"))
+			}
 			prof, err := profile.Load(c.String("profile"))
 			if err != nil {
 				return inputErr(err)
 			}
-			jp := judgeParamsFrom(c)
 			e, err := jp.engine(c.Context)
 			if err != nil {
 				return err
@@ -81,6 +101,25 @@ func scanOne(c *cli.Context, prof *profile.Profile, dir string, e *policies.Engi
 	case errors.Is(err, scan.ErrUnreachable) || c.Context.Err() != nil:
 		return nil, scanErr(fmt.Errorf("%w (what was recorded is kept in %s)", err, dir))
 	case strings.Contains(err.Error(), "already holds records"):
+		return nil, inputErr(err)
+	default:
+		return nil, scanErr(err)
+	}
+}
+
+func resumeOne(c *cli.Context, dir string, e *policies.Engine) (*scan.Result, error) {
+	if _, err := os.Stat(filepath.Join(dir, "records.jsonl")); err != nil {
+		return nil, inputErr(fmt.Errorf("%s is not a platscan run directory (no records.jsonl)", dir))
+	}
+	sig, err := signer(c, c.App.ErrWriter)
+	if err != nil {
+		return nil, err
+	}
+	res, err := scan.Resume(c.Context, scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c), Signer: sig})
+	switch {
+	case err == nil:
+		return res, nil
+	case errors.Is(err, evidence.ErrDamaged):
 		return nil, inputErr(err)
 	default:
 		return nil, scanErr(err)

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -62,6 +63,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Capture, when set, also writes every exchange to a web archive.
 	Capture Capturer
+	// Redact, when set, matches personal data to replace with [REDACTED]
+	// in URLs, headers, form values and text bodies before they are stored
+	// (and before probes see them).
+	Redact *regexp.Regexp
 }
 
 // Capturer writes exchanges to a WARC file; *warc.Writer implements it.

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -177,5 +178,29 @@ func TestRequestBudget(t *testing.T) {
 	}
 	if n := len(records(t, st)); n != 3 {
 		t.Fatalf("want 2 sent and 1 refused record, got %d", n)
+	}
+}
+
+// Personal data the profile marks is gone from everything stored, and the
+// chain still verifies.
+func TestPersonalDataRedaction(t *testing.T) {
+	f, st, srv := setup(t, Options{Redact: regexp.MustCompile(`(?:loyal-member)|(?:13\d{9})`), MaxRedirects: 5})
+	s, _ := f.Session("loyal_user", nil, nil, srv.URL)
+	ctx := context.Background()
+	s.PostForm(ctx, "login", srv.URL+"/login", url.Values{"username": {"loyal-member"}, "password": {"pw"}})
+	p := s.Get(ctx, "terms", srv.URL+"/search?q=loyal-member")
+	if strings.Contains(p.Text, "loyal-member") || !strings.Contains(p.Text, RedactedPersonal) {
+		t.Fatal("page text not redacted")
+	}
+	raw, _ := os.ReadFile(filepath.Join(st.Dir(), evidence.RecordsFile))
+	if strings.Contains(string(raw), "loyal-member") {
+		t.Fatal("records contain the marked personal data")
+	}
+	blob, err := evidence.ReadBlob(st.Dir(), evidence.SHA256(p.Body))
+	if err != nil || strings.Contains(string(blob), "loyal-member") {
+		t.Fatal("stored body contains the marked personal data")
+	}
+	if rep, _ := evidence.Verify(st.Dir()); !rep.OK() {
+		t.Fatalf("verify after redaction: %v", rep.Problems)
 	}
 }

@@ -37,6 +37,8 @@ type exchangeData struct {
 	Sent            bool                `json:"sent"`
 	// WARC names the request and response records in capture.warc.gz.
 	WARC *warc.IDs `json:"warc,omitempty"`
+	// Redactions counts personal-data matches removed from the body.
+	Redactions int `json:"redactions,omitempty"`
 }
 
 func (rt *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -61,8 +63,9 @@ func (rt *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	start := time.Now()
 	resp, err := rt.f.opts.Transport.RoundTrip(req)
-	data := exchangeData{Method: req.Method, RequestHeaders: redactHeader(req.Header), Form: form, Sent: true}
-	rec := evidence.Record{Kind: evidence.KindExchange, Probe: probe, Persona: rt.persona, URL: redactURL(req.URL.String())}
+	personal := rt.f.opts.Redact
+	data := exchangeData{Method: req.Method, RequestHeaders: redactPersonal(personal, redactHeader(req.Header)), Form: redactFormPersonal(personal, form), Sent: true}
+	rec := evidence.Record{Kind: evidence.KindExchange, Probe: probe, Persona: rt.persona, URL: redactString(personal, redactURL(req.URL.String()))}
 	ex := exchange{url: req.URL.String()}
 	if err != nil {
 		data.Error = err.Error()
@@ -73,7 +76,11 @@ func (rt *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		if rerr != nil {
 			data.Error = "reading body: " + rerr.Error()
 		}
-		data.ResponseHeaders = redactHeader(resp.Header)
+		data.ResponseHeaders = redactPersonal(personal, redactHeader(resp.Header))
+		if personal != nil && isText(resp.Header.Get("Content-Type")) {
+			data.Redactions = len(personal.FindAllIndex(body, -1))
+			body = personal.ReplaceAll(body, []byte(RedactedPersonal))
+		}
 		data.Truncated = truncated
 		rec.Status = resp.StatusCode
 		ex.status, ex.header, ex.body, ex.truncated = resp.StatusCode, resp.Header, body, truncated

@@ -96,3 +96,43 @@ func redactForm(f url.Values) map[string]string {
 	}
 	return out
 }
+
+// RedactedPersonal replaces personal data the profile marks.
+const RedactedPersonal = "[REDACTED]"
+
+func redactString(re *regexp.Regexp, s string) string {
+	if re == nil {
+		return s
+	}
+	return re.ReplaceAllString(s, RedactedPersonal)
+}
+
+func redactPersonal(re *regexp.Regexp, h map[string][]string) map[string][]string {
+	if re == nil {
+		return h
+	}
+	for k, vs := range h {
+		for i, v := range vs {
+			vs[i] = re.ReplaceAllString(v, RedactedPersonal)
+		}
+		h[k] = vs
+	}
+	return h
+}
+
+func redactFormPersonal(re *regexp.Regexp, f map[string]string) map[string]string {
+	if re == nil {
+		return f
+	}
+	for k, v := range f {
+		f[k] = re.ReplaceAllString(v, RedactedPersonal)
+	}
+	return f
+}
+
+// isText reports whether a body of this content type is text that may
+// carry personal data worth redacting.
+func isText(ct string) bool {
+	ct = strings.ToLower(ct)
+	return ct == "" || strings.HasPrefix(ct, "text/") || strings.Contains(ct, "json") || strings.Contains(ct, "xml") || strings.Contains(ct, "html")
+}

@@ -133,7 +133,7 @@ func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
 			setup.Checks = append(setup.Checks, s.name)
 		}
 	}
-	if _, err := t.Measure(ID, "", setup); err != nil {
+	if _, err := t.Measure(ID, "", "setup", setup); err != nil {
 		return err
 	}
 	for _, s := range steps {
@@ -171,13 +171,28 @@ func (g *gatherer) record(m Treatment) error {
 	if m.Evidence == nil {
 		m.Evidence = []string{}
 	}
-	_, err := g.t.Measure(ID, g.persona, m)
+	key := treatmentKey(m.Mechanism, m.Target)
+	if m.Outcome == "error" {
+		key = "" // try again on resume
+	}
+	_, err := g.t.Measure(ID, g.persona, key, m)
 	return err
+}
+
+func treatmentKey(mech, target string) string { return "treatment|" + mech + "|" + target }
+
+// done reports whether a resumed run already checked target with mech.
+func (g *gatherer) done(mech, target string) bool {
+	_, ok := g.t.Prior(ID, treatmentKey(mech, target), nil)
+	return ok
 }
 
 // linkCheck asks the platform's outbound-link endpoint for each target.
 func (g *gatherer) linkCheck(ctx context.Context) error {
 	for _, tg := range g.targets() {
+		if g.done("link_check", tg.url) {
+			continue
+		}
 		u, err := g.t.Profile.Resolve(strings.ReplaceAll(g.t.Profile.Interop.LinkCheck, "{url}", url.QueryEscape(tg.url)))
 		if err != nil {
 			return err
@@ -224,6 +239,9 @@ func (g *gatherer) ugc(ctx context.Context) error {
 		return err
 	}
 	for _, tg := range g.targets() {
+		if g.done("ugc", tg.url) {
+			continue
+		}
 		page := sess.PostForm(ctx, ID, u, url.Values{field: {"这家店的东西不错，详情见 " + tg.url + " 欢迎交流"}})
 		m := Treatment{Mechanism: "ugc", Target: tg.url, TargetKind: tg.kind, Status: page.Status, Evidence: page.Records}
 		switch {
@@ -252,6 +270,13 @@ func (g *gatherer) crawlers(ctx context.Context) error {
 	if len(paths) == 0 {
 		paths = []string{"/"}
 	}
+	pending := false
+	for _, a := range append(append([]string{}, cfg.Competitor...), cfg.Neutral...) {
+		pending = pending || !g.done("crawler", a)
+	}
+	if !pending {
+		return nil
+	}
 	robotsURL, err := g.t.Profile.Resolve("/robots.txt")
 	if err != nil {
 		return err
@@ -271,6 +296,9 @@ func (g *gatherer) crawlers(ctx context.Context) error {
 		agents = append(agents, agent{a, Control})
 	}
 	for _, a := range agents {
+		if g.done("crawler", a.ua) {
+			continue
+		}
 		s, err := ignoring.Session("crawler:"+a.ua, map[string]string{"User-Agent": a.ua}, nil, g.t.Profile.Platform.BaseURL)
 		if err != nil {
 			return err
@@ -327,6 +355,9 @@ func (g *gatherer) oauth(ctx context.Context) error {
 		clients = append(clients, client{c.ID, c.Redirect, Control})
 	}
 	for _, c := range clients {
+		if g.done("oauth", c.id) {
+			continue
+		}
 		ref := strings.NewReplacer("{client}", url.QueryEscape(c.id), "{redirect}", url.QueryEscape(c.redirect)).Replace(cfg.Authorize)
 		u, err := g.t.Profile.Resolve(ref)
 		if err != nil {
@@ -353,6 +384,9 @@ func (g *gatherer) oauth(ctx context.Context) error {
 }
 
 func (g *gatherer) checkout(ctx context.Context) error {
+	if _, done := g.t.Prior(ID, "checkout", nil); done {
+		return nil
+	}
 	cfg := g.t.Profile.Interop.Checkout
 	u, err := g.t.Profile.Resolve(cfg.URL)
 	if err != nil {
@@ -380,7 +414,11 @@ func (g *gatherer) checkout(ctx context.Context) error {
 			m.OwnDeliveries++
 		}
 	}
-	_, err = g.t.Measure(ID, g.persona, m)
+	key := "checkout"
+	if !page.OK() {
+		key = ""
+	}
+	_, err = g.t.Measure(ID, g.persona, key, m)
 	return err
 }
 
@@ -414,6 +452,9 @@ func own(option string, firstParty []string) bool {
 }
 
 func (g *gatherer) export(ctx context.Context) error {
+	if _, done := g.t.Prior(ID, "export", nil); done {
+		return nil
+	}
 	cfg := g.t.Profile.Interop.Export
 	u, err := g.t.Profile.Resolve(cfg.URL)
 	if err != nil {
@@ -449,7 +490,11 @@ func (g *gatherer) export(ctx context.Context) error {
 			m.Missing = append(m.Missing, want)
 		}
 	}
-	_, err = g.t.Measure(ID, g.persona, m)
+	key := "export"
+	if page.Status == 0 {
+		key = ""
+	}
+	_, err = g.t.Measure(ID, g.persona, key, m)
 	return err
 }
 

@@ -123,9 +123,13 @@ type gatherer struct {
 	controls   []string
 	treatments []string
 	sessions   map[string]*fetch.Session
-	queries    []string
-	search     string
-	topK       int
+	optSwitch  *OptOutCheck    // the switch found, once known
+	optedOut   map[string]bool // personas whose session has used it (true when it answered below 400)
+	// optOutEvidence are the exchanges of submitting the switch.
+	optOutEvidence []string
+	queries        []string
+	search         string
+	topK           int
 }
 
 func newGatherer(ctx context.Context, p *Probe, t *probes.Target) (*gatherer, error) {
@@ -134,7 +138,8 @@ func newGatherer(ctx context.Context, p *Probe, t *probes.Target) (*gatherer, er
 	if cfg.Seed != 0 {
 		m.Seed = cfg.Seed
 	}
-	g := &gatherer{t: t, cfg: cfg, method: m, rng: rand.New(rand.NewPCG(m.Seed, 0x2545f4914f6cdd1d)), sessions: map[string]*fetch.Session{}}
+	g := &gatherer{t: t, cfg: cfg, method: m, rng: rand.New(rand.NewPCG(m.Seed, 0x2545f4914f6cdd1d)),
+		sessions: map[string]*fetch.Session{}, optedOut: map[string]bool{}}
 	g.reference = cfg.Reference
 	for _, per := range t.Profile.Personas {
 		if g.reference == "" && !per.Control {
@@ -150,11 +155,6 @@ func newGatherer(ctx context.Context, p *Probe, t *probes.Target) (*gatherer, er
 			g.treatments = append(g.treatments, per.ID)
 		}
 		g.personas = append(g.personas, per.ID)
-		s, err := t.Session(ctx, per.ID)
-		if err != nil {
-			return nil, err
-		}
-		g.sessions[per.ID] = s
 	}
 	g.queries = cfg.Steering.Queries
 	if len(g.queries) == 0 {
@@ -174,6 +174,24 @@ func newGatherer(ctx context.Context, p *Probe, t *probes.Target) (*gatherer, er
 	return g, nil
 }
 
+// session returns persona's session, logging it in on first use (so a
+// resumed scan with nothing left to do for a persona never logs it in),
+// and in the opted-out phase switches personalisation off first.
+func (g *gatherer) session(ctx context.Context, persona, phase string) (*fetch.Session, error) {
+	s, ok := g.sessions[persona]
+	if !ok {
+		var err error
+		if s, err = g.t.Session(ctx, persona); err != nil {
+			return nil, err
+		}
+		g.sessions[persona] = s
+	}
+	if _, tried := g.optedOut[persona]; phase == PhaseOptedOut && g.optSwitch != nil && g.optSwitch.Found && !tried {
+		g.optedOut[persona] = g.applyOptOut(ctx, s)
+	}
+	return s, nil
+}
+
 func (g *gatherer) shuffled() []string {
 	order := slices.Clone(g.personas)
 	g.rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
@@ -191,11 +209,22 @@ func (g *gatherer) phase(ctx context.Context, phase string) error {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				m := g.price(ctx, per, prod)
-				m.Phase, m.Round, m.Slot = phase, r, slot
-				id, err := g.t.Measure(ID, per, m)
-				if err != nil {
-					return err
+				key := fmt.Sprintf("price|%s|%d|%s|%s", phase, r, prod, per)
+				var m Price
+				id, done := g.t.Prior(ID, key, &m)
+				if !done {
+					sess, err := g.session(ctx, per, phase)
+					if err != nil {
+						return err
+					}
+					m = g.price(ctx, sess, prod)
+					m.Phase, m.Round, m.Slot = phase, r, slot
+					if m.Error != "" {
+						key = "" // a failure is tried again on resume
+					}
+					if id, err = g.t.Measure(ID, per, key, m); err != nil {
+						return err
+					}
 				}
 				if m.Error != "" {
 					continue
@@ -231,11 +260,11 @@ func (g *gatherer) phase(ctx context.Context, phase string) error {
 }
 
 func (g *gatherer) record(floor NoiseFloor, tests []PersonaTest) error {
-	if _, err := g.t.Measure(ID, "", floor); err != nil {
+	if _, err := g.t.Measure(ID, "", floor.Type+"|"+floor.Phase, floor); err != nil {
 		return err
 	}
 	for _, pt := range tests {
-		if _, err := g.t.Measure(ID, pt.Persona, pt); err != nil {
+		if _, err := g.t.Measure(ID, pt.Persona, pt.Type+"|"+pt.Phase+"|"+pt.Persona, pt); err != nil {
 			return err
 		}
 	}
@@ -244,14 +273,14 @@ func (g *gatherer) record(floor NoiseFloor, tests []PersonaTest) error {
 
 // price fetches one product page as persona, and the quote when the
 // profile names one.
-func (g *gatherer) price(ctx context.Context, persona, prod string) Price {
+func (g *gatherer) price(ctx context.Context, sess *fetch.Session, prod string) Price {
 	m := Price{Type: "price", Product: prod, Evidence: []string{}}
 	u, err := g.t.Profile.Resolve(prod)
 	if err != nil {
 		m.Error = err.Error()
 		return m
 	}
-	page := g.sessions[persona].Get(ctx, ID, u)
+	page := sess.Get(ctx, ID, u)
 	m.Evidence = append(m.Evidence, page.Records...)
 	if !page.OK() {
 		m.Error = pageError(page)
@@ -281,7 +310,7 @@ func (g *gatherer) price(ctx context.Context, persona, prod string) Price {
 		m.Error = err.Error()
 		return m
 	}
-	qp := g.sessions[persona].Get(ctx, ID, qu)
+	qp := sess.Get(ctx, ID, qu)
 	m.Evidence = append(m.Evidence, qp.Records...)
 	if !qp.OK() {
 		m.Error = "quote: " + pageError(qp)
@@ -343,21 +372,29 @@ func (g *gatherer) steeringRound(ctx context.Context, phase string, r, qi int, q
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		page := g.sessions[per].Get(ctx, ID, u)
-		m := Results{Type: "results", Phase: phase, Query: q, Round: r, Items: []extract.ListItem{}, Evidence: page.Records}
-		if page.OK() {
-			if doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text)); err == nil {
-				m.Items = extract.ItemList(doc)
-				if len(m.Items) > g.topK {
-					m.Items = m.Items[:g.topK]
-				}
+		key := fmt.Sprintf("results|%s|%d|%s|%s", phase, r, q, per)
+		var m Results
+		id, done := g.t.Prior(ID, key, &m)
+		if !done {
+			sess, err := g.session(ctx, per, phase)
+			if err != nil {
+				return err
 			}
-		} else {
-			m.Error = pageError(page)
-		}
-		id, err := g.t.Measure(ID, per, m)
-		if err != nil {
-			return err
+			page := sess.Get(ctx, ID, u)
+			m = Results{Type: "results", Phase: phase, Query: q, Round: r, Items: []extract.ListItem{}, Evidence: page.Records}
+			if page.OK() {
+				if doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text)); err == nil {
+					m.Items = extract.ItemList(doc)
+					if len(m.Items) > g.topK {
+						m.Items = m.Items[:g.topK]
+					}
+				}
+			} else {
+				m.Error, key = pageError(page), ""
+			}
+			if id, err = g.t.Measure(ID, per, key, m); err != nil {
+				return err
+			}
 		}
 		lists[per], ids[per] = m.Items, id
 		for _, it := range m.Items {
@@ -386,15 +423,23 @@ func (g *gatherer) steeringRound(ctx context.Context, phase string, r, qi int, q
 
 var optOutCue = regexp.MustCompile(`(?i)个性化|personali[sz]`)
 
-// optOut looks for a form that switches personalisation off, records what
-// it found, and submits it for every persona.
+// optOut looks for a form that switches personalisation off and records
+// what it found; the personas use it as they start the opted-out phase.
 func (g *gatherer) optOut(ctx context.Context) (bool, error) {
+	var m OptOutCheck
+	if _, done := g.t.Prior(ID, "opt_out", &m); done {
+		g.optSwitch = &m
+		return m.Found, nil
+	}
 	pages := g.cfg.OptOut.Pages
 	if len(pages) == 0 {
 		pages = []string{"/settings"}
 	}
-	m := OptOutCheck{Type: "opt_out", Applied: []string{}, Evidence: []string{}}
-	ref := g.sessions[g.reference]
+	m = OptOutCheck{Type: "opt_out", Applied: []string{}, Evidence: []string{}}
+	ref, err := g.session(ctx, g.reference, PhasePersonalised)
+	if err != nil {
+		return false, err
+	}
 	for _, p := range pages {
 		u, err := g.t.Profile.Resolve(p)
 		if err != nil {
@@ -429,27 +474,40 @@ func (g *gatherer) optOut(ctx context.Context) (bool, error) {
 		})
 	}
 	if m.Found {
-		form := url.Values{}
-		for k, v := range m.Fields {
-			form.Set(k, v)
-		}
+		g.optSwitch = &m
+		// Everyone switches now, so the measurement records who could.
 		for _, per := range g.personas {
-			var page *fetch.Page
-			if m.Method == "POST" {
-				page = g.sessions[per].PostForm(ctx, ID, m.Action, form)
-			} else {
-				page = g.sessions[per].Get(ctx, ID, m.Action+"?"+form.Encode())
+			if _, err := g.session(ctx, per, PhaseOptedOut); err != nil {
+				return false, err
 			}
-			m.Evidence = append(m.Evidence, page.Records...)
-			if page.Status > 0 && page.Status < 400 {
+			if g.optedOut[per] {
 				m.Applied = append(m.Applied, per)
 			}
 		}
+		m.Evidence = append(m.Evidence, g.optOutEvidence...)
 	}
-	if _, err := g.t.Measure(ID, g.reference, m); err != nil {
+	if _, err := g.t.Measure(ID, g.reference, "opt_out", m); err != nil {
 		return false, err
 	}
 	return m.Found, ctx.Err()
+}
+
+// applyOptOut submits the opt-out form in a session and reports whether
+// the platform accepted it.
+func (g *gatherer) applyOptOut(ctx context.Context, s *fetch.Session) bool {
+	m := g.optSwitch
+	form := url.Values{}
+	for k, v := range m.Fields {
+		form.Set(k, v)
+	}
+	var page *fetch.Page
+	if m.Method == "POST" {
+		page = s.PostForm(ctx, ID, m.Action, form)
+	} else {
+		page = s.Get(ctx, ID, m.Action+"?"+form.Encode())
+	}
+	g.optOutEvidence = append(g.optOutEvidence, page.Records...)
+	return page.Status > 0 && page.Status < 400
 }
 
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }

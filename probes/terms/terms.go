@@ -8,6 +8,7 @@ package terms
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -66,6 +67,14 @@ type Clause struct {
 	Negation   string   `json:"negation,omitempty"`
 	TextSHA256 string   `json:"text_sha256"`
 	Evidence   []string `json:"evidence"`
+}
+
+// HomeLinks is the measurement of the links on the home pages.
+type HomeLinks struct {
+	Type     string   `json:"type"` // "home_links"
+	Pages    []string `json:"pages"`
+	Links    []string `json:"links"`
+	Evidence []string `json:"evidence"`
 }
 
 // AnnouncementsPage is the measurement for one announcements page.
@@ -144,6 +153,14 @@ type gatherer struct {
 // homeLinks collects the links of the home page and of the home page of
 // each language section the profile's documents live in (/en/ for /en/rules).
 func (g *gatherer) homeLinks(ctx context.Context) error {
+	var prior HomeLinks
+	if _, done := g.t.Prior(ID, "home_links", &prior); done {
+		g.homes = prior.Pages
+		for _, l := range prior.Links {
+			g.links[l] = true
+		}
+		return nil
+	}
 	homes := []string{"/"}
 	for _, ref := range append(append([]string{}, g.t.Profile.Terms.Rules...), g.t.Profile.Terms.Pages...) {
 		if seg, _, ok := strings.Cut(strings.TrimPrefix(ref, "/"), "/"); ok && len(seg) == 2 {
@@ -152,6 +169,8 @@ func (g *gatherer) homeLinks(ctx context.Context) error {
 			}
 		}
 	}
+	m := HomeLinks{Type: "home_links", Links: []string{}, Evidence: []string{}}
+	failed := false
 	for _, h := range homes {
 		u, err := g.t.Profile.Resolve(h)
 		if err != nil {
@@ -159,7 +178,9 @@ func (g *gatherer) homeLinks(ctx context.Context) error {
 		}
 		page := g.sess.Get(ctx, ID, u)
 		g.homes = append(g.homes, u)
+		m.Evidence = append(m.Evidence, page.Records...)
 		if !page.OK() {
+			failed = true
 			continue
 		}
 		doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text))
@@ -174,6 +195,18 @@ func (g *gatherer) homeLinks(ctx context.Context) error {
 			}
 		})
 	}
+	m.Pages = g.homes
+	for l := range g.links {
+		m.Links = append(m.Links, l)
+	}
+	slices.Sort(m.Links)
+	key := "home_links"
+	if failed {
+		key = ""
+	}
+	if _, err := g.t.Measure(ID, g.persona, key, m); err != nil {
+		return err
+	}
 	return ctx.Err()
 }
 
@@ -181,6 +214,10 @@ func (g *gatherer) document(ctx context.Context, role, ref string) error {
 	u, err := g.t.Profile.Resolve(ref)
 	if err != nil {
 		return err
+	}
+	key := "document|" + role + "|" + u
+	if _, done := g.t.Prior(ID, key, nil); done {
+		return nil
 	}
 	page := g.sess.Get(ctx, ID, u)
 	parsed, _ := url.Parse(u)
@@ -216,21 +253,27 @@ func (g *gatherer) document(ctx context.Context, role, ref string) error {
 		}
 		m.Reachable = m.Chars > 0
 	}
-	if _, err := g.t.Measure(ID, g.persona, m); err != nil {
-		return err
-	}
+	// Clauses first: the document measurement marks the unit done.
 	for _, c := range clauses {
-		if _, err := g.t.Measure(ID, g.persona, c); err != nil {
+		if _, err := g.t.Measure(ID, g.persona, fmt.Sprintf("clause|%s|%s|%d", c.Category, c.URL, c.Start), c); err != nil {
 			return err
 		}
 	}
-	return nil
+	if page.Err != nil && page.Status == 0 {
+		key = "" // not reached: try again on resume
+	}
+	_, err = g.t.Measure(ID, g.persona, key, m)
+	return err
 }
 
 func (g *gatherer) announcements(ctx context.Context, ref string) error {
 	u, err := g.t.Profile.Resolve(ref)
 	if err != nil {
 		return err
+	}
+	key := "announcements|" + u
+	if _, done := g.t.Prior(ID, key, nil); done {
+		return nil
 	}
 	page := g.sess.Get(ctx, ID, u)
 	m := AnnouncementsPage{Type: "announcements_page", URL: u, Status: page.Status, Evidence: page.Records}
@@ -259,15 +302,16 @@ func (g *gatherer) announcements(ctx context.Context, ref string) error {
 		}
 		m.Count = len(changes)
 	}
-	if _, err := g.t.Measure(ID, g.persona, m); err != nil {
-		return err
-	}
 	for _, c := range changes {
-		if _, err := g.t.Measure(ID, g.persona, c); err != nil {
+		if _, err := g.t.Measure(ID, g.persona, fmt.Sprintf("change|%s|%s|%s|%s|%s", c.URL, c.ID, c.Title, c.Published, c.Effective), c); err != nil {
 			return err
 		}
 	}
-	return nil
+	if page.Err != nil && page.Status == 0 {
+		key = ""
+	}
+	_, err = g.t.Measure(ID, g.persona, key, m)
+	return err
 }
 
 // loginWall reports whether a request for u ended on a sign-in page rather
