@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	htmltemplate "html/template"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
 	texttemplate "text/template"
 
@@ -73,6 +75,7 @@ type letterData struct {
 	Summary      string
 	Method       string
 	Metrics      [][2]string
+	Table        [][]string // per-product (or per-query) effects, header first
 	Records      []evidence.Record
 	Manifest     evidence.Manifest
 	Date         string
@@ -112,7 +115,24 @@ func letters(f *policies.Finding, rep *policies.Report, man evidence.Manifest, p
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		d.Metrics = append(d.Metrics, [2]string{k, fmt.Sprint(f.Metrics[k])})
+		d.Metrics = append(d.Metrics, [2]string{k, fmtNum(f.Metrics[k])})
+	}
+	if rows, ok := f.Metrics["products"].([]any); ok && len(rows) > 0 {
+		persona, _ := f.Metrics["persona"].(string)
+		ref, _ := f.Metrics["reference"].(string)
+		head := []string{"item", persona, ref, "difference %", "95% CI %"}
+		if opt.Lang == "zh" {
+			head = []string{"商品/搜索词", persona + "（中位价）", ref + "（中位价）", "差异（%）", "95%置信区间（%）"}
+		}
+		d.Table = append(d.Table, head)
+		for _, r := range rows {
+			m, ok := r.(map[string]any)
+			if !ok {
+				continue
+			}
+			d.Table = append(d.Table, []string{fmt.Sprint(m["product"]), fmtNum(m["persona_median"]), fmtNum(m["reference_median"]),
+				fmtNum(m["effect_pct"]), fmtNum(m["ci_low"]) + " – " + fmtNum(m["ci_high"])})
+		}
 	}
 	var md, html bytes.Buffer
 	name := "en"
@@ -130,6 +150,19 @@ func letters(f *policies.Finding, rep *policies.Report, man evidence.Manifest, p
 		return nil, nil, err
 	}
 	return md.Bytes(), html.Bytes(), nil
+}
+
+// fmtNum prints numbers as a reader expects: two decimals, or four
+// significant digits for small values such as p-values.
+func fmtNum(v any) string {
+	f, ok := v.(float64)
+	if !ok {
+		return fmt.Sprint(v)
+	}
+	if f != 0 && math.Abs(f) < 0.01 {
+		return strconv.FormatFloat(f, 'g', 4, 64)
+	}
+	return strconv.FormatFloat(math.Round(f*100)/100, 'f', -1, 64)
 }
 
 // metricZH names the common metric keys in Chinese.
@@ -198,6 +231,12 @@ var mdTemplates = texttemplate.Must(texttemplate.New("").Funcs(texttemplate.Func
 ## 四、检测结果与数据
 {{range .Metrics}}
 - {{metricZH (index . 0)}}：{{index . 1}}
+{{- end}}{{- if .Table}}
+
+| {{range $i, $c := index .Table 0}}{{if $i}} | {{end}}{{$c}}{{end}} |
+|---|---|---|---|---|
+{{- range $j, $r := .Table}}{{if $j}}
+| {{range $i, $c := $r}}{{if $i}} | {{end}}{{$c}}{{end}} |{{end}}{{end}}
 {{- end}}
 
 ## 五、证据及核验方式
@@ -258,6 +297,12 @@ In summary: {{.ObligationEN}}
 ## 4. Measured results
 {{range .Metrics}}
 - {{index . 0}}: {{index . 1}}
+{{- end}}{{- if .Table}}
+
+| {{range $i, $c := index .Table 0}}{{if $i}} | {{end}}{{$c}}{{end}} |
+|---|---|---|---|---|
+{{- range $j, $r := .Table}}{{if $j}}
+| {{range $i, $c := $r}}{{if $i}} | {{end}}{{$c}}{{end}} |{{end}}{{end}}
 {{- end}}
 
 ## 5. Evidence and how to verify it

@@ -130,3 +130,50 @@ func TestResumeAfterCrash(t *testing.T) {
 		}
 	}
 }
+
+// In a real signed run, a byte changed anywhere in any file is caught and
+// the problem names that file. (Positions are sampled; evidence's own
+// tests flip every byte of a small run.)
+func TestVerifyNamesTamperedFileInRealRun(t *testing.T) {
+	srv := httptest.NewServer(fixtures.Handler(fixtures.Fairmarket))
+	defer srv.Close()
+	raw, _ := fixtures.Profile(fixtures.Fairmarket, map[string]string{"fairmarket": srv.URL})
+	prof, _ := profile.Parse("fairmarket.yaml", raw)
+	dir := filepath.Join(t.TempDir(), "run")
+	if _, err := Run(context.Background(), prof, Options{Dir: dir, Engine: testEngine(t), Version: "test", Probes: []string{"terms"}, Signer: testSigner}); err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			files = append(files, rel)
+		}
+		return nil
+	})
+	if len(files) < 8 {
+		t.Fatalf("run has only %v", files)
+	}
+	for _, rel := range files {
+		path := filepath.Join(dir, rel)
+		orig, _ := os.ReadFile(path)
+		step := len(orig)/25 + 1
+		for i := 0; i < len(orig); i += step {
+			mod := append([]byte(nil), orig...)
+			mod[i] ^= 0x04
+			os.WriteFile(path, mod, 0o644)
+			rep, err := evidence.VerifyWith(dir, evidence.VerifyOptions{TrustedKey: testSigner.KeyID()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			named := false
+			for _, p := range rep.Problems {
+				named = named || p.File == rel
+			}
+			if rep.OK() || !named {
+				t.Fatalf("%s byte %d: ok=%v problems %v", rel, i, rep.OK(), rep.Problems)
+			}
+		}
+		os.WriteFile(path, orig, 0o644)
+	}
+}
