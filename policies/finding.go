@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -264,8 +265,13 @@ func (e *Engine) assemble(p Platform, found []rawFinding, unknown []rawUnknown) 
 			c.Status, c.Reason = StatusFail, why
 		case len(unknownWhy[ob.ID]) > 0:
 			c.Status, c.Reason = StatusUnknown, strings.Join(unknownWhy[ob.ID], "; ")
+		case e.throughUnknown(ob.ID, unknownWhy) != "":
+			c.Status, c.Reason = StatusUnknown, e.throughUnknown(ob.ID, unknownWhy)
 		case judged[ob.ID] != "":
 			c.Status, c.Reason = StatusPass, judged[ob.ID]
+			if part := e.uncheckedVia(ob.ID, unknownWhy); len(part) > 0 {
+				c.Reason += "; not checked through " + strings.Join(part, ", ")
+			}
 		case ob.Advisory:
 			c.Status, c.Reason = StatusUnknown, "advisory provision: reported as a gap, never as a breach; not checked automatically yet"
 		default:
@@ -277,6 +283,42 @@ func (e *Engine) assemble(p Platform, found []rawFinding, unknown []rawUnknown) 
 		rep.Coverage = append(rep.Coverage, c)
 	}
 	return rep, nil
+}
+
+// throughUnknown explains why an obligation that no policy judges
+// directly, only as a related entry of others, was not checked: every one
+// of those others was unknown. It returns "" otherwise.
+func (e *Engine) throughUnknown(id string, unknownWhy map[string][]string) string {
+	if _, direct := e.meta[id]; direct {
+		return ""
+	}
+	var reasons []string
+	for _, prim := range slices.Sorted(maps.Keys(e.meta)) {
+		ob, _ := e.catalog.Lookup(prim)
+		if !slices.Contains(ob.Related, id) {
+			continue
+		}
+		if len(unknownWhy[prim]) == 0 {
+			return ""
+		}
+		reasons = append(reasons, prim+": "+strings.Join(unknownWhy[prim], "; "))
+	}
+	if len(reasons) == 0 {
+		return ""
+	}
+	return "not checked: " + strings.Join(reasons, " | ")
+}
+
+// uncheckedVia lists the obligations that would also bear on id (it is
+// their related entry) but could not be judged in this run.
+func (e *Engine) uncheckedVia(id string, unknownWhy map[string][]string) []string {
+	var out []string
+	for _, prim := range slices.Sorted(maps.Keys(e.meta)) {
+		if ob, _ := e.catalog.Lookup(prim); prim != id && slices.Contains(ob.Related, id) && len(unknownWhy[prim]) > 0 {
+			out = append(out, prim)
+		}
+	}
+	return out
 }
 
 // judged maps each catalog id a policy checks to a pass reason: its own

@@ -107,7 +107,8 @@ func TestScanFixtures(t *testing.T) {
 			}
 			if v.Slug == "shopmart" {
 				for _, id := range []string{"CN-ECL-ART33-PUBLISH", "CN-ECL-ART34-NOTICE7", "CN-ECL-ART35-NOUNREASON", "CN-ALGO-ART21-PRICE", "CN-ECL-ART18-NONPERS",
-					"CN-AUCL25-ART13", "BJ-DEPR-ART49-NOHINDER", "BJ-DEPR-ART49-CONSUMER", "CN-PIPL-ART45-PORTABILITY"} {
+					"CN-AUCL25-ART13", "BJ-DEPR-ART49-NOHINDER", "BJ-DEPR-ART49-CONSUMER", "CN-PIPL-ART45-PORTABILITY",
+					"BJ-DEPR-ART49-SME", "CN-ECL-ART40-RANKING", "CN-ECL-ART37-SELFOP"} {
 					if rules[id] == 0 {
 						t.Errorf("missing %s finding: %v", id, rules)
 					}
@@ -134,7 +135,7 @@ func TestScanFixtures(t *testing.T) {
 			}
 			for _, id := range []string{"CN-ECL-ART33-PUBLISH", "CN-ECL-ART34-NOTICE7", "CN-ECL-ART35-NOUNREASON", "BJ-DEPR-ART49-RULES", "BJ-DEPR-ART49-SME", "EU-P2B-ART3-TC",
 				"CN-ALGO-ART21-PRICE", "BJ-DEPR-ART49-CONSUMER", "CN-ECL-ART18-NONPERS", "CN-ALGO-ART17-OPTOUT",
-				"CN-AUCL25-ART13", "BJ-DEPR-ART49-NOHINDER", "CN-PIPL-ART45-PORTABILITY"} {
+				"CN-AUCL25-ART13", "BJ-DEPR-ART49-NOHINDER", "CN-PIPL-ART45-PORTABILITY", "CN-ECL-ART40-RANKING", "CN-ECL-ART37-SELFOP"} {
 				if cov[id] != want {
 					t.Errorf("coverage %s = %s, want %s", id, cov[id], want)
 				}
@@ -233,7 +234,7 @@ func BenchmarkScanShopmart(b *testing.B) {
 		prof.Limits.RatePerSecond = 0
 		i++
 		res, err := Run(context.Background(), prof, Options{Dir: filepath.Join(root, fmt.Sprint(i)), Engine: e, Version: "bench"})
-		if err != nil || len(res.Report.Findings) != 26 {
+		if err != nil || len(res.Report.Findings) != 31 {
 			b.Fatalf("scan: %v", err)
 		}
 	}

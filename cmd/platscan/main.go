@@ -86,7 +86,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		},
 		Commands: []*cli.Command{
 			demoCommand(), scanCommand(), evalCommand(), reportCommand(), verifyCommand(),
-			rulesCommand(), policyCommand(), fixturesCommand(), keysCommand(), complaintCommand(),
+			checkCommand(), rulesCommand(), policyCommand(), fixturesCommand(), keysCommand(), complaintCommand(),
 		},
 	}
 }

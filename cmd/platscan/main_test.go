@@ -40,7 +40,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("demo exit %d\n%s\n%s", code, out, stderr)
 	}
-	if !strings.Contains(out, "Shopmart: 26 findings") || !strings.Contains(out, "Fairmarket: 0 findings") {
+	if !strings.Contains(out, "Shopmart: 31 findings") || !strings.Contains(out, "Fairmarket: 0 findings") {
 		t.Fatalf("demo output:\n%s", out)
 	}
 	for _, want := range []string{"E-Commerce Law of the PRC Art. 34", "evidence: ", "商家在本平台经营期间"} {
@@ -75,7 +75,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	// eval re-judges offline; with findings at high it exits 1.
 	code, out, _ = platscan(t, "eval", shop, "--format", "json")
 	var rep policies.Report
-	if code != exitFindings || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Findings) != 26 {
+	if code != exitFindings || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Findings) != 31 {
 		t.Fatalf("eval: exit %d, %d findings", code, len(rep.Findings))
 	}
 	if code, _, _ := platscan(t, "eval", filepath.Join(dir, "fairmarket")); code != exitOK {
@@ -210,5 +210,29 @@ func TestResumeFlag(t *testing.T) {
 	}
 	if code, _, stderr := platscan(t, "scan"); code != exitInput || !strings.Contains(stderr, "needs --profile") {
 		t.Fatalf("scan without profile: %d %s", code, stderr)
+	}
+}
+
+func TestCheckImport(t *testing.T) {
+	code, out, stderr := platscan(t, "check", "--input", "testdata/ranking-boosted.csv", "--jurisdiction", "cn-bj", "--format", "json")
+	var rep policies.Report
+	if code != exitFindings || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Findings) != 1 || rep.Findings[0].Rule != "BJ-DEPR-ART49-SME" {
+		t.Fatalf("boosted export: exit %d %s %s", code, out, stderr)
+	}
+	if code, out, _ := platscan(t, "check", "--input", "testdata/ranking-merit.csv", "--jurisdiction", "cn-bj"); code != exitOK || !strings.Contains(out, "0 findings") {
+		t.Fatalf("merit export: exit %d\n%s", code, out)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(bad, []byte("query,position,item,first_party,price\nq,1,a,true,9\nq,x,b,false,8\n"), 0o644)
+	code, _, stderr = platscan(t, "check", "--input", bad)
+	if code != exitInput {
+		t.Fatalf("bad export: exit %d", code)
+	}
+	oneLine(t, stderr, "bad.csv:3: position:")
+	// A kept check run is a signed run like any other.
+	dir := filepath.Join(t.TempDir(), "run")
+	platscan(t, "check", "--input", "testdata/ranking-merit.csv", "--out", dir)
+	if code, out, _ := platscan(t, "verify", dir); code != exitOK || !strings.Contains(out, "signed by") {
+		t.Fatalf("verify check run: %d %s", code, out)
 	}
 }

@@ -215,7 +215,6 @@ interop_rules := ["CN-AUCL25-ART13", "BJ-DEPR-ART49-NOHINDER", "EU-DMA-ART6-7-IN
 unknown contains {"rule": r, "reason": "the profile configures no interoperability checks (interop)"} if {
 	not setup_done
 	some r in interop_rules
-	r != "BJ-DEPR-ART49-CONSUMER" # also judged by the pricing policies
 }
 
 rule_of := {"link_check": "CN-AUCL25-ART13", "ugc": "CN-AUCL25-ART13", "crawler": "CN-AUCL25-ART13", "oauth": "BJ-DEPR-ART49-NOHINDER"}

@@ -214,3 +214,41 @@ func ParsePrice(s string) (float64, bool) {
 	v, err := strconv.ParseFloat(m, 64)
 	return v, err == nil
 }
+
+// ProductOffers returns every offer of the page's product (several sellers
+// of one item), with the seller's rating when the markup gives it.
+func ProductOffers(doc *goquery.Document) []Offer {
+	for _, node := range jsonLD(doc) {
+		m, ok := node.(map[string]any)
+		if !ok || !isType(m, "Product") {
+			continue
+		}
+		var list []any
+		switch o := m["offers"].(type) {
+		case []any:
+			list = o
+		case map[string]any:
+			list = []any{o}
+		}
+		var out []Offer
+		for _, x := range list {
+			om, ok := x.(map[string]any)
+			if !ok {
+				continue
+			}
+			price, ok := number(om["price"])
+			if !ok {
+				continue
+			}
+			o := Offer{Price: price, Currency: str(om["priceCurrency"]), Seller: nameOf(om["seller"]), Source: "jsonld"}
+			if s, ok := om["seller"].(map[string]any); ok {
+				if ar, ok := s["aggregateRating"].(map[string]any); ok {
+					o.Rating, _ = number(ar["ratingValue"])
+				}
+			}
+			out = append(out, o)
+		}
+		return out
+	}
+	return nil
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/platscan/platscan/scan"
+)
+
+func checkCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "check",
+		Usage: "self-audit: judge a platform's own exports (ranking CSV or JSON) with the same policies; fits in CI",
+		Flags: append([]cli.Flag{
+			&cli.StringSliceFlag{Name: "input", Required: true, Usage: "export `FILE` (repeatable; columns in docs/method-ranking.md)"},
+			&cli.StringFlag{Name: "platform", Value: "self-audit", Usage: "platform `NAME` for the report"},
+			&cli.StringSliceFlag{Name: "jurisdiction", Value: cli.NewStringSlice("cn"), Usage: "cn, cn-bj or eu (repeatable)"},
+			&cli.StringSliceFlag{Name: "designation", Usage: "gatekeeper or vlop (repeatable)"},
+			&cli.IntFlag{Name: "top-k", Value: 10, Usage: "how many top results count as \"the top\""},
+			&cli.StringFlag{Name: "out", Usage: "keep the signed run in `DIR` (default: a temporary directory, removed)"},
+			keyFlag(),
+		}, judgeFlags()...),
+		Action: func(c *cli.Context) error {
+			jp := judgeParamsFrom(c)
+			e, err := jp.engine(c.Context)
+			if err != nil {
+				return err
+			}
+			for _, j := range c.StringSlice("jurisdiction") {
+				if j != "cn" && j != "cn-bj" && j != "eu" {
+					return inputErr(fmt.Errorf("--jurisdiction %q: use cn, cn-bj or eu", j))
+				}
+			}
+			for _, d := range c.StringSlice("designation") {
+				if d != "gatekeeper" && d != "vlop" {
+					return inputErr(fmt.Errorf("--designation %q: use gatekeeper or vlop", d))
+				}
+			}
+			dir := c.String("out")
+			if dir == "" {
+				tmp, err := os.MkdirTemp("", "platscan-check-*")
+				if err != nil {
+					return scanErr(err)
+				}
+				defer os.RemoveAll(tmp)
+				dir = filepath.Join(tmp, "run")
+			}
+			sig, err := signer(c, c.App.ErrWriter)
+			if err != nil {
+				return err
+			}
+			res, err := scan.Check(c.Context, c.StringSlice("input"), scan.CheckOptions{Dir: dir, Engine: e, Version: version,
+				Platform: c.String("platform"), Jurisdictions: c.StringSlice("jurisdiction"), Designations: c.StringSlice("designation"),
+				TopK: c.Int("top-k"), Signer: sig, Now: time.Now})
+			switch {
+			case errors.Is(err, scan.ErrImport):
+				return inputErr(err)
+			case err != nil:
+				return scanErr(err)
+			}
+			if c.String("out") != "" {
+				fmt.Fprintf(c.App.ErrWriter, "run stored in %s\n", res.Dir)
+			}
+			return jp.render(c.App.Writer, res.Report)
+		},
+	}
+}

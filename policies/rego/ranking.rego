@@ -1,0 +1,183 @@
+# METADATA
+# title: The platform does not rank its own products above better offers
+# description: >-
+#   Judges the ranking probe's (or an imported ranking export's) metrics:
+#   the dominated-pair test and the rank model for self-preferencing, buy-box
+#   wins against better third-party offers, and the labelling and sorting
+#   duties of the E-Commerce Law.
+package platscan.ranking
+
+th := data.platscan.thresholds.ranking
+
+metrics := [m | some m in input.measurements.ranking; m.type == "ranking_metrics"]
+
+sorts := [m | some m in input.measurements.ranking; m.type == "sort_options"]
+
+r2(x) := round(x * 100) / 100
+
+p_text(p) := "< 0.0001" if p < 0.0001
+
+else := sprintf("= %v", [round(p * 10000) / 10000])
+
+# The rank model decides; the dominated-pair comparison must not point
+# the other way. (Alone, the pair comparison is biased against a platform
+# whose own products really are better: docs/method-ranking.md.)
+selfpref(m) if {
+	m.model_n >= th.min_model_n
+	m.first_party_p < th.alpha
+	m.first_party_coef >= th.min_score_shift
+	m.dominated_diff >= 0
+}
+
+selfpref_finding(rule, m) := {
+	"rule": rule,
+	"key": "ranking",
+	"summary": sprintf(
+		"first-party results rank %v standard deviations higher than their price, rating and reviews explain (95%% CI %v to %v, p %s, %d results in %d queries); they hold %v%% of first places and %v%% of the top %d but are %v%% of all results (%d in the top %d against %v expected at random, p %s); first-party items were ranked above third-party items that beat them on rating, reviews and price in %v%% of %d such pairs, the reverse in %v%% of %d",
+		[
+			r2(m.first_party_coef), r2(m.first_party_ci_low), r2(m.first_party_ci_high), p_text(m.first_party_p), m.model_n, m.queries,
+			r2(m.first_party_top1 * 100), r2(m.first_party_topk * 100), m.top_k, r2(m.first_party_all * 100),
+			m.first_party_in_topk, m.top_k, r2(m.expected_in_topk), p_text(m.topk_excess_p),
+			r2(m.dominated_rate_fp * 100), m.dominated_fp_pairs, r2(m.dominated_rate_tp * 100), m.dominated_tp_pairs,
+		],
+	),
+	"summary_zh": sprintf(
+		"在控制价格、评分和评价数后，平台自营商品的排名比第三方商品高出%v个标准差（95%%置信区间%v至%v，p %s，%d个查询共%d条结果）；自营商品占第一位的%v%%、前%d位的%v%%，但仅占全部结果的%v%%；在评分、评价数和价格均优于自营商品的第三方商品中，自营商品仍排在其前的比例为%v%%（%d对），反之为%v%%（%d对）",
+		[
+			r2(m.first_party_coef), r2(m.first_party_ci_low), r2(m.first_party_ci_high), p_text(m.first_party_p), m.queries, m.model_n,
+			r2(m.first_party_top1 * 100), m.top_k, r2(m.first_party_topk * 100), r2(m.first_party_all * 100),
+			r2(m.dominated_rate_fp * 100), m.dominated_fp_pairs, r2(m.dominated_rate_tp * 100), m.dominated_tp_pairs,
+		],
+	),
+	"metrics": object.remove(m, ["record", "evidence", "persona", "key", "type"]),
+	"evidence": array.concat([m.record], m.evidence),
+}
+
+# METADATA
+# title: Self-preferencing in rankings harms the merchants who depend on the platform
+# custom:
+#   rule: BJ-DEPR-ART49-SME
+#   severity: high
+findings contains f if {
+	some m in metrics
+	selfpref(m)
+	f := selfpref_finding("BJ-DEPR-ART49-SME", m)
+}
+
+# METADATA
+# title: Gatekeepers do not rank their own products more favourably
+# custom:
+#   rule: EU-DMA-ART6-5-SELFPREF
+#   severity: high
+findings contains f if {
+	some m in metrics
+	selfpref(m)
+	f := selfpref_finding("EU-DMA-ART6-5-SELFPREF", m)
+}
+
+buybox(m) if {
+	m.buybox_contests >= th.buybox_min_contests
+	m.buybox_platform_won / m.buybox_contests >= th.buybox_min_win_rate
+}
+
+buybox_finding(rule, m) := {
+	"rule": rule,
+	"key": "buybox",
+	"summary": sprintf("the platform's own offer won the buy box in %d of %d products where a third-party offer was cheaper and rated at least as well", [m.buybox_platform_won, m.buybox_contests]),
+	"summary_zh": sprintf("在%d件存在价格更低且评分不低于平台自营报价的第三方报价的商品中，平台自营报价有%d件占据默认购买位", [m.buybox_contests, m.buybox_platform_won]),
+	"metrics": {"buybox_contests": m.buybox_contests, "buybox_platform_won": m.buybox_platform_won},
+	"evidence": array.concat([m.record], m.evidence),
+}
+
+# METADATA
+# title: Self-preferencing in rankings harms the merchants who depend on the platform
+# custom:
+#   rule: BJ-DEPR-ART49-SME
+#   severity: high
+findings contains f if {
+	some m in metrics
+	buybox(m)
+	f := buybox_finding("BJ-DEPR-ART49-SME", m)
+}
+
+# METADATA
+# title: Gatekeepers do not rank their own products more favourably
+# custom:
+#   rule: EU-DMA-ART6-5-SELFPREF
+#   severity: high
+findings contains f if {
+	some m in metrics
+	buybox(m)
+	f := buybox_finding("EU-DMA-ART6-5-SELFPREF", m)
+}
+
+# METADATA
+# title: Paid rankings must be labelled as ads, and results sortable in several ways
+# custom:
+#   rule: CN-ECL-ART40-RANKING
+#   severity: medium
+findings contains f if {
+	some m in metrics
+	m.sponsored_unlabelled > 0
+	f := {
+		"rule": "CN-ECL-ART40-RANKING",
+		"key": "ads",
+		"summary": sprintf("%d of %d sponsored results carried no visible ad label", [m.sponsored_unlabelled, m.sponsored]),
+		"summary_zh": sprintf("%d个竞价排名结果中有%d个未显著标明“广告”", [m.sponsored, m.sponsored_unlabelled]),
+		"metrics": {"sponsored": m.sponsored, "sponsored_unlabelled": m.sponsored_unlabelled},
+		"evidence": array.concat([m.record], m.evidence),
+	}
+}
+
+# METADATA
+# title: Paid rankings must be labelled as ads, and results sortable in several ways
+# custom:
+#   rule: CN-ECL-ART40-RANKING
+#   severity: medium
+findings contains f if {
+	few := [s | some s in sorts; count(s.options) < 2]
+	count(few) > 0
+	qs := sort([s.query | some s in few])
+	f := {
+		"rule": "CN-ECL-ART40-RANKING",
+		"key": "sort",
+		"summary": sprintf("results can be ordered only one way (%s) for %d of %d queries (%s); the law asks for several, such as price, sales and rating", [concat(", ", few[0].options), count(few), count(sorts), concat(", ", qs)]),
+		"summary_zh": sprintf("%d个搜索词中有%d个的搜索结果仅提供一种排序方式（%s），未按价格、销量、信用等多种方式展示：%s", [count(sorts), count(few), concat("、", few[0].options), concat("、", qs)]),
+		"metrics": {"queries": qs, "options": few[0].options},
+		"evidence": array.flatten([[s.record | some s in few], [e | some s in few; some e in s.evidence]]),
+	}
+}
+
+# METADATA
+# title: Self-operated items must be labelled as such
+# custom:
+#   rule: CN-ECL-ART37-SELFOP
+#   severity: medium
+findings contains f if {
+	some m in metrics
+	m.first_party_unlabelled > 0
+	f := {
+		"rule": "CN-ECL-ART37-SELFOP",
+		"key": "self-label",
+		"summary": sprintf("%d of %d first-party results carried no self-operated label", [m.first_party_unlabelled, m.first_party_items]),
+		"summary_zh": sprintf("%d个平台自营商品结果中有%d个未标明“自营”", [m.first_party_items, m.first_party_unlabelled]),
+		"metrics": {"first_party_items": m.first_party_items, "first_party_unlabelled": m.first_party_unlabelled},
+		"evidence": array.concat([m.record], m.evidence),
+	}
+}
+
+unknown contains {"rule": r, "reason": "no ranking was measured (profile ranking.queries, or platscan check --input with a ranking export)"} if {
+	count(metrics) == 0
+	some r in ["EU-DMA-ART6-5-SELFPREF", "CN-ECL-ART37-SELFOP"]
+}
+
+unknown contains {"rule": "CN-ECL-ART40-RANKING", "reason": "no search result page or export was read"} if {
+	count(metrics) == 0
+	count(sorts) == 0
+}
+
+unknown contains {"rule": r, "reason": sprintf("too few results to judge: %d in the rank model (need %d)", [m.model_n, th.min_model_n])} if {
+	some m in metrics
+	m.model_n < th.min_model_n
+	some r in ["EU-DMA-ART6-5-SELFPREF", "BJ-DEPR-ART49-SME"]
+}

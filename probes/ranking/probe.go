@@ -1,0 +1,223 @@
+package ranking
+
+import (
+	"context"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/platscan/platscan/probes"
+	"github.com/platscan/platscan/probes/extract"
+	"github.com/platscan/platscan/probes/fetch"
+)
+
+func init() {
+	probes.Register(probes.Info{ID: ID, Description: "self-preferencing in rankings and the buy box; ad and self-operated labels; sort options",
+		New: func() probes.Probe { return &Probe{} }})
+}
+
+// Probe implements probes.Probe.
+type Probe struct{}
+
+// ID implements probes.Probe.
+func (*Probe) ID() string { return ID }
+
+// Results is the measurement of one query's result list.
+type Results struct {
+	Type     string   `json:"type"` // "results"
+	Query    string   `json:"query"`
+	URL      string   `json:"url"`
+	Rows     []Row    `json:"rows"`
+	Error    string   `json:"error,omitempty"`
+	Evidence []string `json:"evidence"`
+}
+
+// SortOptions is the measurement of how a result list can be ordered.
+type SortOptions struct {
+	Type     string   `json:"type"` // "sort_options"
+	Query    string   `json:"query"`
+	Options  []string `json:"options"`
+	Evidence []string `json:"evidence"`
+}
+
+// BuyBoxPage is the measurement of one product page's offers.
+type BuyBoxPage struct {
+	Type     string   `json:"type"` // "buybox"
+	BuyBox            // item and offers
+	Evidence []string `json:"evidence"`
+}
+
+var (
+	adLabel   = regexp.MustCompile(`广告|推广|(?i)\b(ad|sponsored|promoted)\b`)
+	selfLabel = regexp.MustCompile(`自营|(?i)sold by (the )?platform`)
+	adMarkup  = regexp.MustCompile(`(?i)\b(ad|ads|sponsor|sponsored|promoted|cpc)\b`)
+)
+
+// Gather implements probes.Probe: it reads the result list of each
+// profile query as the reference persona, the product page of every
+// first-party result (for the buy box), and records the metrics.
+func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
+	cfg := t.Profile.Ranking
+	if len(cfg.Queries) == 0 {
+		return nil
+	}
+	persona := t.Profile.Pricing.Reference
+	if persona == "" {
+		persona = t.DefaultPersona()
+	}
+	sess, err := t.Session(ctx, persona)
+	if err != nil {
+		return err
+	}
+	search := t.Profile.Pricing.Steering.Search
+	if search == "" {
+		search = "/search?q={query}"
+	}
+	var rows []Row
+	var boxes []BuyBox
+	var evidence []string
+	for _, q := range cfg.Queries {
+		key := "results|" + q
+		var m Results
+		id, done := t.Prior(ID, key, &m)
+		if !done {
+			u, err := t.Profile.Resolve(strings.ReplaceAll(search, "{query}", url.QueryEscape(q)))
+			if err != nil {
+				return err
+			}
+			page := sess.Get(ctx, ID, u)
+			m = Results{Type: "results", Query: q, URL: u, Rows: []Row{}, Evidence: page.Records}
+			var sorts SortOptions
+			if page.OK() {
+				if doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text)); err == nil {
+					m.Rows = readRows(doc, q, cfg.TopK, t.Profile.FirstParty.Sellers, t.Profile.FirstParty.Brands)
+					sorts = SortOptions{Type: "sort_options", Query: q, Options: sortOptions(doc), Evidence: page.Records}
+				}
+			} else {
+				m.Error, key = "no result page", ""
+			}
+			if sorts.Type != "" {
+				if _, err := t.Measure(ID, persona, "sort|"+q, sorts); err != nil {
+					return err
+				}
+			}
+			if id, err = t.Measure(ID, persona, key, m); err != nil {
+				return err
+			}
+		}
+		evidence = append(evidence, id)
+		rows = append(rows, m.Rows...)
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if !r.FirstParty || seen[r.Item] {
+			continue
+		}
+		seen[r.Item] = true
+		b, id, err := buyBox(ctx, t, sess, persona, r.Item)
+		if err != nil {
+			return err
+		}
+		if len(b.Offers) > 1 {
+			boxes = append(boxes, b)
+			evidence = append(evidence, id)
+		}
+	}
+	m := Compute(rows, boxes, cfg.TopK)
+	obj := struct {
+		Metrics
+		Evidence []string `json:"evidence"`
+	}{m, evidence}
+	_, err = t.Measure(ID, persona, "metrics", obj)
+	return err
+}
+
+// readRows pairs the schema.org ItemList with the visible result list (for
+// labels and ad markup), marking first-party items by seller or brand.
+func readRows(doc *goquery.Document, q string, topK int, sellers, brands []string) []Row {
+	items := extract.ItemList(doc)
+	lis := doc.Find("ol.results > li, ul.results > li, .results li")
+	var rows []Row
+	for i, it := range items {
+		if topK > 0 && len(rows) >= topK {
+			break
+		}
+		r := Row{Query: q, Position: it.Position, Item: it.URL, AdLabel: true, SelfLabel: true}
+		if it.Offer != nil {
+			r.Seller, r.Brand, r.Price, r.Rating, r.Reviews = it.Offer.Seller, it.Offer.Brand, it.Offer.Price, it.Offer.Rating, it.Offer.Reviews
+		}
+		r.FirstParty = slices.Contains(sellers, r.Seller) || slices.Contains(brands, r.Brand)
+		if i < lis.Length() {
+			li := lis.Eq(i)
+			text := li.Text()
+			markup := strings.Join([]string{li.AttrOr("class", ""), attrNames(li)}, " ")
+			r.Sponsored = adMarkup.MatchString(markup) || adLabel.MatchString(text)
+			r.AdLabel = adLabel.MatchString(text)
+			r.SelfLabel = selfLabel.MatchString(text)
+			if selfLabel.MatchString(text) {
+				r.FirstParty = true
+			}
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// attrNames lists an element's attribute names and values, where sites
+// mark paid slots (data-ad="1", class="sponsored").
+func attrNames(s *goquery.Selection) string {
+	var b strings.Builder
+	for _, n := range s.Nodes {
+		for _, a := range n.Attr {
+			b.WriteString(strings.ReplaceAll(a.Key, "data-", "") + " ")
+		}
+	}
+	return b.String()
+}
+
+// sortOptions reads the ways the page offers to order the results.
+func sortOptions(doc *goquery.Document) []string {
+	var out []string
+	doc.Find(".sort a, a.sort-option, select[name=sort] option, [class*=sort] a").Each(func(_ int, s *goquery.Selection) {
+		if t := strings.TrimSpace(s.Text()); t != "" && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	})
+	if out == nil {
+		out = []string{}
+	}
+	return out
+}
+
+// buyBox reads a product page's offers and which seller holds the buy box.
+func buyBox(ctx context.Context, t *probes.Target, sess *fetch.Session, persona, item string) (BuyBox, string, error) {
+	key := "buybox|" + item
+	var m BuyBoxPage
+	if id, done := t.Prior(ID, key, &m); done {
+		return m.BuyBox, id, nil
+	}
+	u, err := t.Profile.Resolve(item)
+	if err != nil {
+		return BuyBox{}, "", err
+	}
+	page := sess.Get(ctx, ID, u)
+	m = BuyBoxPage{Type: "buybox", BuyBox: BuyBox{Item: item, Offers: []Offer{}}, Evidence: page.Records}
+	if page.OK() {
+		if doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text)); err == nil {
+			featured := doc.Find("[data-seller].buybox, .buybox[data-seller], #buybox[data-seller]").First().AttrOr("data-seller", "")
+			for i, o := range extract.ProductOffers(doc) {
+				m.Offers = append(m.Offers, Offer{Seller: o.Seller, FirstParty: slices.Contains(t.Profile.FirstParty.Sellers, o.Seller),
+					Price: o.Price, Rating: o.Rating, Featured: o.Seller == featured || (featured == "" && i == 0)})
+			}
+		}
+	} else {
+		key = ""
+	}
+	id, err := t.Measure(ID, persona, key, m)
+	return m.BuyBox, id, err
+}
+
+var _ probes.Probe = (*Probe)(nil)

@@ -1,0 +1,135 @@
+package scan
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/policies"
+	"github.com/platscan/platscan/probes/ranking"
+)
+
+// CheckOptions configure a self-audit of a platform's own exports.
+type CheckOptions struct {
+	Dir           string
+	Engine        *policies.Engine
+	Version       string
+	Platform      string
+	Jurisdictions []string
+	Designations  []string
+	TopK          int
+	Signer        evidence.Signer
+	Now           func() time.Time
+}
+
+// ErrImport wraps problems with an input file (exit 2 at the CLI).
+var ErrImport = errors.New("import")
+
+// Check judges a platform's own exports (ranking exports today: CSV or
+// JSON) the way a scan judges what it fetched: each file is stored as an
+// import record, the metrics become a measurement citing them, and the
+// run is written, signed and verifiable like any other.
+func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	var rows []ranking.Row
+	type file struct {
+		name string
+		data []byte
+	}
+	var files []file
+	for _, in := range inputs {
+		b, err := os.ReadFile(in)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrImport, err)
+		}
+		rs, err := ranking.Import(in, b)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrImport, err)
+		}
+		rows = append(rows, rs...)
+		files = append(files, file{in, b})
+	}
+	store, err := evidence.Create(opts.Dir, evidence.Options{Now: opts.Now})
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	started := opts.Now().UTC()
+	var ids []string
+	for _, f := range files {
+		sum, err := store.PutBlob(f.data)
+		if err != nil {
+			return nil, err
+		}
+		data, _ := evidence.DataJSON(map[string]any{"format": "ranking export", "file": filepath.Base(f.name)})
+		r, err := store.Append(evidence.Record{Kind: evidence.KindImport, Probe: ranking.ID, URL: "file:" + filepath.Base(f.name), BodySHA256: sum, Data: data})
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, r.ID)
+	}
+	m := ranking.Compute(rows, nil, opts.TopK)
+	md, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	var obj map[string]any
+	json.Unmarshal(md, &obj) //nolint:errcheck // we just encoded it
+	obj["evidence"] = ids
+	data, err := evidence.DataJSON(obj)
+	if err != nil {
+		return nil, err
+	}
+	mrec, err := store.Append(evidence.Record{Kind: evidence.KindMeasurement, Probe: ranking.ID, Data: data})
+	if err != nil {
+		return nil, err
+	}
+	obj["record"] = mrec.ID
+	in := &policies.Input{
+		Platform: policies.Platform{Name: opts.Platform, Jurisdictions: opts.Jurisdictions, Designations: nonNil(opts.Designations)},
+		Run:      policies.Run{Started: started.Format(time.RFC3339), Tool: "platscan " + opts.Version},
+		Personas: []string{}, FirstParty: map[string][]string{}, Competitors: []string{},
+		Measurements: map[string][]map[string]any{ranking.ID: {obj}},
+	}
+	rep, err := opts.Engine.Evaluate(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	rep.Tool = policies.Tool{Name: "platscan", Version: opts.Version}
+	rep.Summary.Records = store.Count()
+	fb, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	fb = append(fb, '\n')
+	if err := evidence.WriteFile(opts.Dir, evidence.FindingsFile, fb); err != nil {
+		return nil, err
+	}
+	root, err := evidence.MerkleRoot(store.IDs())
+	if err != nil {
+		return nil, err
+	}
+	man := evidence.Manifest{Tool: evidence.Tool{Name: "platscan", Version: opts.Version}, Platform: opts.Platform,
+		PolicyBundleSHA256: opts.Engine.BundleHash(), Records: store.Count(), ChainHead: store.Head(), FindingsSHA256: evidence.SHA256(fb),
+		MerkleRoot: root, Started: started.Format(time.RFC3339), Finished: opts.Now().UTC().Format(time.RFC3339), Complete: true}
+	if info, ok := opts.Signer.(interface{ Info() evidence.KeyInfo }); ok {
+		ki := info.Info()
+		man.SigningKey = &ki
+	}
+	if err := evidence.WriteManifest(opts.Dir, man); err != nil {
+		return nil, err
+	}
+	if opts.Signer != nil {
+		if err := evidence.SignManifest(ctx, opts.Dir, opts.Signer); err != nil {
+			return nil, err
+		}
+	}
+	return &Result{Dir: opts.Dir, Report: rep, Manifest: man}, nil
+}
