@@ -192,6 +192,14 @@ var mdTemplates = texttemplate.Must(texttemplate.New("").Funcs(texttemplate.Func
 		return s
 	},
 }).Parse(`
+{{define "table"}}{{- if .Table}}
+
+| {{range $i, $c := index .Table 0}}{{if $i}} | {{end}}{{$c}}{{end}} |
+|---|---|---|---|---|
+{{- range $j, $r := .Table}}{{if $j}}
+| {{range $i, $c := $r}}{{if $i}} | {{end}}{{$c}}{{end}} |{{end}}{{end}}
+{{- end}}{{end}}
+
 {{define "zh"}}# 关于{{.Platform}}涉嫌违反《{{(index .Citations 0).InstrumentZH}}》{{articleZH (index .Citations 0).Article}}的投诉（举报）材料
 
 致：{{.To.ZH}}
@@ -231,13 +239,7 @@ var mdTemplates = texttemplate.Must(texttemplate.New("").Funcs(texttemplate.Func
 ## 四、检测结果与数据
 {{range .Metrics}}
 - {{metricZH (index . 0)}}：{{index . 1}}
-{{- end}}{{- if .Table}}
-
-| {{range $i, $c := index .Table 0}}{{if $i}} | {{end}}{{$c}}{{end}} |
-|---|---|---|---|---|
-{{- range $j, $r := .Table}}{{if $j}}
-| {{range $i, $c := $r}}{{if $i}} | {{end}}{{$c}}{{end}} |{{end}}{{end}}
-{{- end}}
+{{- end}}{{- template "table" .}}
 
 ## 五、证据及核验方式
 
@@ -297,13 +299,7 @@ In summary: {{.ObligationEN}}
 ## 4. Measured results
 {{range .Metrics}}
 - {{index . 0}}: {{index . 1}}
-{{- end}}{{- if .Table}}
-
-| {{range $i, $c := index .Table 0}}{{if $i}} | {{end}}{{$c}}{{end}} |
-|---|---|---|---|---|
-{{- range $j, $r := .Table}}{{if $j}}
-| {{range $i, $c := $r}}{{if $i}} | {{end}}{{$c}}{{end}} |{{end}}{{end}}
-{{- end}}
+{{- end}}{{- template "table" .}}
 
 ## 5. Evidence and how to verify it
 

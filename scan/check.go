@@ -104,32 +104,15 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 	}
 	rep.Tool = policies.Tool{Name: "platscan", Version: opts.Version}
 	rep.Summary.Records = store.Count()
-	fb, err := json.MarshalIndent(rep, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	fb = append(fb, '\n')
-	if err := evidence.WriteFile(opts.Dir, evidence.FindingsFile, fb); err != nil {
-		return nil, err
-	}
-	root, err := evidence.MerkleRoot(store.IDs())
+	sum, err := writeFindings(opts.Dir, rep)
 	if err != nil {
 		return nil, err
 	}
 	man := evidence.Manifest{Tool: evidence.Tool{Name: "platscan", Version: opts.Version}, Platform: opts.Platform,
-		PolicyBundleSHA256: opts.Engine.BundleHash(), Records: store.Count(), ChainHead: store.Head(), FindingsSHA256: evidence.SHA256(fb),
-		MerkleRoot: root, Started: started.Format(time.RFC3339), Finished: opts.Now().UTC().Format(time.RFC3339), Complete: true}
-	if info, ok := opts.Signer.(interface{ Info() evidence.KeyInfo }); ok {
-		ki := info.Info()
-		man.SigningKey = &ki
-	}
-	if err := evidence.WriteManifest(opts.Dir, man); err != nil {
+		PolicyBundleSHA256: opts.Engine.BundleHash(), FindingsSHA256: sum,
+		Started: started.Format(time.RFC3339), Finished: opts.Now().UTC().Format(time.RFC3339), Complete: true}
+	if man, err = seal(ctx, opts.Dir, store, man, opts.Signer); err != nil {
 		return nil, err
-	}
-	if opts.Signer != nil {
-		if err := evidence.SignManifest(ctx, opts.Dir, opts.Signer); err != nil {
-			return nil, err
-		}
 	}
 	return &Result{Dir: opts.Dir, Report: rep, Manifest: man}, nil
 }

@@ -158,15 +158,11 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 		return nil, err
 	}
 	man.Capture = warc.FileName
-	if info, ok := opts.Signer.(interface{ Info() evidence.KeyInfo }); ok {
-		ki := info.Info()
-		man.SigningKey = &ki
-	}
 
 	// finish writes the manifest whatever happens, so an interrupted run
 	// still says what it holds, and signs it.
 	finish := func(complete bool) error {
-		man.Records, man.ChainHead, man.Complete = store.Count(), store.Head(), complete
+		man.Complete = complete
 		man.Finished = opts.Now().UTC().Format(time.RFC3339)
 		var errs []error
 		if err := capture.Close(); err != nil {
@@ -175,19 +171,9 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 		if b, err := os.ReadFile(filepath.Join(opts.Dir, warc.FileName)); err == nil {
 			man.CaptureSHA256 = evidence.SHA256(b)
 		}
-		root, err := evidence.MerkleRoot(store.IDs())
-		if err != nil {
-			return errors.Join(append(errs, err)...)
-		}
-		man.MerkleRoot = root
-		if err := evidence.WriteManifest(opts.Dir, man); err != nil {
-			return errors.Join(append(errs, err)...)
-		}
-		if opts.Signer != nil {
-			// Sign even when the scan was cancelled: what was kept deserves a signature.
-			if err := evidence.SignManifest(context.WithoutCancel(ctx), opts.Dir, opts.Signer); err != nil {
-				errs = append(errs, err)
-			}
+		var err error
+		if man, err = seal(ctx, opts.Dir, store, man, opts.Signer); err != nil {
+			errs = append(errs, err)
 		}
 		return errors.Join(errs...)
 	}
@@ -230,19 +216,54 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 	if err != nil {
 		return nil, errors.Join(err, finish(false))
 	}
-	b, err := json.MarshalIndent(rep, "", "  ")
+	sum, err := writeFindings(opts.Dir, rep)
 	if err != nil {
-		return nil, fmt.Errorf("encode findings: %w", err)
-	}
-	b = append(b, '\n')
-	if err := evidence.WriteFile(opts.Dir, evidence.FindingsFile, b); err != nil {
 		return nil, errors.Join(err, finish(false))
 	}
-	man.FindingsSHA256 = evidence.SHA256(b)
+	man.FindingsSHA256 = sum
 	if err := finish(true); err != nil {
 		return nil, err
 	}
 	return &Result{Dir: opts.Dir, Report: rep, Manifest: man}, nil
+}
+
+// writeFindings stores rep as findings.json and returns its SHA-256.
+func writeFindings(dir string, rep *policies.Report) (string, error) {
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return "", fmt.Errorf("encode findings: %w", err)
+	}
+	b = append(b, '\n')
+	if err := evidence.WriteFile(dir, evidence.FindingsFile, b); err != nil {
+		return "", err
+	}
+	return evidence.SHA256(b), nil
+}
+
+// seal completes man from the store (record count, chain head, Merkle
+// root, the signer's key), writes it, and signs it when there is a signer.
+// Signing ignores cancellation: what a cancelled scan kept deserves a
+// signature too.
+func seal(ctx context.Context, dir string, store *evidence.Store, man evidence.Manifest, signer evidence.Signer) (evidence.Manifest, error) {
+	man.Records, man.ChainHead = store.Count(), store.Head()
+	root, err := evidence.MerkleRoot(store.IDs())
+	if err != nil {
+		return man, err
+	}
+	man.MerkleRoot = root
+	if info, ok := signer.(interface{ Info() evidence.KeyInfo }); ok {
+		ki := info.Info()
+		man.SigningKey = &ki
+	}
+	if err := evidence.WriteManifest(dir, man); err != nil {
+		return man, err
+	}
+	if signer != nil {
+		if err := evidence.SignManifest(context.WithoutCancel(ctx), dir, signer); err != nil {
+			return man, err
+		}
+	}
+	return man, nil
 }
 
 func storeProfile(store *evidence.Store, prof *profile.Profile) (evidence.Record, error) {

@@ -104,9 +104,7 @@ func verifyCommand() *cli.Command {
 			}
 			w := c.App.Writer
 			if c.Bool("json") {
-				enc := json.NewEncoder(w)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(rep); err != nil {
+				if err := printJSON(c, rep); err != nil {
 					return err
 				}
 			} else {

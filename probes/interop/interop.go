@@ -383,20 +383,29 @@ func (g *gatherer) oauth(ctx context.Context) error {
 	return nil
 }
 
-func (g *gatherer) checkout(ctx context.Context) error {
-	if _, done := g.t.Prior(ID, "checkout", nil); done {
-		return nil
+// accountPage fetches path as the (logged-in) interop persona, unless a
+// resumed run already measured key; page is nil then.
+func (g *gatherer) accountPage(ctx context.Context, key, path string) (*fetch.Page, string, error) {
+	if _, done := g.t.Prior(ID, key, nil); done {
+		return nil, "", nil
 	}
-	cfg := g.t.Profile.Interop.Checkout
-	u, err := g.t.Profile.Resolve(cfg.URL)
+	u, err := g.t.Profile.Resolve(path)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	sess, err := g.t.Session(ctx, g.persona)
 	if err != nil {
+		return nil, "", err
+	}
+	return sess.Get(ctx, ID, u), u, nil
+}
+
+func (g *gatherer) checkout(ctx context.Context) error {
+	cfg := g.t.Profile.Interop.Checkout
+	page, u, err := g.accountPage(ctx, "checkout", cfg.URL)
+	if page == nil || err != nil {
 		return err
 	}
-	page := sess.Get(ctx, ID, u)
 	m := Checkout{Type: "checkout", URL: u, Status: page.Status, FirstParty: cfg.FirstParty, Payments: []string{}, Deliveries: []string{}, Evidence: page.Records}
 	if page.OK() {
 		if doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text)); err == nil {
@@ -452,19 +461,11 @@ func own(option string, firstParty []string) bool {
 }
 
 func (g *gatherer) export(ctx context.Context) error {
-	if _, done := g.t.Prior(ID, "export", nil); done {
-		return nil
-	}
 	cfg := g.t.Profile.Interop.Export
-	u, err := g.t.Profile.Resolve(cfg.URL)
-	if err != nil {
+	page, u, err := g.accountPage(ctx, "export", cfg.URL)
+	if page == nil || err != nil {
 		return err
 	}
-	sess, err := g.t.Session(ctx, g.persona)
-	if err != nil {
-		return err
-	}
-	page := sess.Get(ctx, ID, u)
 	m := Export{Type: "export", URL: u, Status: page.Status, Sections: []string{}, Missing: []string{}, Evidence: page.Records}
 	if page.OK() && !strings.Contains(strings.ToLower(page.FinalURL), "login") {
 		m.Found = true
