@@ -88,16 +88,40 @@ func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
 			if err != nil {
 				return err
 			}
-			page := sess.Get(ctx, ID, u)
-			m = Results{Type: "results", Query: q, URL: u, Rows: []Row{}, Evidence: page.Records}
+			m = Results{Type: "results", Query: q, URL: u, Rows: []Row{}, Evidence: []string{}}
 			var sorts SortOptions
-			if page.OK() {
-				if doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text)); err == nil {
-					m.Rows = readRows(doc, q, cfg.TopK, t.Profile.FirstParty.Sellers, t.Profile.FirstParty.Brands)
+			// Follow "next page" links until top_k results are in hand.
+			for pageNo := 0; u != "" && pageNo < maxPages; pageNo++ {
+				page := sess.Get(ctx, ID, u)
+				m.Evidence = append(m.Evidence, page.Records...)
+				if !page.OK() {
+					if pageNo == 0 {
+						m.Error, key = "no result page", ""
+					}
+					break
+				}
+				doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text))
+				if err != nil {
+					break
+				}
+				more := readRows(doc, q, 0, t.Profile.FirstParty.Sellers, t.Profile.FirstParty.Brands)
+				offset := len(m.Rows)
+				for _, r := range more {
+					if r.Position <= offset { // positions restart on each page
+						r.Position += offset
+					}
+					m.Rows = append(m.Rows, r)
+				}
+				if pageNo == 0 {
 					sorts = SortOptions{Type: "sort_options", Query: q, Options: sortOptions(doc), Evidence: page.Records}
 				}
-			} else {
-				m.Error, key = "no result page", ""
+				u = ""
+				if cfg.TopK > 0 && len(m.Rows) < cfg.TopK && len(more) > 0 {
+					u = nextPage(doc, page.FinalURL)
+				}
+			}
+			if cfg.TopK > 0 && len(m.Rows) > cfg.TopK {
+				m.Rows = m.Rows[:cfg.TopK]
 			}
 			if sorts.Type != "" {
 				if _, err := t.Measure(ID, persona, "sort|"+q, sorts); err != nil {
@@ -133,6 +157,33 @@ func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
 	}{m, evidence}
 	_, err = t.Measure(ID, persona, "metrics", obj)
 	return err
+}
+
+// maxPages bounds how many result pages one query may take.
+const maxPages = 10
+
+// nextPage finds the link to the next result page: rel="next", or a link
+// whose class or text says next.
+func nextPage(doc *goquery.Document, base string) string {
+	href := doc.Find(`a[rel="next"], link[rel="next"]`).First().AttrOr("href", "")
+	if href == "" {
+		doc.Find("a").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+			t := strings.TrimSpace(s.Text())
+			if strings.Contains(s.AttrOr("class", ""), "next") || t == "下一页" || strings.EqualFold(t, "next") || t == "›" {
+				href = s.AttrOr("href", "")
+			}
+			return href == ""
+		})
+	}
+	if href == "" {
+		return ""
+	}
+	b, err := url.Parse(base)
+	r, err2 := url.Parse(href)
+	if err != nil || err2 != nil {
+		return ""
+	}
+	return b.ResolveReference(r).String()
 }
 
 // readRows pairs the schema.org ItemList with the visible result list (for
