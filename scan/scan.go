@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/platscan/platscan/evidence"
@@ -27,6 +28,8 @@ var (
 	// ErrUnreachable means the platform's base URL gave no response at all.
 	// What was recorded up to then is kept.
 	ErrUnreachable = errors.New("target unreachable")
+	// ErrUnknownProbe means Options.Probes names a probe that does not exist.
+	ErrUnknownProbe = errors.New("unknown probe")
 )
 
 // Options configure a scan.
@@ -66,6 +69,9 @@ const profileRole = "profile"
 func Run(ctx context.Context, prof *profile.Profile, opts Options) (*Result, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if _, err := selectProbes(opts.Probes); err != nil {
+		return nil, err // before anything is written
 	}
 	store, err := evidence.Create(opts.Dir, evidence.Options{Now: opts.Now, OnAppend: opts.OnRecord})
 	if err != nil {
@@ -297,6 +303,12 @@ func checkReachable(ctx context.Context, f *fetch.Fetcher, prof *profile.Profile
 	return nil
 }
 
+// ValidateProbes checks that every id names a registered probe.
+func ValidateProbes(ids []string) error {
+	_, err := selectProbes(ids)
+	return err
+}
+
 func selectProbes(ids []string) ([]probes.Info, error) {
 	all := probes.Registered()
 	if len(ids) == 0 {
@@ -312,7 +324,11 @@ func selectProbes(ids []string) ([]probes.Info, error) {
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("unknown probe %q", id)
+			var known []string
+			for _, i := range all {
+				known = append(known, i.ID)
+			}
+			return nil, fmt.Errorf("%w %q (known: %s)", ErrUnknownProbe, id, strings.Join(known, ", "))
 		}
 	}
 	return out, nil

@@ -157,6 +157,7 @@ func TestBadInputIsOneLineExit2(t *testing.T) {
 		{[]string{"report", "testdata"}, "not a platscan run directory"},
 		{[]string{"scan", "--profile", "testdata/bad-profile.yaml", "--fail-on", "critical"}, "bad-profile.yaml"},
 		{[]string{"nonsense"}, "nonsense"},
+		{[]string{"scan", "--profile", "../../fixtures/profiles/shopmart.yaml", "--probe", "nope", "--out", "testdata/never"}, "unknown probe \"nope\" (known: interop, pricing, ranking, terms)"},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {

@@ -49,6 +49,9 @@ func scanCommand() *cli.Command {
 			if c.String("profile") == "" {
 				return inputErr(errors.New("scan needs --profile FILE (or --resume RUN)"))
 			}
+			if err := scan.ValidateProbes(c.StringSlice("probe")); err != nil {
+				return inputErr(err)
+			}
 			prof, err := profile.Load(c.String("profile"))
 			if err != nil {
 				return inputErr(err)
@@ -77,7 +80,7 @@ func scanOne(c *cli.Context, prof *profile.Profile, dir string, e *policies.Engi
 	if err != nil {
 		return nil, err
 	}
-	opts := scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c), Signer: sig}
+	opts := scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c), Signer: sig, Probes: c.StringSlice("probe")}
 	if isTerminal(c.App.ErrWriter) {
 		var bar *progressbar.ProgressBar
 		opts.Progress = func(probe string, done, total int) {
@@ -100,7 +103,7 @@ func scanOne(c *cli.Context, prof *profile.Profile, dir string, e *policies.Engi
 		return res, nil
 	case errors.Is(err, scan.ErrUnreachable) || c.Context.Err() != nil:
 		return nil, scanErr(fmt.Errorf("%w (what was recorded is kept in %s)", err, dir))
-	case strings.Contains(err.Error(), "already holds records"):
+	case errors.Is(err, evidence.ErrRunExists) || errors.Is(err, scan.ErrUnknownProbe):
 		return nil, inputErr(err)
 	default:
 		return nil, scanErr(err)
