@@ -1,8 +1,10 @@
 # METADATA
-# title: Merchant terms impose no unreasonable restrictions
+# title: Merchant and consumer terms impose no unreasonable or unfair conditions
 # description: >-
 #   Judges the terms probe's clause measurements: clauses that tie merchants
-#   to the platform ("choose one of two").
+#   to the platform or punish them, change the rules at will, suspend
+#   without reasons, or take rights away from consumers. Every finding
+#   quotes the clause with its offsets and the hash of the text it is in.
 package platscan.terms
 
 read_docs := [d |
@@ -11,28 +13,110 @@ read_docs := [d |
 	d.reachable
 ]
 
+active(cats) := [c |
+	some c in input.measurements.terms
+	c.type == "clause"
+	c.category in cats
+	not c.negated
+]
+
+# What each clause category says, for summaries.
+says := {
+	"exclusivity": {"en": "restricts merchants from selling on other platforms", "zh": "限制平台内经营者在其他平台经营"},
+	"price_parity": {"en": "forbids merchants to offer better prices elsewhere (price parity)", "zh": "要求商家在本平台的价格不高于其他渠道（价格平价条款）"},
+	"penalty_promotion": {"en": "punishes merchants who stay out of promotions or sell elsewhere", "zh": "对不参加促销活动或在其他平台经营的商家予以处罚"},
+	"unilateral_change": {"en": "lets the platform change the terms at will or with immediate effect", "zh": "允许平台随时单方变更条款或规则即时生效"},
+	"suspension": {"en": "lets the platform suspend or terminate without giving reasons", "zh": "允许平台不说明理由暂停或终止服务"},
+	"contract_by_use": {"en": "binds users by mere use of the service", "zh": "规定用户仅因使用服务即受条款约束"},
+	"liability": {"en": "excludes or caps the platform's liability", "zh": "排除或限制平台应承担的责任"},
+}
+
+clause_finding(rule, c) := {
+	"rule": rule,
+	"key": concat(":", [c.category, c.url, format_int(c.start, 10)]),
+	"persona": c.persona,
+	"summary": sprintf("%s %s (characters %d-%d)", [c.url, says[c.category].en, c.start, c.end]),
+	"summary_zh": sprintf("%s中的条款%s（第%d至%d字符）", [c.url, says[c.category].zh, c.start, c.end]),
+	"quote": c.text,
+	"metrics": {"url": c.url, "category": c.category, "lang": c.lang, "start": c.start, "end": c.end, "cue": c.cue, "text_sha256": c.text_sha256},
+	"evidence": array.concat([c.record], c.evidence),
+}
+
 # METADATA
-# title: Merchant terms must not demand exclusivity or punish selling elsewhere
+# title: Merchant terms must not demand exclusivity, price parity or punish selling elsewhere
 # custom:
 #   rule: CN-ECL-ART35-NOUNREASON
 #   severity: high
 findings contains f if {
-	some c in input.measurements.terms
-	c.type == "clause"
-	c.category == "exclusivity"
-	not c.negated
-	f := {
-		"rule": "CN-ECL-ART35-NOUNREASON",
-		"key": concat(":", [c.url, format_int(c.start, 10)]),
-		"persona": c.persona,
-		"summary": sprintf("%s restricts merchants from selling on other platforms (characters %d-%d)", [c.url, c.start, c.end]),
-		"summary_zh": sprintf("%s中的条款限制平台内经营者在其他平台经营（第%d至%d字符）", [c.url, c.start, c.end]),
-		"quote": c.text,
-		"metrics": {"url": c.url, "lang": c.lang, "start": c.start, "end": c.end, "cue": c.cue, "text_sha256": c.text_sha256},
-		"evidence": array.concat([c.record], c.evidence),
-	}
+	some c in active({"exclusivity", "price_parity", "penalty_promotion"})
+	f := clause_finding("CN-ECL-ART35-NOUNREASON", c)
 }
 
-unknown contains {"rule": "CN-ECL-ART35-NOUNREASON", "reason": "no terms or rules document could be read"} if {
+# Grounds for a parity clause (P2B Art. 10 asks for them in the terms).
+grounds(c) if regex.match(`(?i)\b(because|in order to|so that|to ensure|to protect)\b|为了|由于|以便|旨在`, c.text)
+
+# METADATA
+# title: Parity clauses must state their grounds
+# custom:
+#   rule: EU-P2B-ART10-MFN
+#   severity: medium
+findings contains f if {
+	some c in active({"price_parity"})
+	not grounds(c)
+	f := clause_finding("EU-P2B-ART10-MFN", c)
+}
+
+# METADATA
+# title: Rules may not be changed at will or with immediate effect
+# custom:
+#   rule: CN-ECL-ART34-NOTICE7
+#   severity: high
+findings contains f if {
+	some c in active({"unilateral_change"})
+	f := clause_finding("CN-ECL-ART34-NOTICE7", c)
+}
+
+# METADATA
+# title: Terms may not be changed without notice (P2B)
+# custom:
+#   rule: EU-P2B-ART3-TC
+#   severity: high
+findings contains f if {
+	some c in active({"unilateral_change"})
+	f := clause_finding("EU-P2B-ART3-TC", c)
+}
+
+# METADATA
+# title: Suspension and termination need reasons
+# custom:
+#   rule: EU-P2B-ART4-SUSPEND
+#   severity: medium
+findings contains f if {
+	some c in active({"suspension"})
+	f := clause_finding("EU-P2B-ART4-SUSPEND", c)
+}
+
+# METADATA
+# title: Standard terms may not take consumers' rights away
+# custom:
+#   rule: CN-CPL-ART26-STDTERMS
+#   severity: medium
+findings contains f if {
+	some c in active({"contract_by_use", "liability"})
+	f := clause_finding("CN-CPL-ART26-STDTERMS", c)
+}
+
+# METADATA
+# title: No unfair standard terms in consumer contracts
+# custom:
+#   rule: EU-UCTD-ART3-UNFAIR
+#   severity: medium
+findings contains f if {
+	some c in active({"contract_by_use", "liability"})
+	f := clause_finding("EU-UCTD-ART3-UNFAIR", c)
+}
+
+unknown contains {"rule": r, "reason": "no terms or rules document could be read"} if {
 	count(read_docs) == 0
+	some r in ["CN-ECL-ART35-NOUNREASON", "EU-P2B-ART10-MFN", "EU-P2B-ART4-SUSPEND", "CN-CPL-ART26-STDTERMS", "EU-UCTD-ART3-UNFAIR"]
 }

@@ -28,7 +28,22 @@ test_other_categories_are_silent if {
 	count(terms.findings) == 0 with input.measurements.terms as [doc, other]
 }
 
+of(cat, text) := object.union(clause(false), {"category": cat, "text": text})
+
+rules_of(fs) := {f.rule | some f in fs}
+
+test_categories_map_to_their_rules if {
+	rules_of(terms.findings) == {"CN-ECL-ART35-NOUNREASON", "EU-P2B-ART10-MFN"} with input.measurements.terms as [doc, of("price_parity", "售价不得高于其他平台")]
+	rules_of(terms.findings) == {"CN-ECL-ART34-NOTICE7", "EU-P2B-ART3-TC"} with input.measurements.terms as [doc, of("unilateral_change", "平台有权随时修改本规则")]
+	rules_of(terms.findings) == {"EU-P2B-ART4-SUSPEND"} with input.measurements.terms as [doc, of("suspension", "无需说明理由")]
+	rules_of(terms.findings) == {"CN-CPL-ART26-STDTERMS", "EU-UCTD-ART3-UNFAIR"} with input.measurements.terms as [doc, of("liability", "概不负责")]
+}
+
+test_parity_with_grounds_is_not_a_p2b_finding if {
+	rules_of(terms.findings) == {"CN-ECL-ART35-NOUNREASON"} with input.measurements.terms as [doc, of("price_parity", "Prices shall be no higher than elsewhere, in order to protect consumers from bait pricing.")]
+}
+
 test_nothing_read_is_unknown if {
 	us := terms.unknown with input.measurements.terms as [object.union(doc, {"reachable": false})]
-	{u.rule | some u in us} == {"CN-ECL-ART35-NOUNREASON"}
+	{u.rule | some u in us} == {"CN-ECL-ART35-NOUNREASON", "EU-P2B-ART10-MFN", "EU-P2B-ART4-SUSPEND", "CN-CPL-ART26-STDTERMS", "EU-UCTD-ART3-UNFAIR"}
 }
