@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
 )
@@ -21,6 +22,9 @@ type cueFile struct {
 }
 
 type cueSet struct {
+	// any matches when one of patterns does: most clauses match no
+	// category, and one combined expression rules them out in one pass.
+	any       *regexp.Regexp
 	patterns  []*regexp.Regexp
 	negations []*regexp.Regexp
 }
@@ -44,12 +48,18 @@ func parseCues(b []byte) (*Classifier, error) {
 		c.cues[cat] = map[string]cueSet{}
 		for lang, src := range langs {
 			var cs cueSet
+			var err error
 			for _, p := range src.Patterns {
 				re, err := regexp.Compile(p)
 				if err != nil {
 					return nil, fmt.Errorf("terms cues %s/%s: %w", cat, lang, err)
 				}
 				cs.patterns = append(cs.patterns, re)
+			}
+			if len(src.Patterns) > 0 {
+				if cs.any, err = regexp.Compile("(?:" + strings.Join(src.Patterns, ")|(?:") + ")"); err != nil {
+					return nil, fmt.Errorf("terms cues %s/%s: %w", cat, lang, err)
+				}
 			}
 			for _, p := range src.Negations {
 				re, err := regexp.Compile(p)
@@ -90,8 +100,18 @@ type Hit struct {
 // category is reported once.
 func (c *Classifier) Classify(text, lang string) []Hit {
 	var hits []Hit
+	cats := c.Categories()
+	// Clauses come in order, so code-point offsets are counted
+	// incrementally rather than from the start of the text each time.
+	pos, runes := 0, 0
+	at := func(b int) int {
+		runes += utf8.RuneCountInString(text[pos:b])
+		pos = b
+		return runes
+	}
 	for _, cl := range splitClauses(text) {
-		for _, cat := range c.Categories() {
+		first := len(hits)
+		for _, cat := range cats {
 			cs, ok := c.cues[cat][lang]
 			if !ok {
 				continue
@@ -99,9 +119,13 @@ func (c *Classifier) Classify(text, lang string) []Hit {
 			if h, ok := cs.match(cl.text); ok {
 				h.Category = cat
 				h.Clause = cl.text
-				h.Start = runeOffset(text, cl.start)
-				h.End = runeOffset(text, cl.end)
 				hits = append(hits, h)
+			}
+		}
+		if len(hits) > first {
+			start, end := at(cl.start), at(cl.end)
+			for i := first; i < len(hits); i++ {
+				hits[i].Start, hits[i].End = start, end
 			}
 		}
 	}
@@ -111,6 +135,9 @@ func (c *Classifier) Classify(text, lang string) []Hit {
 // match reports the first non-negated pattern match, or failing that the
 // first negated one (kept so a reviewer sees why it did not fire).
 func (cs cueSet) match(clause string) (Hit, bool) {
+	if cs.any == nil || !cs.any.MatchString(clause) {
+		return Hit{}, false
+	}
 	var negated *Hit
 	for _, re := range cs.patterns {
 		loc := re.FindStringIndex(clause)
