@@ -3,7 +3,6 @@ package terms
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 )
@@ -49,6 +48,3 @@ func language(text string) string {
 	}
 	return "en"
 }
-
-// runeOffset converts a byte offset in s to a code-point offset.
-func runeOffset(s string, byteOff int) int { return utf8.RuneCountInString(s[:byteOff]) }
