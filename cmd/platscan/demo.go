@@ -6,12 +6,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/platscan/platscan/fixtures"
+	"github.com/platscan/platscan/policies"
 	"github.com/platscan/platscan/profile"
 	"github.com/platscan/platscan/report"
+	"github.com/platscan/platscan/scan"
 )
 
 func demoCommand() *cli.Command {
@@ -66,6 +69,12 @@ func demoCommand() *cli.Command {
 				}
 				fmt.Fprintln(w)
 			}
+			// A week later: Shopmart's rules have changed. A second (terms
+			// only) scan and a comparison with the first show the change
+			// and how little notice it had.
+			if err := demoRuleChange(c, out, e); err != nil {
+				return err
+			}
 			shop := filepath.Join(out, "shopmart")
 			fmt.Fprintf(w, "Both runs are signed (manifest.dsse.json). Next:\n")
 			fmt.Fprintf(w, "  platscan verify %s\n      re-check every hash, the WARC capture, the Merkle root and the signature\n", shop)
@@ -88,4 +97,44 @@ func clearOldRun(dir string) error {
 		return inputErr(fmt.Errorf("%s exists and is not a platscan run; choose another --out", dir))
 	}
 	return os.RemoveAll(dir)
+}
+
+func demoRuleChange(c *cli.Context, out string, e *policies.Engine) error {
+	srv, err := fixtures.Start(fixtures.ShopmartV2, "127.0.0.1:0")
+	if err != nil {
+		return scanErr(err)
+	}
+	defer srv.Close()
+	raw, err := fixtures.Profile(fixtures.ShopmartV2, map[string]string{"shopmart": srv.URL})
+	if err != nil {
+		return err
+	}
+	prof, err := profile.Parse("fixtures/profiles/shopmart.yaml", raw)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(out, "shopmart-later")
+	if err := clearOldRun(dir); err != nil {
+		return err
+	}
+	sig, err := signer(c, c.App.ErrWriter)
+	if err != nil {
+		return err
+	}
+	if _, err := scan.Run(c.Context, prof, scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c), Signer: sig, Probes: []string{"terms"}}); err != nil {
+		return scanErr(err)
+	}
+	rep, err := scan.EvalAgainst(c.Context, dir, filepath.Join(out, "shopmart"), e, version)
+	if err != nil {
+		return err
+	}
+	w := c.App.Writer
+	fmt.Fprintf(w, "=== Shopmart a week later (%s), compared with the first run (platscan eval %s --previous %s)\n", dir, dir, filepath.Join(out, "shopmart"))
+	for _, f := range rep.Findings {
+		if f.Metrics["added"] != nil {
+			fmt.Fprintf(w, "%-6s %s  %s\n       %s\n", strings.ToUpper(f.Severity), f.Rule, f.Title, f.Summary)
+		}
+	}
+	fmt.Fprintln(w)
+	return nil
 }

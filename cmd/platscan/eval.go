@@ -20,7 +20,9 @@ func evalCommand() *cli.Command {
 		Name:      "eval",
 		Usage:     "re-judge a stored run with the current (or your own) policies; no network, the run is not modified",
 		ArgsUsage: "RUN",
-		Flags:     judgeFlags(),
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "previous", Usage: "an earlier run `DIR` of the same platform: also report rules and terms that changed since, and whether the change was announced in time"},
+		}, judgeFlags()...),
 		Action: func(c *cli.Context) error {
 			dir, err := runDir(c)
 			if err != nil {
@@ -31,7 +33,15 @@ func evalCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			rep, err := scan.Eval(c.Context, dir, e, version)
+			var rep *policies.Report
+			if prev := c.String("previous"); prev != "" {
+				if _, err := os.Stat(filepath.Join(prev, evidence.RecordsFile)); err != nil {
+					return inputErr(fmt.Errorf("--previous %s is not a platscan run directory", prev))
+				}
+				rep, err = scan.EvalAgainst(c.Context, dir, prev, e, version)
+			} else {
+				rep, err = scan.Eval(c.Context, dir, e, version)
+			}
 			if err != nil {
 				return inputErr(fmt.Errorf("eval %s: %w", dir, err))
 			}

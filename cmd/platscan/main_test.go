@@ -40,7 +40,8 @@ func TestDemoEndToEnd(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("demo exit %d\n%s\n%s", code, out, stderr)
 	}
-	if !strings.Contains(out, "Shopmart: 51 findings") || !strings.Contains(out, "Fairmarket: 0 findings") {
+	if !strings.Contains(out, "Shopmart: 51 findings") || !strings.Contains(out, "Fairmarket: 0 findings") ||
+		!strings.Contains(out, "a week later") || !strings.Contains(out, "/rules changed between the scans") {
 		t.Fatalf("demo output:\n%s", out)
 	}
 	for _, want := range []string{"E-Commerce Law of the PRC Art. 34", "evidence: ", "商家在本平台经营期间"} {

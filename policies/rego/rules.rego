@@ -150,3 +150,54 @@ no_dated_changes_reason := "no announcements page could be read" if {
 unknown contains {"rule": rule, "reason": no_dated_changes_reason} if {
 	some rule in ["CN-ECL-ART34-NOTICE7", "EU-P2B-ART3-TC"]
 }
+
+doc_changes := [c |
+	some c in input.measurements.terms
+	c.type == "document_change"
+]
+
+# The longest notice any announcement since the earlier run gave (-1 when
+# none was published).
+best_notice(c) := max([n | some a in c.announcements; n := a.notice_days; n != null]) if {
+	count([a | some a in c.announcements; a.notice_days != null]) > 0
+} else := -1
+
+change_finding(rule, c, min) := {
+	"rule": rule,
+	"key": concat(":", ["changed", c.url, c.text_sha256]),
+	"summary": sprintf("%s changed between the scans of %s and %s (%d lines added, %d removed) %s", [c.url, c.previous_seen, c.seen, count(c.added), count(c.removed), notice_text(c, min)]),
+	"summary_zh": sprintf("%s在%s与%s两次检测之间发生变更（新增%d行，删除%d行），%s", [c.url, c.previous_seen, c.seen, count(c.added), count(c.removed), notice_text_zh(c, min)]),
+	"quote": concat(" / ", array.slice(c.added, 0, 3)),
+	"metrics": {"url": c.url, "added": c.added, "removed": c.removed, "announcements": c.announcements, "required_days": min},
+	"evidence": array.concat([c.record], c.evidence),
+}
+
+notice_text(c, min) := "with no rule-change announcement published in between" if {
+	best_notice(c) < 0
+} else := sprintf("and the announcements published in between gave at most %d days' notice, %d required", [best_notice(c), min])
+
+notice_text_zh(c, min) := "期间未发布任何规则变更公告" if {
+	best_notice(c) < 0
+} else := sprintf("期间发布的变更公告公示期最长仅%d日，少于规定的%d日", [best_notice(c), min])
+
+# METADATA
+# title: Rule changes must be published at least 7 days before they apply
+# custom:
+#   rule: CN-ECL-ART34-NOTICE7
+#   severity: high
+findings contains f if {
+	some c in doc_changes
+	best_notice(c) < data.platscan.thresholds.rules.notice_days_cn
+	f := change_finding("CN-ECL-ART34-NOTICE7", c, data.platscan.thresholds.rules.notice_days_cn)
+}
+
+# METADATA
+# title: Changes to terms must be notified at least 15 days ahead (P2B)
+# custom:
+#   rule: EU-P2B-ART3-TC
+#   severity: high
+findings contains f if {
+	some c in doc_changes
+	best_notice(c) < data.platscan.thresholds.rules.notice_days_eu
+	f := change_finding("EU-P2B-ART3-TC", c, data.platscan.thresholds.rules.notice_days_eu)
+}

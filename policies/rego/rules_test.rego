@@ -80,3 +80,29 @@ test_no_measurements_is_unknown if {
 	us := rules.unknown with input.measurements as {}
 	{u.rule | some u in us} == {"CN-ECL-ART33-PUBLISH", "CN-ECL-ART34-NOTICE7", "EU-P2B-ART3-TC"}
 }
+
+doc_change(anns) := {
+	"type": "document_change", "url": "http://p.test/rules", "role": "rules", "previous_seen": "2026-11-20T00:00:00Z", "seen": "2026-11-27T00:00:00Z",
+	"previous_text_sha256": "a", "text_sha256": "b", "added": ["保证金调整为20000元"], "removed": [], "announcements": anns,
+	"persona": "", "record": "m9", "evidence": ["n1", "d1", "o1", "od1"],
+}
+
+ann(days) := {"title": "t", "published": "2026-11-24", "effective": "2026-11-27", "notice_days": days, "record": "a1"}
+
+test_unannounced_change_fires if {
+	fs := rules.findings with input.measurements.terms as [doc({}), page, doc_change([])]
+	{f.rule | some f in fs} == {"CN-ECL-ART34-NOTICE7", "EU-P2B-ART3-TC"}
+	some f in fs
+	contains(f.summary, "no rule-change announcement")
+}
+
+test_change_announced_in_time_is_silent if {
+	count(rules.findings) == 0 with input.measurements.terms as [doc({}), page, doc_change([ann(20)])]
+}
+
+test_change_announced_three_days_ahead_fires if {
+	fs := rules.findings with input.measurements.terms as [doc({}), page, doc_change([ann(3)])]
+	some f in fs
+	f.rule == "CN-ECL-ART34-NOTICE7"
+	contains(f.summary, "at most 3 days' notice")
+}
