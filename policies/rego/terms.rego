@@ -29,6 +29,11 @@ says := {
 	"suspension": {"en": "lets the platform suspend or terminate without giving reasons", "zh": "允许平台不说明理由暂停或终止服务"},
 	"contract_by_use": {"en": "binds users by mere use of the service", "zh": "规定用户仅因使用服务即受条款约束"},
 	"liability": {"en": "excludes or caps the platform's liability", "zh": "排除或限制平台应承担的责任"},
+	"arbitration": {"en": "forces disputes into arbitration", "zh": "强制以仲裁方式解决争议"},
+	"jurisdiction": {"en": "sends every lawsuit to the platform's own court", "zh": "约定由平台所在地法院专属管辖"},
+	"choice_of_law": {"en": "chooses a foreign law for the contract", "zh": "约定适用境外法律"},
+	"content_removal": {"en": "lets the platform remove users' content at will", "zh": "允许平台随意删除用户内容"},
+	"tying": {"en": "pre-selects an add-on for the consumer", "zh": "默认勾选搭售的商品或服务"},
 }
 
 clause_finding(rule, c) := {
@@ -102,7 +107,7 @@ findings contains f if {
 #   rule: CN-CPL-ART26-STDTERMS
 #   severity: medium
 findings contains f if {
-	some c in active({"contract_by_use", "liability"})
+	some c in active(consumer_terms)
 	f := clause_finding("CN-CPL-ART26-STDTERMS", c)
 }
 
@@ -112,11 +117,75 @@ findings contains f if {
 #   rule: EU-UCTD-ART3-UNFAIR
 #   severity: medium
 findings contains f if {
-	some c in active({"contract_by_use", "liability"})
+	some c in active(consumer_terms)
 	f := clause_finding("EU-UCTD-ART3-UNFAIR", c)
+}
+
+consumer_terms := {"contract_by_use", "liability", "arbitration", "jurisdiction", "choice_of_law", "content_removal"}
+
+# METADATA
+# title: Bundled items may not be pre-selected
+# custom:
+#   rule: CN-ECL-ART19-TYING
+#   severity: medium
+findings contains f if {
+	some c in active({"tying"})
+	f := clause_finding("CN-ECL-ART19-TYING", c)
+}
+
+# Disclosures the terms must contain somewhere: a clause of the category
+# in any document read. Absence is only claimed once the agreement itself
+# (a "terms" document) was read; a rules centre page alone is too little to
+# say a disclosure is missing, so that case is reported unknown instead.
+disclosed(cat) if count(active({cat})) > 0
+
+agreement_read if {
+	some d in read_docs
+	d.role == "terms"
+}
+
+absent_finding(rule, what, what_zh) := {
+	"rule": rule,
+	"key": concat(":", ["missing", rule]),
+	"summary": sprintf("none of the %d rules and terms documents read describes %s", [count(read_docs), what]),
+	"summary_zh": sprintf("所读取的%d份规则和协议文件均未说明%s", [count(read_docs), what_zh]),
+	"metrics": {"documents": [d.url | some d in read_docs]},
+	"evidence": [e | some d in read_docs; some e in array.concat([d.record], d.evidence)],
+}
+
+# METADATA
+# title: The main ranking parameters must be described
+# custom:
+#   rule: EU-P2B-ART5-RANKING
+#   severity: medium
+findings contains f if {
+	agreement_read
+	not disclosed("ranking_disclosure")
+	f := absent_finding("EU-P2B-ART5-RANKING", "the main parameters that decide ranking", "决定排名的主要参数")
+}
+
+sells_itself if count(input.first_party.brands) + count(input.first_party.sellers) > 0
+
+# METADATA
+# title: Differentiated treatment of the platform's own offers must be described
+# custom:
+#   rule: EU-P2B-ART7-DIFFTREAT
+#   severity: medium
+findings contains f if {
+	agreement_read
+	sells_itself
+	not disclosed("own_treatment")
+	f := absent_finding("EU-P2B-ART7-DIFFTREAT", "how the platform's own products are treated compared with other merchants'", "平台自营商品与其他商家商品在排序、数据和收费等方面的待遇差异")
 }
 
 unknown contains {"rule": r, "reason": "no terms or rules document could be read"} if {
 	count(read_docs) == 0
-	some r in ["CN-ECL-ART35-NOUNREASON", "EU-P2B-ART10-MFN", "EU-P2B-ART4-SUSPEND", "CN-CPL-ART26-STDTERMS", "EU-UCTD-ART3-UNFAIR"]
+	some r in ["CN-ECL-ART35-NOUNREASON", "EU-P2B-ART10-MFN", "EU-P2B-ART4-SUSPEND", "CN-CPL-ART26-STDTERMS", "EU-UCTD-ART3-UNFAIR",
+		"CN-ECL-ART19-TYING", "EU-P2B-ART5-RANKING", "EU-P2B-ART7-DIFFTREAT"]
+}
+
+unknown contains {"rule": r, "reason": "only rules pages were read, not the user or merchant agreement"} if {
+	count(read_docs) > 0
+	not agreement_read
+	some r in ["EU-P2B-ART5-RANKING", "EU-P2B-ART7-DIFFTREAT"]
 }
