@@ -32,6 +32,10 @@ readable(d) if {
 	d.chars >= data.platscan.thresholds.rules.min_document_chars
 }
 
+# A page served in a format platscan does not read (PDF) was delivered; we
+# cannot say whether it is readable, so it is neither a pass nor a finding.
+readable(d) if d.unsupported
+
 why_unreadable(d) := "it sits behind a login page" if {
 	d.login_wall
 } else := sprintf("the server answered %d", [d.status]) if {
@@ -84,6 +88,12 @@ findings contains f if {
 
 unknown contains {"rule": "CN-ECL-ART33-PUBLISH", "reason": "the profile names no platform rules pages (terms.rules)"} if {
 	count(rules_docs) == 0
+}
+
+unknown contains {"rule": r, "reason": sprintf("%s is served as %s, which platscan does not read", [d.url, d.format])} if {
+	some d in all_docs
+	d.unsupported
+	some r in ["CN-ECL-ART33-PUBLISH", "EU-P2B-ART3-TC"]
 }
 
 # METADATA

@@ -106,3 +106,14 @@ test_change_announced_three_days_ahead_fires if {
 	f.rule == "CN-ECL-ART34-NOTICE7"
 	contains(f.summary, "at most 3 days' notice")
 }
+
+test_unread_format_is_unknown_not_unavailable if {
+	pdf := doc({"reachable": false, "chars": 0, "unsupported": true, "format": "application/pdf"})
+	count(rules.findings) == 0 with input.measurements.terms as [pdf, page, change(21)]
+	us := rules.unknown with input.measurements.terms as [pdf, page, change(21)]
+	{u.rule | some u in us} == {"CN-ECL-ART33-PUBLISH", "EU-P2B-ART3-TC"}
+
+	# Not being linked from the home page is still seen.
+	fs := rules.findings with input.measurements.terms as [object.union(pdf, {"linked_from_home": false}), page, change(21)]
+	ids(fs) == {"CN-ECL-ART33-PUBLISH"}
+}

@@ -8,7 +8,10 @@ package terms
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"mime"
 	"net/url"
 	"slices"
 	"strings"
@@ -47,15 +50,25 @@ type Document struct {
 	HomePages      []string `json:"home_pages"`
 	Lang           string   `json:"lang,omitempty"`
 	Charset        string   `json:"charset,omitempty"`
-	Chars          int      `json:"chars"`
-	TextSHA256     string   `json:"text_sha256,omitempty"`
-	Categories     []string `json:"categories_checked"`
-	Evidence       []string `json:"evidence"`
+	Format         string   `json:"format,omitempty"` // media type as served
+	// Unsupported is set when the document is in a format the probe does
+	// not read (PDF, images): the policies then report unknown rather
+	// than call the page unavailable.
+	Unsupported bool     `json:"unsupported,omitempty"`
+	Chars       int      `json:"chars"`
+	TextSHA256  string   `json:"text_sha256,omitempty"`
+	Categories  []string `json:"categories_checked"`
+	Evidence    []string `json:"evidence"`
 }
 
 // Clause is the measurement for one classified clause.
 type Clause struct {
-	Type       string   `json:"type"` // "clause"
+	Type string `json:"type"` // "clause"
+	// ID names the sentence, not the match: it hashes the document URL, the
+	// sentence text and which occurrence of that text it is, so it stays the
+	// same across runs while the sentence does, even when text around it
+	// moves the offsets. Two categories found in one sentence share it.
+	ID         string   `json:"id"`
 	Category   string   `json:"category"`
 	URL        string   `json:"url"`
 	Lang       string   `json:"lang"`
@@ -230,9 +243,10 @@ func (g *gatherer) document(ctx context.Context, role, ref string) error {
 	m.LoginWall = loginWall(u, page)
 	var clauses []Clause
 	if page.OK() && !m.LoginWall {
-		doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text))
-		if err == nil {
-			text := readableText(doc)
+		m.Format = mediaType(page.Header.Get("Content-Type"))
+		text, ok := documentText(m.Format, page.Text)
+		m.Unsupported = !ok
+		if ok {
 			m.Lang = g.t.Profile.Terms.Language
 			if m.Lang == "" || m.Lang == "auto" {
 				m.Lang = language(text)
@@ -245,8 +259,9 @@ func (g *gatherer) document(ctx context.Context, role, ref string) error {
 			}
 			m.TextSHA256 = rec.BodySHA256
 			m.Evidence = append(m.Evidence, rec.ID)
+			ids := clauseIDs{url: u}
 			for _, h := range g.cls.Classify(text, m.Lang) {
-				clauses = append(clauses, Clause{Type: "clause", Category: h.Category, URL: u, Lang: m.Lang, Text: h.Clause,
+				clauses = append(clauses, Clause{Type: "clause", ID: ids.of(h.Clause, h.Start), Category: h.Category, URL: u, Lang: m.Lang, Text: h.Clause,
 					Start: h.Start, End: h.End, Cue: h.Cue, Negated: h.Negated, Negation: h.Negation,
 					TextSHA256: rec.BodySHA256, Evidence: []string{rec.ID, page.Record()}})
 			}
@@ -347,3 +362,50 @@ func normalise(u *url.URL) string {
 }
 
 var _ probes.Probe = (*Probe)(nil)
+
+func mediaType(contentType string) string {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return ""
+	}
+	return mt
+}
+
+// documentText returns the readable text of a served document, and false
+// for a format the probe does not read. A missing Content-Type is read as
+// HTML, which is what browsers sniff most such pages to be.
+func documentText(format, body string) (string, bool) {
+	switch format {
+	case "", "text/html", "application/xhtml+xml":
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+		if err != nil {
+			return "", false
+		}
+		return readableText(doc), true
+	case "text/plain":
+		return plainText(body), true
+	}
+	return "", false
+}
+
+// clauseIDs hands out stable clause ids within one document. Identical
+// sentences classify identically, so counting the distinct starts seen for
+// a text among the hits counts its occurrences in the document.
+type clauseIDs struct {
+	url    string
+	starts map[string][]int
+}
+
+func (c *clauseIDs) of(sentence string, start int) string {
+	if c.starts == nil {
+		c.starts = map[string][]int{}
+	}
+	seen := c.starts[sentence]
+	n := slices.Index(seen, start)
+	if n < 0 {
+		n = len(seen)
+		c.starts[sentence] = append(seen, start)
+	}
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d", c.url, sentence, n))
+	return hex.EncodeToString(sum[:8])
+}

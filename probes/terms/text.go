@@ -28,6 +28,18 @@ func readableText(doc *goquery.Document) string {
 	return strings.Join(lines, "\n")
 }
 
+// plainText is readableText for a text/plain document: one line per
+// non-blank line, whitespace collapsed.
+func plainText(body string) string {
+	var lines []string
+	for l := range strings.Lines(body) {
+		if t := collapse(l); t != "" {
+			lines = append(lines, t)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 func collapse(s string) string {
 	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
 }
