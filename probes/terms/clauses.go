@@ -16,8 +16,9 @@ var cuesYAML []byte
 
 type cueFile struct {
 	Categories map[string]map[string]struct {
-		Patterns  []string `yaml:"patterns"`
-		Negations []string `yaml:"negations"`
+		Patterns   []string `yaml:"patterns"`
+		Negations  []string `yaml:"negations"`
+		Exceptions []string `yaml:"exceptions"`
 	} `yaml:"categories"`
 }
 
@@ -27,6 +28,10 @@ type cueSet struct {
 	any       *regexp.Regexp
 	patterns  []*regexp.Regexp
 	negations []*regexp.Regexp
+	// exceptions are saving conditions that may stand anywhere in the
+	// sentence, usually after the cue ("…, except where the law provides
+	// otherwise"), and make the clause no longer what the category means.
+	exceptions []*regexp.Regexp
 }
 
 // Classifier finds clauses of known categories in a document's text.
@@ -68,6 +73,13 @@ func parseCues(b []byte) (*Classifier, error) {
 				}
 				cs.negations = append(cs.negations, re)
 			}
+			for _, p := range src.Exceptions {
+				re, err := regexp.Compile(p)
+				if err != nil {
+					return nil, fmt.Errorf("terms cues %s/%s: %w", cat, lang, err)
+				}
+				cs.exceptions = append(cs.exceptions, re)
+			}
 			c.cues[cat][lang] = cs
 		}
 	}
@@ -91,8 +103,8 @@ type Hit struct {
 	Start    int // code points into the document text
 	End      int
 	Cue      string // the text the pattern matched
-	Negated  bool
-	Negation string // the negation cue, when Negated
+	Negated  bool   // a negation before the cue, or a saving exception in the sentence
+	Negation string // the negation or exception text, when Negated
 }
 
 // Classify returns the clauses of text (in lang) that match a category,
@@ -157,6 +169,14 @@ func (cs cueSet) match(clause string) (Hit, bool) {
 			if m := n.FindStringIndex(window); m != nil && m[0] < loc[0]-sub+1 {
 				neg = window[m[0]:m[1]]
 				break
+			}
+		}
+		if neg == "" {
+			for _, e := range cs.exceptions {
+				if m := e.FindString(clause); m != "" {
+					neg = m
+					break
+				}
 			}
 		}
 		h := Hit{Cue: clause[loc[0]:loc[1]]}

@@ -70,3 +70,32 @@ func TestParseDate(t *testing.T) {
 		t.Errorf("zh effective cue: %v", got)
 	}
 }
+
+func TestSavingExceptionsSilenceLiabilityClauses(t *testing.T) {
+	c, err := NewClassifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text, lang string
+		fires      bool
+	}{
+		{"本平台对因使用本服务产生的损失不承担责任。", "zh", true},
+		{"本平台对因使用本服务产生的损失不承担责任，但法律另有规定的除外。", "zh", false},
+		{"平台不对第三方商家的行为承担责任，但因本平台过错造成损失的除外。", "zh", false},
+		{"We shall not be liable for any indirect loss.", "en", true},
+		{"We shall not be liable for any indirect loss, except where required by applicable law.", "en", false},
+		// An exception for another matter does not save the exclusion.
+		{"We shall not be liable for any loss, except for refunds of shipping fees.", "en", true},
+	} {
+		fired, saved := false, ""
+		for _, h := range c.Classify(tc.text, tc.lang) {
+			if h.Category == "liability" {
+				fired, saved = !h.Negated, h.Negation
+			}
+		}
+		if fired != tc.fires {
+			t.Errorf("%q: fires = %v (negation/exception %q), want %v", tc.text, fired, saved, tc.fires)
+		}
+	}
+}
