@@ -150,6 +150,15 @@ func (cs cueSet) match(clause string) (Hit, bool) {
 	if cs.any == nil || !cs.any.MatchString(clause) {
 		return Hit{}, false
 	}
+	// A saving exception stands for the whole sentence, whichever pattern
+	// matched, so it is looked for once.
+	saving := ""
+	for _, e := range cs.exceptions {
+		if m := e.FindString(clause); m != "" {
+			saving = m
+			break
+		}
+	}
 	var negated *Hit
 	for _, re := range cs.patterns {
 		loc := re.FindStringIndex(clause)
@@ -172,12 +181,7 @@ func (cs cueSet) match(clause string) (Hit, bool) {
 			}
 		}
 		if neg == "" {
-			for _, e := range cs.exceptions {
-				if m := e.FindString(clause); m != "" {
-					neg = m
-					break
-				}
-			}
+			neg = saving
 		}
 		h := Hit{Cue: clause[loc[0]:loc[1]]}
 		if neg == "" {
