@@ -86,15 +86,15 @@ type Checkout struct {
 
 // Export is the measurement of the personal-data export.
 type Export struct {
-	Type           string   `json:"type"` // "export"
-	URL            string   `json:"url"`
-	Status         int      `json:"status"`
-	Found          bool     `json:"found"`
-	MachineReadble bool     `json:"machine_readable"`
-	Format         string   `json:"format,omitempty"`
-	Sections       []string `json:"sections"`
-	Missing        []string `json:"missing"`
-	Evidence       []string `json:"evidence"`
+	Type            string   `json:"type"` // "export"
+	URL             string   `json:"url"`
+	Status          int      `json:"status"`
+	Found           bool     `json:"found"`
+	MachineReadable bool     `json:"machine_readable"`
+	Format          string   `json:"format,omitempty"`
+	Sections        []string `json:"sections"`
+	Missing         []string `json:"missing"`
+	Evidence        []string `json:"evidence"`
 }
 
 // Gather implements probes.Probe.
@@ -473,13 +473,13 @@ func (g *gatherer) export(ctx context.Context) error {
 		var obj map[string]any
 		switch {
 		case strings.Contains(ct, "json") && json.Unmarshal(page.Body, &obj) == nil:
-			m.MachineReadble, m.Format = true, "json"
+			m.MachineReadable, m.Format = true, "json"
 			for k := range obj {
 				m.Sections = append(m.Sections, k)
 			}
 		case strings.Contains(ct, "csv"):
 			if head, err := csv.NewReader(strings.NewReader(page.Text)).Read(); err == nil {
-				m.MachineReadble, m.Format, m.Sections = true, "csv", head
+				m.MachineReadable, m.Format, m.Sections = true, "csv", head
 			}
 		default:
 			m.Format = ct

@@ -100,7 +100,7 @@ func TestFairmarketWarnsEveryoneAlike(t *testing.T) {
 	if len(co.Payments) != 4 || co.OwnPayments != 1 {
 		t.Errorf("checkout %+v", co)
 	}
-	if !ex.Found || !ex.MachineReadble || len(ex.Missing) != 0 {
+	if !ex.Found || !ex.MachineReadable || len(ex.Missing) != 0 {
 		t.Errorf("export %+v", ex)
 	}
 }
