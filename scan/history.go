@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/platscan/platscan/evidence"
 	"github.com/platscan/platscan/policies"
@@ -43,7 +43,7 @@ type Announcement struct {
 // (if any) could have announced them. Neither run is modified; evidence ids
 // of a change name records of both runs.
 func EvalAgainst(ctx context.Context, dir, previous string, e *policies.Engine, version string) (*policies.Report, error) {
-	cur, err := evidence.ReadRecords(dir)
+	cur, err := openRun(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -51,35 +51,20 @@ func EvalAgainst(ctx context.Context, dir, previous string, e *policies.Engine, 
 	if err != nil {
 		return nil, err
 	}
-	prof, err := LoadProfile(dir, cur)
-	if err != nil {
-		return nil, err
-	}
-	curMan, _ := evidence.ReadManifest(dir)
 	oldMan, _ := evidence.ReadManifest(previous)
-	started, _ := time.Parse(time.RFC3339, curMan.Started)
-	in, err := BuildInput(prof, cur, started, version)
+	changes, err := documentChanges(dir, previous, cur.recs, old, oldMan.Started, cur.started)
 	if err != nil {
 		return nil, err
 	}
-	changes, err := documentChanges(dir, previous, cur, old, oldMan.Started, curMan.Started)
-	if err != nil {
-		return nil, err
-	}
+	var ms []map[string]any
 	for _, c := range changes {
 		var m map[string]any
 		b, _ := json.Marshal(c)
 		json.Unmarshal(b, &m) //nolint:errcheck // just encoded
 		m["record"], m["persona"] = c.Evidence[0], ""
-		in.Measurements["terms"] = append(in.Measurements["terms"], m)
+		ms = append(ms, m)
 	}
-	rep, err := e.Evaluate(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	rep.Tool = policies.Tool{Name: "platscan", Version: version}
-	rep.Summary.Records = len(cur)
-	return rep, nil
+	return cur.judge(ctx, e, version, map[string][]map[string]any{"terms": ms})
 }
 
 type docSeen struct {
@@ -112,14 +97,14 @@ func documents(recs []evidence.Record) map[string]docSeen {
 	return out
 }
 
+// pathOf is the request URI of u (path and query), or u itself when it
+// does not parse.
 func pathOf(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		if j := strings.Index(u[i+3:], "/"); j >= 0 {
-			return u[i+3+j:]
-		}
-		return "/"
+	p, err := url.Parse(u)
+	if err != nil {
+		return u
 	}
-	return u
+	return p.RequestURI()
 }
 
 func documentChanges(dir, previous string, cur, old []evidence.Record, oldSeen, seen string) ([]DocumentChange, error) {

@@ -52,10 +52,13 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func judge(ctx context.Context, e *policies.Engine, prof *profile.Profile, recs []evidence.Record, started time.Time, version string) (*policies.Report, error) {
+func judge(ctx context.Context, e *policies.Engine, prof *profile.Profile, recs []evidence.Record, started time.Time, version string, more map[string][]map[string]any) (*policies.Report, error) {
 	in, err := BuildInput(prof, recs, started, version)
 	if err != nil {
 		return nil, err
+	}
+	for family, ms := range more {
+		in.Measurements[family] = append(in.Measurements[family], ms...)
 	}
 	rep, err := e.Evaluate(ctx, in)
 	if err != nil {
@@ -66,22 +69,43 @@ func judge(ctx context.Context, e *policies.Engine, prof *profile.Profile, recs 
 	return rep, nil
 }
 
-// Eval re-judges the evidence stored in dir with e, without touching the
-// network or the run directory: stored evidence is never rewritten.
-func Eval(ctx context.Context, dir string, e *policies.Engine, version string) (*policies.Report, error) {
+// storedRun is what re-judging a run reads from its directory.
+type storedRun struct {
+	dir     string
+	recs    []evidence.Record
+	prof    *profile.Profile
+	started string // manifest start time (RFC 3339), "" when unreadable
+}
+
+func openRun(dir string) (storedRun, error) {
 	recs, err := evidence.ReadRecords(dir)
 	if err != nil {
-		return nil, err
+		return storedRun{}, err
 	}
 	prof, err := LoadProfile(dir, recs)
 	if err != nil {
+		return storedRun{}, err
+	}
+	r := storedRun{dir: dir, recs: recs, prof: prof}
+	if m, err := evidence.ReadManifest(dir); err == nil {
+		r.started = m.Started
+	}
+	return r, nil
+}
+
+func (r storedRun) judge(ctx context.Context, e *policies.Engine, version string, more map[string][]map[string]any) (*policies.Report, error) {
+	started, _ := time.Parse(time.RFC3339, r.started)
+	return judge(ctx, e, r.prof, r.recs, started, version, more)
+}
+
+// Eval re-judges the evidence stored in dir with e, without touching the
+// network or the run directory: stored evidence is never rewritten.
+func Eval(ctx context.Context, dir string, e *policies.Engine, version string) (*policies.Report, error) {
+	r, err := openRun(dir)
+	if err != nil {
 		return nil, err
 	}
-	started := time.Time{}
-	if m, err := evidence.ReadManifest(dir); err == nil {
-		started, _ = time.Parse(time.RFC3339, m.Started)
-	}
-	return judge(ctx, e, prof, recs, started, version)
+	return r.judge(ctx, e, version, nil)
 }
 
 // LoadProfile returns the profile a run was scanned with.

@@ -218,7 +218,7 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 	if err != nil {
 		return nil, errors.Join(err, finish(false))
 	}
-	rep, err := judge(ctx, opts.Engine, prof, recs, started, opts.Version)
+	rep, err := judge(ctx, opts.Engine, prof, recs, started, opts.Version, nil)
 	if err != nil {
 		return nil, errors.Join(err, finish(false))
 	}
