@@ -21,11 +21,14 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/util"
 
+	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/rules"
 )
 
@@ -53,12 +56,25 @@ type Engine struct {
 	data       map[string]any
 	bundleHash string
 	sources    []source // every module, tests included, for Test
+	schemas    *ast.SchemaSet
+	modules    map[string]*ast.Module // the parsed policies, for split evaluation
+
+	// split holds one query per findings rule, prepared on the first
+	// evaluation that fails, to tell which obligation failed.
+	splitOnce sync.Once
+	split     []splitQuery
+	splitErr  error
 }
 
 // binding names one query variable and the package rule it holds.
 type binding struct {
 	name, pkg, rule string
 }
+
+// ruleKinds are the rules a policy package may define for the engine:
+// findings (breaches), unknown (obligations it could not judge, with
+// why) and checked (obligations it had the input to judge).
+var ruleKinds = []string{"findings", "unknown", "checked"}
 
 type source struct {
 	name string
@@ -103,10 +119,17 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if e.meta, err = collectMeta(modules, opts.Catalog); err != nil {
 		return nil, err
 	}
-	compiler := ast.NewCompiler().WithCapabilities(Capabilities())
+	if e.schemas, err = inputSchemas(); err != nil {
+		return nil, err
+	}
+	compiler := e.newCompiler()
 	if compiler.Compile(modules); compiler.Failed() {
 		return nil, astError(compiler.Errors)
 	}
+	if err := checkParamFields(modules); err != nil {
+		return nil, err
+	}
+	e.modules = modules
 	e.bindings = queryBindings(modules)
 	if len(e.bindings) == 0 {
 		return nil, errors.New("policies: no package under platscan defines findings")
@@ -125,6 +148,29 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, fmt.Errorf("prepare policies: %w", err)
 	}
 	return e, nil
+}
+
+// newCompiler returns a compiler with the engine's capabilities that
+// type-checks every reference to input against the input schema: a
+// policy that reads a field no measurement has fails to compile.
+func (e *Engine) newCompiler() *ast.Compiler {
+	return ast.NewCompiler().WithCapabilities(Capabilities()).WithSchemas(e.schemas)
+}
+
+// inputSchemas loads the input document's schema, generated from the
+// measurement types, as the schema of input.
+func inputSchemas() (*ast.SchemaSet, error) {
+	b, err := measure.Schema("")
+	if err != nil {
+		return nil, err
+	}
+	var s any
+	if err := util.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("input schema: %w", err)
+	}
+	ss := ast.NewSchemaSet()
+	ss.Put(ast.SchemaRootRef, s)
+	return ss, nil
 }
 
 func parserOptions() ast.ParserOptions {
@@ -193,7 +239,7 @@ func loadSources(dirs []string) ([]source, error) {
 }
 
 // queryBindings lists, for every package under data.platscan, the
-// findings and unknown rules it defines.
+// findings, unknown and checked rules it defines.
 func queryBindings(modules map[string]*ast.Module) []binding {
 	seen := map[string]bool{}
 	var out []binding
@@ -202,7 +248,7 @@ func queryBindings(modules map[string]*ast.Module) []binding {
 		pkg := packageName(m)
 		for _, r := range m.Rules {
 			name := ruleName(r)
-			if name != "findings" && name != "unknown" {
+			if !slices.Contains(ruleKinds, name) {
 				continue
 			}
 			if key := pkg + "." + name; !seen[key] {
@@ -261,7 +307,12 @@ func astError(err error) error {
 	var errs ast.Errors
 	if errors.As(err, &errs) && len(errs) > 0 {
 		first := errs[0]
-		pe := &PolicyError{Msg: strings.SplitN(first.Message, "\n", 2)[0], More: len(errs) - 1}
+		msg := strings.SplitN(first.Message, "\n", 2)[0]
+		if first.Code == ast.TypeErr {
+			// Name the check, so a policy author knows the schema said no.
+			msg = first.Code + ": " + msg
+		}
+		pe := &PolicyError{Msg: msg, More: len(errs) - 1}
 		if first.Location != nil {
 			pe.File, pe.Row, pe.Col = first.Location.File, first.Location.Row, first.Location.Col
 		}

@@ -12,38 +12,22 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/rego"
 
+	"github.com/platscan/platscan/internal/fault"
+	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/rules"
 )
 
-// Input is the policy input document (docs/input.md).
-type Input struct {
-	Platform     Platform                    `json:"platform"`
-	Run          Run                         `json:"run"`
-	Personas     []string                    `json:"personas"`
-	FirstParty   map[string][]string         `json:"first_party"`
-	Competitors  []string                    `json:"competitors"`
-	Measurements map[string][]map[string]any `json:"measurements"`
-}
+// Input is the policy input document (docs/input.md); its measurement
+// types and schema live in package measure.
+type Input = measure.Input
 
-// Platform identifies the scanned platform.
-type Platform struct {
-	Name          string   `json:"name"`
-	BaseURL       string   `json:"base_url"`
-	Jurisdictions []string `json:"jurisdictions"`
-	Designations  []string `json:"designations"`
-}
+// Platform identifies the judged platform.
+type Platform = measure.Platform
 
 // applies reports whether ob binds platform p.
-func (p Platform) applies(ob rules.Obligation) bool {
+func applies(p Platform, ob rules.Obligation) bool {
 	return ob.AppliesToPlatform(p.Jurisdictions, p.Designations)
-}
-
-// Run describes the run the measurements come from.
-type Run struct {
-	Started string `json:"started"`
-	Tool    string `json:"tool"`
 }
 
 // Tool names the program in a report.
@@ -52,11 +36,11 @@ type Tool struct {
 	Version string `json:"version"`
 }
 
-// value converts the input to OPA's representation. The measurements are
-// already generic JSON values and are converted directly; only the small
-// typed header goes through a JSON round trip. (A round trip of the whole
-// document took most of the evaluation time on large inputs.)
-func (in *Input) value() (ast.Value, error) {
+// inputValue converts the input to OPA's representation. The measurements
+// are already generic JSON values and are converted directly; only the
+// small typed header goes through a JSON round trip. (A round trip of the
+// whole document took most of the evaluation time on large inputs.)
+func inputValue(in *Input) (ast.Value, error) {
 	head := *in
 	head.Measurements = nil
 	b, err := json.Marshal(head)
@@ -104,6 +88,9 @@ const (
 	StatusFail          = "fail"
 	StatusUnknown       = "unknown"
 	StatusNotApplicable = "not_applicable"
+	// StatusError means the obligation's policy failed while judging; the
+	// reason holds the error. Nothing is known of the obligation.
+	StatusError = "error"
 )
 
 // Coverage says what became of one catalog obligation in a run.
@@ -120,7 +107,9 @@ type Summary struct {
 	Low            int `json:"low"`
 	Info           int `json:"info"`
 	RulesEvaluated int `json:"rules_evaluated"`
-	Records        int `json:"records"`
+	// Errors counts obligations whose policy failed while judging.
+	Errors  int `json:"errors"`
+	Records int `json:"records"`
 }
 
 // Report is findings.json (docs/findings.md).
@@ -163,6 +152,13 @@ type rawUnknown struct {
 	Reason string `json:"reason"`
 }
 
+// rawChecked is a policy's statement that it had the input an obligation
+// needs, and what that input was.
+type rawChecked struct {
+	Rule  string `json:"rule"`
+	Basis string `json:"basis"`
+}
+
 type rawFinding struct {
 	Rule      string         `json:"rule"`
 	Key       string         `json:"key"`
@@ -174,50 +170,84 @@ type rawFinding struct {
 	Evidence  []string       `json:"evidence"`
 }
 
+// judgement is what the policies said about one input.
+type judgement struct {
+	found   []rawFinding
+	unknown []rawUnknown
+	checked []rawChecked
+	// failed maps an obligation whose policy failed at runtime to the
+	// error.
+	failed map[string]string
+}
+
 // Evaluate judges in and returns the report (without tool and record
-// counts, which the caller knows).
+// counts, which the caller knows). A policy that fails at runtime does
+// not stop the others: its obligations are reported with status error
+// and Evaluate returns the report with an error of kind policy.
 func (e *Engine) Evaluate(ctx context.Context, in *Input) (*Report, error) {
-	v, err := in.value()
+	if err := Validate(in); err != nil {
+		return nil, err
+	}
+	v, err := inputValue(in)
 	if err != nil {
 		return nil, fmt.Errorf("policy input: %w", err)
 	}
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(v))
+	j, err := e.evalAll(ctx, v)
 	if err != nil {
-		return nil, fmt.Errorf("evaluate policies: %w", err)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if j, err = e.evalSplit(ctx, v); err != nil {
+			return nil, err
+		}
 	}
-	var found []rawFinding
-	var unknown []rawUnknown
-	if len(rs) > 0 {
-		for _, b := range e.bindings {
-			vals, _ := json.Marshal(rs[0].Bindings[b.name])
-			var err error
-			if b.rule == "findings" {
-				var fs []rawFinding
-				err = json.Unmarshal(vals, &fs)
-				found = append(found, fs...)
-			} else {
-				var us []rawUnknown
-				err = json.Unmarshal(vals, &us)
-				unknown = append(unknown, us...)
-			}
-			if err != nil {
-				return nil, fmt.Errorf("data.%s.%s: malformed output: %w", b.pkg, b.rule, err)
+	rep, err := e.assemble(in, j)
+	if err != nil {
+		return nil, err
+	}
+	if len(j.failed) > 0 {
+		return rep, fault.Policy(fmt.Errorf("%d obligations could not be judged: a policy failed (see coverage)", len(j.failed)))
+	}
+	return rep, nil
+}
+
+// Validate checks every measurement of in against the input schema, so a
+// policy never meets a shape it was not type-checked against. The error
+// names the measurement's record and the field.
+func Validate(in *Input) error {
+	v, err := measure.DefaultValidator()
+	if err != nil {
+		return err
+	}
+	for _, fam := range slices.Sorted(maps.Keys(in.Measurements)) {
+		if !slices.Contains(measure.Families(), fam) {
+			return fault.Inputf("policy input: family %q is not one platscan measures", fam)
+		}
+		for i, m := range in.Measurements[fam] {
+			if err := v.Validate(fam, m); err != nil {
+				rec, _ := m["record"].(string)
+				if rec == "" {
+					rec = fmt.Sprintf("#%d", i)
+				}
+				return fault.Input(fmt.Errorf("policy input: measurement %s (%s): %w", rec, fam, err))
 			}
 		}
 	}
-	return e.assemble(in.Platform, found, unknown)
+	return nil
 }
 
-func (e *Engine) assemble(p Platform, found []rawFinding, unknown []rawUnknown) (*Report, error) {
+func (e *Engine) assemble(in *Input, j judgement) (*Report, error) {
+	p := in.Platform
+	family := recordFamilies(in)
 	rep := &Report{Platform: p.Name, Findings: []Finding{}, Coverage: []Coverage{}}
 	failed := map[string]string{} // catalog id -> why it failed
-	for _, rf := range found {
+	for _, rf := range j.found {
 		ob, ok := e.catalog.Lookup(rf.Rule)
 		meta, declared := e.meta[rf.Rule]
 		if !ok || !declared {
 			return nil, fmt.Errorf("a policy emitted a finding for %q, which no findings rule declares in its METADATA", rf.Rule)
 		}
-		if !p.applies(ob) {
+		if _, broken := j.failed[rf.Rule]; broken || !applies(p, ob) {
 			continue
 		}
 		if len(rf.Evidence) == 0 {
@@ -225,13 +255,21 @@ func (e *Engine) assemble(p Platform, found []rawFinding, unknown []rawUnknown) 
 		}
 		f := Finding{Rule: rf.Rule, Title: ob.Title.EN, TitleZH: ob.Title.ZH, Severity: meta.Severity, Family: ob.Family,
 			Persona: rf.Persona, Summary: rf.Summary, SummaryZH: rf.SummaryZH, Quote: rf.Quote, Metrics: rf.Metrics, Evidence: dedupe(rf.Evidence)}
+		// A finding belongs to the family of the measurements it rests
+		// on, whatever family the catalog files the duty under.
+		for _, id := range f.Evidence {
+			if fam, ok := family[id]; ok {
+				f.Family = fam
+				break
+			}
+		}
 		if f.Metrics == nil {
 			f.Metrics = map[string]any{}
 		}
 		f.Citations = append(f.Citations, ob.Citation())
 		failed[ob.ID] = "see findings"
 		for _, rel := range ob.Related {
-			if ro, ok := e.catalog.Lookup(rel); ok && p.applies(ro) {
+			if ro, ok := e.catalog.Lookup(rel); ok && applies(p, ro) {
 				f.Citations = append(f.Citations, ro.Citation())
 				if _, own := failed[rel]; !own {
 					failed[rel] = "see " + ob.ID + " findings"
@@ -273,36 +311,51 @@ func (e *Engine) assemble(p Platform, found []rawFinding, unknown []rawUnknown) 
 	}
 
 	unknownWhy := map[string][]string{}
-	for _, u := range unknown {
+	for _, u := range j.unknown {
 		if !slices.Contains(unknownWhy[u.Rule], u.Reason) {
 			unknownWhy[u.Rule] = append(unknownWhy[u.Rule], u.Reason)
 		}
 	}
-	judged := e.judged()
+	basis := map[string][]string{}
+	for _, c := range j.checked {
+		if !slices.Contains(basis[c.Rule], c.Basis) {
+			basis[c.Rule] = append(basis[c.Rule], c.Basis)
+		}
+	}
 	for _, ob := range e.catalog.All() {
 		c := Coverage{Rule: ob.ID}
 		switch why, fail := failed[ob.ID]; {
 		case !ob.AppliesTo(p.Jurisdictions):
 			c.Status, c.Reason = StatusNotApplicable, fmt.Sprintf("applies in %s; the platform's jurisdictions are %s", ob.Jurisdiction, strings.Join(p.Jurisdictions, ", "))
-		case !p.applies(ob):
+		case !applies(p, ob):
 			c.Status, c.Reason = StatusNotApplicable, fmt.Sprintf("applies only to a platform designated %s (profile platform.designations)", ob.Scope)
+		case j.failed[ob.ID] != "":
+			c.Status, c.Reason = StatusError, j.failed[ob.ID]
+			rep.Summary.Errors++
 		case fail:
 			c.Status, c.Reason = StatusFail, why
 		case len(unknownWhy[ob.ID]) > 0:
 			c.Status, c.Reason = StatusUnknown, strings.Join(unknownWhy[ob.ID], "; ")
-		case e.throughUnknown(ob.ID, unknownWhy) != "":
-			c.Status, c.Reason = StatusUnknown, e.throughUnknown(ob.ID, unknownWhy)
-		case judged[ob.ID] != "":
-			c.Status, c.Reason = StatusPass, judged[ob.ID]
-			if part := e.uncheckedVia(ob.ID, unknownWhy); len(part) > 0 {
+		case e.throughUnknown(ob.ID, unknownWhy, j.failed) != "":
+			c.Status, c.Reason = StatusUnknown, e.throughUnknown(ob.ID, unknownWhy, j.failed)
+		case len(basis[ob.ID]) > 0:
+			c.Status, c.Reason = StatusPass, "checked ("+strings.Join(basis[ob.ID], "; ")+"); no breach found"
+			if part := e.uncheckedVia(ob.ID, unknownWhy, basis); len(part) > 0 {
 				c.Reason += "; not checked through " + strings.Join(part, ", ")
 			}
+		case e.checkedVia(ob.ID, basis) != "":
+			c.Status, c.Reason = StatusPass, "checked through "+e.checkedVia(ob.ID, basis)+"; no breach found"
+			if part := e.uncheckedVia(ob.ID, unknownWhy, basis); len(part) > 0 {
+				c.Reason += "; not checked through " + strings.Join(part, ", ")
+			}
+		case e.judges(ob.ID):
+			c.Status, c.Reason = StatusUnknown, "no policy stated that it had the input this obligation needs (nothing was read for it)"
 		case ob.Advisory:
 			c.Status, c.Reason = StatusUnknown, "advisory provision: reported as a gap, never as a breach; not checked automatically yet"
 		default:
 			c.Status, c.Reason = StatusUnknown, "not checked automatically yet; needs manual review"
 		}
-		if c.Status != StatusNotApplicable && judged[ob.ID] != "" {
+		if c.Status == StatusPass || c.Status == StatusFail {
 			rep.Summary.RulesEvaluated++
 		}
 		rep.Coverage = append(rep.Coverage, c)
@@ -310,23 +363,36 @@ func (e *Engine) assemble(p Platform, found []rawFinding, unknown []rawUnknown) 
 	return rep, nil
 }
 
+// recordFamilies maps each measurement record of the input to its family.
+func recordFamilies(in *Input) map[string]string {
+	out := map[string]string{}
+	for fam, ms := range in.Measurements {
+		for _, m := range ms {
+			if id, ok := m["record"].(string); ok {
+				out[id] = fam
+			}
+		}
+	}
+	return out
+}
+
 // throughUnknown explains why an obligation that no policy judges
 // directly, only as a related entry of others, was not checked: every one
-// of those others was unknown. It returns "" otherwise.
-func (e *Engine) throughUnknown(id string, unknownWhy map[string][]string) string {
+// of those others was unknown or failed. It returns "" otherwise.
+func (e *Engine) throughUnknown(id string, unknownWhy map[string][]string, failed map[string]string) string {
 	if _, direct := e.meta[id]; direct {
 		return ""
 	}
 	var reasons []string
-	for _, prim := range slices.Sorted(maps.Keys(e.meta)) {
-		ob, _ := e.catalog.Lookup(prim)
-		if !slices.Contains(ob.Related, id) {
-			continue
-		}
-		if len(unknownWhy[prim]) == 0 {
+	for _, prim := range e.relatedOf(id) {
+		switch {
+		case failed[prim] != "":
+			reasons = append(reasons, prim+": its policy failed")
+		case len(unknownWhy[prim]) > 0:
+			reasons = append(reasons, prim+": "+strings.Join(unknownWhy[prim], "; "))
+		default:
 			return ""
 		}
-		reasons = append(reasons, prim+": "+strings.Join(unknownWhy[prim], "; "))
 	}
 	if len(reasons) == 0 {
 		return ""
@@ -334,39 +400,49 @@ func (e *Engine) throughUnknown(id string, unknownWhy map[string][]string) strin
 	return "not checked: " + strings.Join(reasons, " | ")
 }
 
-// uncheckedVia lists the obligations that would also bear on id (it is
-// their related entry) but could not be judged in this run.
-func (e *Engine) uncheckedVia(id string, unknownWhy map[string][]string) []string {
+// relatedOf lists the obligations a policy judges whose catalog entry
+// names id as related, sorted.
+func (e *Engine) relatedOf(id string) []string {
 	var out []string
 	for _, prim := range slices.Sorted(maps.Keys(e.meta)) {
-		if ob, _ := e.catalog.Lookup(prim); prim != id && slices.Contains(ob.Related, id) && len(unknownWhy[prim]) > 0 {
+		if ob, _ := e.catalog.Lookup(prim); prim != id && slices.Contains(ob.Related, id) {
 			out = append(out, prim)
 		}
 	}
 	return out
 }
 
-// judged maps each catalog id a policy checks to a pass reason: its own
-// findings rule, or the catalog entry of such a rule that lists it as
-// related.
-func (e *Engine) judged() map[string]string {
-	out := map[string]string{}
-	ids := make([]string, 0, len(e.meta))
-	for id := range e.meta {
-		ids = append(ids, id)
+// checkedVia names the obligations, judged directly, that bear on id (it
+// is their related entry) and that a policy checked; "" when none did.
+func (e *Engine) checkedVia(id string, basis map[string][]string) string {
+	var out []string
+	for _, prim := range e.relatedOf(id) {
+		if len(basis[prim]) > 0 {
+			out = append(out, prim)
+		}
 	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		out[id] = "checked; no breach found"
-		if ob, ok := e.catalog.Lookup(id); ok {
-			for _, rel := range ob.Related {
-				if out[rel] == "" {
-					out[rel] = "checked through " + id + "; no breach found"
-				}
-			}
+	return strings.Join(out, ", ")
+}
+
+// uncheckedVia lists the obligations that would also bear on id (it is
+// their related entry) but were not checked in this run.
+func (e *Engine) uncheckedVia(id string, unknownWhy map[string][]string, basis map[string][]string) []string {
+	var out []string
+	for _, prim := range e.relatedOf(id) {
+		if len(unknownWhy[prim]) > 0 || len(basis[prim]) == 0 {
+			out = append(out, prim)
 		}
 	}
 	return out
+}
+
+// judges reports whether a policy judges id, directly or as the related
+// entry of an obligation it judges.
+func (e *Engine) judges(id string) bool {
+	if _, direct := e.meta[id]; direct {
+		return true
+	}
+	return len(e.relatedOf(id)) > 0
 }
 
 func dedupe(ids []string) []string {

@@ -2,12 +2,15 @@ package policies
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/platscan/platscan/internal/fault"
 	"github.com/platscan/platscan/internal/yamlfile"
+	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/rules"
 )
 
@@ -53,12 +56,11 @@ func TestRegoUnitTests(t *testing.T) {
 // or as a related entry of one.
 func TestCatalogAndPoliciesAgree(t *testing.T) {
 	e := engine(t, Options{})
-	judged := e.judged()
 	for _, ob := range catalog(t).All() {
-		if ob.Automated && judged[ob.ID] == "" {
+		if ob.Automated && !e.judges(ob.ID) {
 			t.Errorf("%s is marked automated but no policy judges it", ob.ID)
 		}
-		if !ob.Automated && judged[ob.ID] != "" {
+		if !ob.Automated && e.judges(ob.ID) {
 			t.Errorf("%s is judged by a policy but not marked automated in the catalog", ob.ID)
 		}
 	}
@@ -74,6 +76,10 @@ func TestBadPolicies(t *testing.T) {
 		"httpsend": "testdata/httpsend/p.rego:8:",
 		"nometa":   "testdata/nometa/p.rego:3: findings rule needs a METADATA block",
 		"badrule":  "testdata/badrule/p.rego:7: METADATA custom.rule CN-NOT-A-RULE is not in the rules catalog",
+		// A field no measurement has is a compile error, not a rule that
+		// is silently never true.
+		"misspelt":      "testdata/misspelt/p.rego:11:2: rego_type_error: undefined ref: m.outcom",
+		"misspeltparam": "testdata/misspeltparam/p.rego:3:15: rego_type_error: m.outcom: no object of the input has a field \"outcom\"",
 	}
 	for dir, want := range cases {
 		t.Run(dir, func(t *testing.T) {
@@ -109,7 +115,7 @@ func TestDataFiles(t *testing.T) {
 	if def.BundleHash() == over.BundleHash() {
 		t.Error("bundle hash ignores data overrides")
 	}
-	in := input([]string{"cn"}, change(10))
+	in := input(t, []string{"cn"}, change(t, 10))
 	for _, c := range []struct {
 		e    *Engine
 		want int
@@ -124,23 +130,47 @@ func TestDataFiles(t *testing.T) {
 	}
 }
 
-func change(days int) map[string]any {
-	return map[string]any{"type": "rule_change", "url": "http://p.test/a", "id": "n1", "title": "t", "text": "x",
-		"published": "2026-11-01", "effective": "2026-11-11", "notice_days": days, "persona": "p", "record": "m1", "evidence": []any{"x1"}}
+// meas turns a typed measurement into its input form, as the builder does.
+func meas(t testing.TB, m measure.Measurement, record, persona string) map[string]any {
+	t.Helper()
+	if err := measure.Prepare(m); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := measure.Decode(b, record, persona)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
-func input(jurisdictions []string, ms ...map[string]any) *Input {
+func answered(url string) measure.Response {
+	return measure.Response{URL: url, FinalURL: url, Status: 200, Fetch: measure.Answered}
+}
+
+func change(t testing.TB, days int) map[string]any {
+	return meas(t, &measure.RuleChange{Base: measure.Base{Type: "rule_change", Evidence: []string{"x1"}}, URL: "http://p.test/a", ID: "n1", Title: "t", Text: "x",
+		Published: "2026-11-01", Effective: "2026-11-11", NoticeDays: &days}, "m1", "p")
+}
+
+func input(t testing.TB, jurisdictions []string, ms ...map[string]any) *Input {
+	terms := []map[string]any{
+		meas(t, &measure.HomeLinks{Base: measure.Base{Type: "home_links", Evidence: []string{"h0"}}, Pages: []string{"http://p.test/"}, Complete: true}, "mh", "p"),
+		meas(t, &measure.AnnouncementsPage{Base: measure.Base{Type: "announcements_page", Evidence: []string{"x0"}}, Response: answered("http://p.test/a"), Reachable: true, Count: 1}, "m0", "p"),
+		meas(t, &measure.Document{Base: measure.Base{Type: "document", Evidence: []string{"x9"}}, Response: answered("http://p.test/rules"), Role: "rules",
+			Reachable: true, Chars: 500, LinkedFromHome: true, Categories: []string{"exclusivity", "price_parity", "penalty_promotion", "unilateral_change", "suspension"}}, "m9", "p"),
+	}
 	return &Input{Platform: Platform{Name: "P", Jurisdictions: jurisdictions},
-		Measurements: map[string][]map[string]any{"terms": append([]map[string]any{
-			{"type": "announcements_page", "url": "http://p.test/a", "reachable": true, "record": "m0", "evidence": []any{"x0"}},
-			{"type": "document", "role": "rules", "url": "http://p.test/rules", "reachable": true, "chars": 500, "linked_from_home": true, "login_wall": false, "status": 200, "record": "m9", "evidence": []any{"x9"}},
-		}, ms...)}}
+		Measurements: map[string][]map[string]any{"terms": append(terms, ms...), "pricing": {}, "interop": {}, "ranking": {}}}
 }
 
 func TestEvaluateCitationsAndCoverage(t *testing.T) {
 	e := engine(t, Options{})
 	ctx := context.Background()
-	rep, err := e.Evaluate(ctx, input([]string{"cn-bj", "cn", "eu"}, change(3)))
+	rep, err := e.Evaluate(ctx, input(t, []string{"cn-bj", "cn", "eu"}, change(t, 3)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +205,7 @@ func TestEvaluateCitationsAndCoverage(t *testing.T) {
 	}
 
 	// Outside the EU and Beijing, those obligations do not apply.
-	rep, err = e.Evaluate(ctx, input([]string{"cn"}, change(3)))
+	rep, err = e.Evaluate(ctx, input(t, []string{"cn"}, change(t, 3)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,8 +221,8 @@ func TestEvaluateCitationsAndCoverage(t *testing.T) {
 
 func TestFindingIDsAreStable(t *testing.T) {
 	e := engine(t, Options{})
-	a, _ := e.Evaluate(context.Background(), input([]string{"cn"}, change(3)))
-	b, _ := e.Evaluate(context.Background(), input([]string{"cn"}, change(3)))
+	a, _ := e.Evaluate(context.Background(), input(t, []string{"cn"}, change(t, 3)))
+	b, _ := e.Evaluate(context.Background(), input(t, []string{"cn"}, change(t, 3)))
 	if a.Findings[0].ID != b.Findings[0].ID {
 		t.Fatal("same input, different finding ids")
 	}
@@ -206,18 +236,18 @@ func BenchmarkEvaluate100k(b *testing.B) {
 	for i := range 100000 {
 		switch i % 5 {
 		case 0:
-			c := change(3)
+			c := change(b, 3)
 			c["id"] = fmt.Sprint("n", i)
 			ms = append(ms, c)
 		case 1:
-			ms = append(ms, map[string]any{"type": "clause", "category": "exclusivity", "url": "u", "lang": "zh", "text": "t",
-				"start": i, "end": i + 5, "cue": "c", "negated": true, "text_sha256": "h", "record": fmt.Sprint("m", i), "evidence": []any{"x"}})
+			ms = append(ms, meas(b, &measure.Clause{Base: measure.Base{Type: "clause", Evidence: []string{"x"}}, Category: "exclusivity", URL: "u", Lang: "zh", Text: "t",
+				Start: i, End: i + 5, Cue: "c", Negated: true, TextSHA256: "h"}, fmt.Sprint("m", i), "p"))
 		default:
-			ms = append(ms, map[string]any{"type": "document", "role": "terms", "url": fmt.Sprint("http://p.test/", i), "reachable": true,
-				"chars": 500, "linked_from_home": true, "login_wall": false, "status": 200, "record": fmt.Sprint("m", i), "evidence": []any{"x"}})
+			ms = append(ms, meas(b, &measure.Document{Base: measure.Base{Type: "document", Evidence: []string{"x"}}, Response: answered(fmt.Sprint("http://p.test/", i)),
+				Role: "terms", Reachable: true, Chars: 500, LinkedFromHome: true}, fmt.Sprint("m", i), "p"))
 		}
 	}
-	in := input([]string{"cn", "eu"}, ms...)
+	in := input(b, []string{"cn", "eu"}, ms...)
 	b.ResetTimer()
 	for b.Loop() {
 		rep, err := e.Evaluate(context.Background(), in)
@@ -227,5 +257,88 @@ func BenchmarkEvaluate100k(b *testing.B) {
 		if len(rep.Findings) != 40000 {
 			b.Fatalf("%d findings", len(rep.Findings))
 		}
+	}
+}
+
+// A policy that fails at runtime costs only the obligation it judges: it
+// is reported as error with the message, every other obligation is judged,
+// and Evaluate says a policy failed.
+func TestRuntimeErrorIsolated(t *testing.T) {
+	e := engine(t, Options{PolicyDirs: []string{"testdata/failing"}})
+	rep, err := e.Evaluate(context.Background(), input(t, []string{"cn"}, change(t, 3)))
+	if fault.KindOf(err) != fault.KindPolicy {
+		t.Fatalf("want a policy error, got %v", err)
+	}
+	if rep == nil {
+		t.Fatal("no report beside the policy error")
+	}
+	status := map[string]Coverage{}
+	for _, c := range rep.Coverage {
+		status[c.Rule] = c
+	}
+	if c := status["CN-AUCL-ART12"]; c.Status != StatusError || !strings.Contains(c.Reason, "to_number") {
+		t.Errorf("failing obligation: %+v", c)
+	}
+	if c := status["CN-ECL-ART34-NOTICE7"]; c.Status != StatusFail {
+		t.Errorf("the other policies were not judged: %+v", c)
+	}
+	if c := status["CN-ECL-ART33-PUBLISH"]; c.Status != StatusPass {
+		t.Errorf("the other policies were not judged: %+v", c)
+	}
+	if rep.Summary.Errors != 1 || len(rep.Findings) != 1 || rep.Findings[0].Rule != "CN-ECL-ART34-NOTICE7" {
+		t.Errorf("summary %+v findings %+v", rep.Summary, rep.Findings)
+	}
+}
+
+// An input that breaks the schema is refused before any policy sees it,
+// naming the record and the field.
+func TestInvalidInputRefused(t *testing.T) {
+	e := engine(t, Options{})
+	in := input(t, []string{"cn"}, change(t, 3))
+	delete(in.Measurements["terms"][3], "id")
+	_, err := e.Evaluate(context.Background(), in)
+	if fault.KindOf(err) != fault.KindInput || !strings.Contains(err.Error(), "measurement m1 (terms)") || !strings.Contains(err.Error(), "'id'") {
+		t.Fatalf("got %v", err)
+	}
+	in = input(t, []string{"cn"}, change(t, 3))
+	in.Measurements["interop"] = append(in.Measurements["interop"], map[string]any{"type": "checkout", "record": "c1", "deliveries": nil})
+	if _, err := e.Evaluate(context.Background(), in); err == nil || !strings.Contains(err.Error(), "measurement c1 (interop)") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// Finding families come from the measurements a finding rests on, not the
+// catalog entry's family.
+func TestFindingFamilyFromEvidence(t *testing.T) {
+	e := engine(t, Options{})
+	rep, err := e.Evaluate(context.Background(), input(t, []string{"cn"}, change(t, 3)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		if f.Family != "terms" {
+			t.Errorf("%s: family %s", f.Rule, f.Family)
+		}
+	}
+	// BJ-DEPR-ART49-SME is filed under terms in the catalog; a breach
+	// measured in the rankings is a ranking finding.
+	in := input(t, []string{"cn-bj", "cn"})
+	in.Measurements["ranking"] = []map[string]any{meas(t, &measure.RankingMetrics{Base: measure.Base{Type: "ranking_metrics", Evidence: []string{"r1"}},
+		Queries: 9, Rows: 90, TopK: 10, ModelN: 90, FirstPartyCoef: 1.2, FirstPartyPValue: 0.0001, FirstPartyItems: 20}, "rm", "p")}
+	rep, err = e.Evaluate(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range rep.Findings {
+		if f.Rule == "BJ-DEPR-ART49-SME" {
+			found = true
+			if f.Family != "ranking" {
+				t.Errorf("self-preferencing finding filed under %s", f.Family)
+			}
+		}
+	}
+	if ob, _ := catalog(t).Lookup("BJ-DEPR-ART49-SME"); !found || ob.Family == "ranking" {
+		t.Fatalf("test premise: finding %v, catalog family %s", found, ob.Family)
 	}
 }

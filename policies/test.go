@@ -22,7 +22,7 @@ func (e *Engine) Test(ctx context.Context) ([]*tester.Result, error) {
 		mods[s.name] = m
 	}
 	ch, err := tester.NewRunner().
-		SetCompiler(ast.NewCompiler().WithCapabilities(Capabilities()).WithEnablePrintStatements(true)).
+		SetCompiler(e.newCompiler().WithEnablePrintStatements(true)).
 		SetStore(inmem.NewFromObject(e.data)).
 		SetModules(mods).
 		CapturePrintOutput(true).

@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/probes/fetch"
 	"github.com/platscan/platscan/profile"
 )
@@ -74,6 +75,9 @@ type Target struct {
 	Profile *profile.Profile
 	Fetcher *fetch.Fetcher
 	Rec     Recorder
+	// ProfileRecord is the record holding the scan profile: the evidence
+	// for what a measurement took from the profile (what to compare).
+	ProfileRecord string
 
 	mu       sync.Mutex
 	sessions map[string]*fetch.Session
@@ -161,35 +165,41 @@ func (t *Target) Session(ctx context.Context, persona string) (*fetch.Session, e
 // DefaultPersona is the persona a probe uses when the profile names none.
 func (t *Target) DefaultPersona() string { return t.Profile.Personas[0].ID }
 
-// Measure records m as a measurement of family and returns its record id.
-// m must carry its own "evidence" list of the records it was computed from.
-// key names the unit of work (stored as "key" in the measurement); when a
-// resumed run already holds it, nothing is written and the earlier record's
-// id is returned. An empty key always writes: use it for outcomes that a
-// resumed scan should try again (failures).
-func (t *Target) Measure(family, persona, key string, m any) (string, error) {
-	if id, ok := t.Prior(family, key, nil); ok {
+// Measure records m, measured as persona, and returns its record id. m
+// must cite the records it was computed from; its envelope's Key names the
+// unit of work: when a resumed run already holds it, nothing is written
+// and the earlier record's id is returned. An empty key always writes: use
+// it for outcomes that a resumed scan should try again (failures). m is
+// checked against the input schema before it is written, so a probe cannot
+// store what a policy could not read.
+func (t *Target) Measure(persona string, m measure.Measurement) (string, error) {
+	if id, ok := t.Prior(m.Family(), m.Envelope().Key, nil); ok {
 		return id, nil
+	}
+	r, err := Record(t.Rec, persona, m)
+	return r.ID, err
+}
+
+// Record checks m against the input schema and appends it to rec as a
+// measurement of persona: the one way a measurement is written, by probes
+// and by `platscan check` alike.
+func Record(rec Recorder, persona string, m measure.Measurement) (evidence.Record, error) {
+	family := m.Family()
+	if err := measure.Prepare(m); err != nil {
+		return evidence.Record{}, fmt.Errorf("record %s measurement: %w", family, err)
 	}
 	data, err := evidence.DataJSON(m)
 	if err != nil {
-		return "", err
+		return evidence.Record{}, fmt.Errorf("record %s measurement: %w", family, err)
 	}
-	if key != "" {
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(data, &obj); err != nil {
-			return "", fmt.Errorf("record %s measurement: %w", family, err)
-		}
-		obj["key"], _ = json.Marshal(key)
-		if data, err = evidence.DataJSON(obj); err != nil {
-			return "", err
-		}
+	if err := measure.ValidateData(family, persona, data); err != nil {
+		return evidence.Record{}, fmt.Errorf("record %s measurement: %w", family, err)
 	}
-	r, err := t.Rec.Append(evidence.Record{Kind: evidence.KindMeasurement, Probe: family, Persona: persona, Data: data})
+	r, err := rec.Append(evidence.Record{Kind: evidence.KindMeasurement, Probe: family, Persona: persona, Data: data})
 	if err != nil {
-		return "", fmt.Errorf("record %s measurement: %w", family, err)
+		return evidence.Record{}, fmt.Errorf("record %s measurement: %w", family, err)
 	}
-	return r.ID, nil
+	return r, nil
 }
 
 // Document stores derived text (such as a page's readable text) as a blob
@@ -208,4 +218,23 @@ func (t *Target) Document(family, persona, url string, text []byte, meta any) (e
 		return evidence.Record{}, fmt.Errorf("store document %s: %w", url, err)
 	}
 	return r, nil
+}
+
+// Response describes what became of the request behind page, for a
+// measurement of it: answered (any HTTP status), not sent (robots.txt,
+// budget, address guard, a target that stopped answering) or failed.
+func Response(url string, page *fetch.Page) measure.Response {
+	r := measure.Response{URL: url, FinalURL: page.FinalURL, Status: page.Status}
+	switch {
+	case page.Status > 0:
+		r.Fetch = measure.Answered
+	case fetch.NotSent(page.Err):
+		r.Fetch = measure.NotSent
+	default:
+		r.Fetch = measure.Failed
+	}
+	if page.Err != nil {
+		r.Error = page.Err.Error()
+	}
+	return r
 }

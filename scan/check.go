@@ -2,15 +2,15 @@ package scan
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/internal/fault"
+	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/policies"
+	"github.com/platscan/platscan/probes"
 	"github.com/platscan/platscan/probes/ranking"
 )
 
@@ -26,9 +26,6 @@ type CheckOptions struct {
 	Signer        evidence.Signer
 	Now           func() time.Time
 }
-
-// ErrImport wraps problems with an input file (exit 2 at the CLI).
-var ErrImport = errors.New("import")
 
 // Check judges a platform's own exports (ranking exports today: CSV or
 // JSON) the way a scan judges what it fetched: each file is stored as an
@@ -47,11 +44,11 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 	for _, in := range inputs {
 		b, err := os.ReadFile(in)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrImport, err)
+			return nil, fault.Input(err)
 		}
 		rs, err := ranking.Import(in, b)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrImport, err)
+			return nil, fault.Input(err)
 		}
 		rows = append(rows, rs...)
 		files = append(files, file{in, b})
@@ -76,34 +73,27 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 		ids = append(ids, r.ID)
 	}
 	m := ranking.Compute(rows, nil, opts.TopK)
-	md, err := json.Marshal(m)
+	m.Key, m.Evidence = "metrics", ids
+	if _, err := probes.Record(store, "", &m); err != nil {
+		return nil, err
+	}
+	recs, err := evidence.ReadRecords(opts.Dir)
 	if err != nil {
 		return nil, err
 	}
-	var obj map[string]any
-	json.Unmarshal(md, &obj) //nolint:errcheck // we just encoded it
-	obj["evidence"] = ids
-	data, err := evidence.DataJSON(obj)
+	head := measure.Input{
+		Platform: measure.Platform{Name: opts.Platform, Jurisdictions: nonNil(opts.Jurisdictions), Designations: nonNil(opts.Designations)},
+		Run:      measure.Run{Started: started.Format(time.RFC3339), Tool: "platscan " + opts.Version, Complete: true},
+		Personas: []string{}, FirstParty: measure.FirstParty{Brands: []string{}, Sellers: []string{}}, Competitors: []string{},
+	}
+	in, err := BuildInput(head, recs)
 	if err != nil {
 		return nil, err
 	}
-	mrec, err := store.Append(evidence.Record{Kind: evidence.KindMeasurement, Probe: ranking.ID, Data: data})
-	if err != nil {
-		return nil, err
+	rep, judgeErr := evaluate(ctx, opts.Engine, in, opts.Version, store.Count())
+	if rep == nil {
+		return nil, judgeErr
 	}
-	obj["record"] = mrec.ID
-	in := &policies.Input{
-		Platform: policies.Platform{Name: opts.Platform, Jurisdictions: opts.Jurisdictions, Designations: nonNil(opts.Designations)},
-		Run:      policies.Run{Started: started.Format(time.RFC3339), Tool: "platscan " + opts.Version},
-		Personas: []string{}, FirstParty: map[string][]string{}, Competitors: []string{},
-		Measurements: map[string][]map[string]any{ranking.ID: {obj}},
-	}
-	rep, err := opts.Engine.Evaluate(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	rep.Tool = policies.Tool{Name: "platscan", Version: opts.Version}
-	rep.Summary.Records = store.Count()
 	sum, err := writeFindings(opts.Dir, rep)
 	if err != nil {
 		return nil, err
@@ -114,5 +104,5 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 	if man, err = seal(ctx, opts.Dir, store, man, opts.Signer); err != nil {
 		return nil, err
 	}
-	return &Result{Dir: opts.Dir, Report: rep, Manifest: man}, nil
+	return &Result{Dir: opts.Dir, Report: rep, Manifest: man}, judgeErr
 }

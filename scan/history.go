@@ -9,66 +9,57 @@ import (
 	"strings"
 
 	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/internal/fault"
+	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/policies"
 )
-
-// DocumentChange is the measurement of a rules or terms document whose
-// text differs between an earlier run and this one.
-type DocumentChange struct {
-	Type          string         `json:"type"` // "document_change"
-	URL           string         `json:"url"`
-	Role          string         `json:"role"`
-	PreviousSeen  string         `json:"previous_seen"`
-	Seen          string         `json:"seen"`
-	PreviousText  string         `json:"previous_text_sha256"`
-	Text          string         `json:"text_sha256"`
-	Added         []string       `json:"added"`
-	Removed       []string       `json:"removed"`
-	Announcements []Announcement `json:"announcements"`
-	Evidence      []string       `json:"evidence"`
-}
-
-// Announcement is a rule-change notice that appeared between the runs.
-type Announcement struct {
-	Title      string `json:"title"`
-	Published  string `json:"published"`
-	Effective  string `json:"effective"`
-	NoticeDays *int   `json:"notice_days"`
-	Record     string `json:"record"`
-}
 
 // EvalAgainst re-judges the run in dir like Eval, adding the changes of
 // rules and terms documents since the run in previous: which texts changed,
 // what was added and removed, and which announcements published since then
 // (if any) could have announced them. Neither run is modified; evidence ids
-// of a change name records of both runs.
+// of a change name records of both runs. previous must be an earlier run
+// of the same platform: anything else is an input error, since comparing
+// it would report changes that never happened.
 func EvalAgainst(ctx context.Context, dir, previous string, e *policies.Engine, version string) (*policies.Report, error) {
 	cur, err := openRun(dir)
 	if err != nil {
 		return nil, err
 	}
-	old, err := evidence.ReadRecords(previous)
+	old, err := openRun(previous)
+	if err != nil {
+		return nil, fault.Input(fmt.Errorf("previous run: %w", err))
+	}
+	if err := comparable(cur, old); err != nil {
+		return nil, err
+	}
+	changes, err := documentChanges(dir, previous, cur.recs, old.recs, old.manifest.Started, cur.manifest.Started)
 	if err != nil {
 		return nil, err
 	}
-	oldMan, _ := evidence.ReadManifest(previous)
-	changes, err := documentChanges(dir, previous, cur.recs, old, oldMan.Started, cur.started)
-	if err != nil {
-		return nil, err
-	}
-	var ms []map[string]any
+	var derived []Derived
 	for _, c := range changes {
-		var m map[string]any
-		b, _ := json.Marshal(c)
-		json.Unmarshal(b, &m) //nolint:errcheck // just encoded
-		m["record"], m["persona"] = c.Evidence[0], ""
-		ms = append(ms, m)
+		derived = append(derived, Derived{M: c.m, Record: c.record, Persona: c.persona})
 	}
-	return cur.judge(ctx, e, version, map[string][]map[string]any{"terms": ms})
+	return cur.judge(ctx, e, version, derived...)
+}
+
+// comparable checks that old can serve as the earlier run of cur.
+func comparable(cur, old storedRun) error {
+	if cur.prof.Platform.Name != old.prof.Platform.Name {
+		return fault.Inputf("--previous %s is a run of %s, not of %s: runs of different platforms cannot be compared", old.dir, old.prof.Platform.Name, cur.prof.Platform.Name)
+	}
+	switch {
+	case cur.started.IsZero() || old.started.IsZero():
+		return fault.Inputf("--previous: the start time of %s cannot be read from its manifest, so which run came first is unknown", map[bool]string{true: cur.dir, false: old.dir}[cur.started.IsZero()])
+	case old.started.After(cur.started):
+		return fault.Inputf("--previous %s started %s, after %s (started %s): give the earlier run as --previous", old.dir, old.manifest.Started, cur.dir, cur.manifest.Started)
+	}
+	return nil
 }
 
 type docSeen struct {
-	url, role, text, record, doc string
+	url, role, text, record, doc, persona string
 }
 
 // documents indexes a run's readable rules and terms documents by URL
@@ -92,7 +83,7 @@ func documents(recs []evidence.Record) map[string]docSeen {
 		if len(m.Evidence) > 0 {
 			doc = m.Evidence[len(m.Evidence)-1]
 		}
-		out[pathOf(m.URL)] = docSeen{url: m.URL, role: m.Role, text: m.Text, record: r.ID, doc: doc}
+		out[pathOf(m.URL)] = docSeen{url: m.URL, role: m.Role, text: m.Text, record: r.ID, doc: doc, persona: r.Persona}
 	}
 	return out
 }
@@ -107,10 +98,18 @@ func pathOf(u string) string {
 	return p.RequestURI()
 }
 
-func documentChanges(dir, previous string, cur, old []evidence.Record, oldSeen, seen string) ([]DocumentChange, error) {
+// change is a document change with the record and persona it is filed
+// under (the current run's measurement of the document).
+type change struct {
+	m       *measure.DocumentChange
+	record  string
+	persona string
+}
+
+func documentChanges(dir, previous string, cur, old []evidence.Record, oldSeen, seen string) ([]change, error) {
 	now, before := documents(cur), documents(old)
 	anns := newAnnouncements(cur, old)
-	var out []DocumentChange
+	var out []change
 	paths := make([]string, 0, len(now))
 	for p := range now {
 		paths = append(paths, p)
@@ -130,16 +129,13 @@ func documentChanges(dir, previous string, cur, old []evidence.Record, oldSeen, 
 		if err != nil {
 			return nil, fmt.Errorf("document %s in %s: %w", o.url, previous, err)
 		}
-		c := DocumentChange{Type: "document_change", URL: n.url, Role: n.role, PreviousSeen: oldSeen, Seen: seen,
-			PreviousText: o.text, Text: n.text, Added: lineDiff(string(nb), string(ob)), Removed: lineDiff(string(ob), string(nb)),
-			Announcements: anns, Evidence: []string{n.record, n.doc, o.record, o.doc}}
-		if c.Announcements == nil {
-			c.Announcements = []Announcement{}
-		}
+		c := &measure.DocumentChange{Base: measure.Base{Type: "document_change", Key: "change|" + p, Evidence: []string{n.record, n.doc, o.record, o.doc}},
+			URL: n.url, Role: n.role, PreviousSeen: oldSeen, Seen: seen, PreviousText: o.text, Text: n.text,
+			Added: lineDiff(string(nb), string(ob)), Removed: lineDiff(string(ob), string(nb)), Announcements: anns}
 		for _, a := range anns {
 			c.Evidence = append(c.Evidence, a.Record)
 		}
-		out = append(out, c)
+		out = append(out, change{m: c, record: n.record, persona: n.persona})
 	}
 	return out, nil
 }
@@ -161,10 +157,10 @@ func lineDiff(a, b string) []string {
 
 // newAnnouncements lists the rule-change notices of the current run that
 // the previous run did not see.
-func newAnnouncements(cur, old []evidence.Record) []Announcement {
+func newAnnouncements(cur, old []evidence.Record) []measure.ChangeNotice {
 	type key struct{ id, title, published string }
-	read := func(recs []evidence.Record) map[key]Announcement {
-		out := map[key]Announcement{}
+	read := func(recs []evidence.Record) map[key]measure.ChangeNotice {
+		out := map[key]measure.ChangeNotice{}
 		for _, r := range recs {
 			if r.Kind != evidence.KindMeasurement || r.Probe != "terms" {
 				continue
@@ -176,17 +172,17 @@ func newAnnouncements(cur, old []evidence.Record) []Announcement {
 			if json.Unmarshal(r.Data, &m) != nil || m.Type != "rule_change" {
 				continue
 			}
-			out[key{m.ID, m.Title, m.Published}] = Announcement{Title: m.Title, Published: m.Published, Effective: m.Effective, NoticeDays: m.NoticeDays, Record: r.ID}
+			out[key{m.ID, m.Title, m.Published}] = measure.ChangeNotice{Title: m.Title, Published: m.Published, Effective: m.Effective, NoticeDays: m.NoticeDays, Record: r.ID}
 		}
 		return out
 	}
 	before := read(old)
-	var out []Announcement
+	var out []measure.ChangeNotice
 	for k, a := range read(cur) {
 		if _, seen := before[k]; !seen {
 			out = append(out, a)
 		}
 	}
-	slices.SortFunc(out, func(a, b Announcement) int { return strings.Compare(a.Published+a.Title, b.Published+b.Title) })
+	slices.SortFunc(out, func(a, b measure.ChangeNotice) int { return strings.Compare(a.Published+a.Title, b.Published+b.Title) })
 	return out
 }

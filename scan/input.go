@@ -1,101 +1,149 @@
 package scan
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/internal/fault"
+	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/policies"
 	"github.com/platscan/platscan/profile"
 )
 
-// BuildInput turns a run's measurement records into the policy input
-// document. Each measurement gains "record" (its own record id) and
-// "persona", so findings can cite it.
-func BuildInput(prof *profile.Profile, recs []evidence.Record, started time.Time, version string) (*policies.Input, error) {
-	in := &policies.Input{
-		Platform: policies.Platform{Name: prof.Platform.Name, BaseURL: prof.Platform.BaseURL, Jurisdictions: prof.Platform.Jurisdictions,
-			Designations: nonNil(prof.Platform.Designations)},
-		Run:          policies.Run{Started: started.UTC().Format(time.RFC3339), Tool: "platscan " + version},
-		FirstParty:   map[string][]string{"brands": nonNil(prof.FirstParty.Brands), "sellers": nonNil(prof.FirstParty.Sellers)},
-		Competitors:  nonNil(prof.Competitors),
-		Measurements: map[string][]map[string]any{},
+// Derived is a measurement made when a run is judged rather than when it
+// was scanned (the changes since an earlier run): it is checked like any
+// stored one and filed under the record it was derived from.
+type Derived struct {
+	M       measure.Measurement
+	Record  string
+	Persona string
+}
+
+// BuildInput is the one builder of the policy input document, for scan,
+// eval, eval --previous and check alike. head supplies everything but the
+// measurements; every measurement record of recs, and every derived
+// measurement, is decoded with exact numbers and filed under its family.
+// Every family is present, empty when its probe did not run. The engine
+// validates every measurement against the input schema before judging
+// (policies.Validate).
+func BuildInput(head measure.Input, recs []evidence.Record, derived ...Derived) (*measure.Input, error) {
+	in := head
+	in.Measurements = map[string][]map[string]any{}
+	for _, f := range measure.Families() {
+		in.Measurements[f] = []map[string]any{}
 	}
-	for _, p := range prof.Personas {
-		in.Personas = append(in.Personas, p.ID)
+	add := func(family, record, persona string, data []byte) error {
+		m, err := measure.Decode(data, record, persona)
+		if err != nil {
+			return fault.Input(fmt.Errorf("measurement %s (%s): %w", record, family, err))
+		}
+		in.Measurements[family] = append(in.Measurements[family], m)
+		return nil
 	}
+	ran := map[string]bool{}
 	for _, r := range recs {
 		if r.Kind != evidence.KindMeasurement {
 			continue
 		}
-		var m map[string]any
-		dec := json.NewDecoder(bytes.NewReader(r.Data))
-		dec.UseNumber()
-		if err := dec.Decode(&m); err != nil {
-			return nil, fmt.Errorf("measurement %s: %w", r.ID, err)
+		if err := add(r.Probe, r.ID, r.Persona, r.Data); err != nil {
+			return nil, err
 		}
-		m["record"] = r.ID
-		m["persona"] = r.Persona
-		in.Measurements[r.Probe] = append(in.Measurements[r.Probe], m)
+		ran[r.Probe] = true
 	}
-	return in, nil
+	for _, d := range derived {
+		if err := measure.Prepare(d.M); err != nil {
+			return nil, fault.Internal(err)
+		}
+		data, err := json.Marshal(d.M)
+		if err != nil {
+			return nil, fault.Internal(err)
+		}
+		if err := add(d.M.Family(), d.Record, d.Persona, data); err != nil {
+			return nil, err
+		}
+	}
+	in.Run.Probes = []string{}
+	for _, f := range measure.Families() {
+		if ran[f] {
+			in.Run.Probes = append(in.Run.Probes, f)
+		}
+	}
+	return &in, nil
+}
+
+// profileHeader is the input header of a scan of prof.
+func profileHeader(prof *profile.Profile, started time.Time, version string, complete bool) measure.Input {
+	h := measure.Input{
+		Platform: measure.Platform{Name: prof.Platform.Name, BaseURL: prof.Platform.BaseURL,
+			Jurisdictions: nonNil(prof.Platform.Jurisdictions), Designations: nonNil(prof.Platform.Designations)},
+		Run:         measure.Run{Started: started.UTC().Format(time.RFC3339), Tool: "platscan " + version, Complete: complete},
+		Personas:    []string{},
+		FirstParty:  measure.FirstParty{Brands: nonNil(prof.FirstParty.Brands), Sellers: nonNil(prof.FirstParty.Sellers)},
+		Competitors: nonNil(prof.Competitors),
+	}
+	for _, p := range prof.Personas {
+		h.Personas = append(h.Personas, p.ID)
+	}
+	return h
 }
 
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
 	}
-	return s
+	return slices.Clone(s)
 }
 
-func judge(ctx context.Context, e *policies.Engine, prof *profile.Profile, recs []evidence.Record, started time.Time, version string, more map[string][]map[string]any) (*policies.Report, error) {
-	in, err := BuildInput(prof, recs, started, version)
-	if err != nil {
-		return nil, err
-	}
-	for family, ms := range more {
-		in.Measurements[family] = append(in.Measurements[family], ms...)
-	}
+// evaluate judges in with e and completes the report with what the caller
+// knows. When a policy failed, the report of everything else is returned
+// with the error.
+func evaluate(ctx context.Context, e *policies.Engine, in *measure.Input, version string, records int) (*policies.Report, error) {
 	rep, err := e.Evaluate(ctx, in)
-	if err != nil {
+	if rep == nil {
 		return nil, err
 	}
 	rep.Tool = policies.Tool{Name: "platscan", Version: version}
-	rep.Summary.Records = len(recs)
-	return rep, nil
+	rep.Summary.Records = records
+	return rep, err // a policy error comes with the report of the rest
 }
 
 // storedRun is what re-judging a run reads from its directory.
 type storedRun struct {
-	dir     string
-	recs    []evidence.Record
-	prof    *profile.Profile
-	started string // manifest start time (RFC 3339), "" when unreadable
+	dir      string
+	recs     []evidence.Record
+	prof     *profile.Profile
+	manifest evidence.Manifest
+	started  time.Time // zero when the manifest is unreadable
 }
 
 func openRun(dir string) (storedRun, error) {
 	recs, err := evidence.ReadRecords(dir)
 	if err != nil {
-		return storedRun{}, err
+		return storedRun{}, fault.Input(err)
 	}
 	prof, err := LoadProfile(dir, recs)
 	if err != nil {
-		return storedRun{}, err
+		return storedRun{}, fault.Input(err)
 	}
 	r := storedRun{dir: dir, recs: recs, prof: prof}
 	if m, err := evidence.ReadManifest(dir); err == nil {
-		r.started = m.Started
+		r.manifest = m
+		r.started, _ = time.Parse(time.RFC3339, m.Started)
 	}
 	return r, nil
 }
 
-func (r storedRun) judge(ctx context.Context, e *policies.Engine, version string, more map[string][]map[string]any) (*policies.Report, error) {
-	started, _ := time.Parse(time.RFC3339, r.started)
-	return judge(ctx, e, r.prof, r.recs, started, version, more)
+func (r storedRun) judge(ctx context.Context, e *policies.Engine, version string, derived ...Derived) (*policies.Report, error) {
+	in, err := BuildInput(profileHeader(r.prof, r.started, version, r.manifest.Complete), r.recs, derived...)
+	if err != nil {
+		return nil, err
+	}
+	return evaluate(ctx, e, in, version, len(r.recs))
 }
 
 // Eval re-judges the evidence stored in dir with e, without touching the
@@ -105,7 +153,7 @@ func Eval(ctx context.Context, dir string, e *policies.Engine, version string) (
 	if err != nil {
 		return nil, err
 	}
-	return r.judge(ctx, e, version, nil)
+	return r.judge(ctx, e, version)
 }
 
 // LoadProfile returns the profile a run was scanned with.

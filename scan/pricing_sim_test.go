@@ -2,12 +2,12 @@ package scan
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
 
+	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/policies"
 	"github.com/platscan/platscan/probes/pricing"
 )
@@ -113,16 +113,11 @@ func judgeSim(t *testing.T, e *policies.Engine, panel *pricing.Panel, seed uint6
 	m := pricing.DefaultMethod
 	m.Permutations, m.Bootstrap, m.Seed = 1000, 200, seed
 	floor, tests := pricing.Analyze(panel, "new_user", []string{"control_a", "control_b"}, simPersonas[3:], "personalised", m)
-	var ms []map[string]any
-	for i, x := range append([]any{floor}, anySlice(tests)...) {
-		b, _ := json.Marshal(x)
-		var mm map[string]any
-		json.Unmarshal(b, &mm)
-		mm["record"] = fmt.Sprint("m", i)
-		ms = append(ms, mm)
+	ms := []measure.Measurement{&floor}
+	for i := range tests {
+		ms = append(ms, &tests[i])
 	}
-	rep, err := e.Evaluate(context.Background(), &policies.Input{Platform: policies.Platform{Name: "sim", Jurisdictions: []string{"cn"}},
-		Measurements: map[string][]map[string]any{"pricing": ms}})
+	rep, err := e.Evaluate(context.Background(), simInput(t, []string{"cn"}, ms...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,12 +130,22 @@ func judgeSim(t *testing.T, e *policies.Engine, panel *pricing.Panel, seed uint6
 	return out
 }
 
-func anySlice[T any](xs []T) []any {
-	out := make([]any, len(xs))
-	for i, x := range xs {
-		out[i] = x
+// simInput builds the policy input of simulated measurements through the
+// one input builder, as derived measurements with made-up record ids.
+func simInput(t testing.TB, jurisdictions []string, ms ...measure.Measurement) *measure.Input {
+	t.Helper()
+	head := measure.Input{Platform: measure.Platform{Name: "sim", Jurisdictions: jurisdictions, Designations: []string{}},
+		Run: measure.Run{Started: "2026-11-27T00:00:00Z", Tool: "platscan test", Complete: true}, Personas: []string{},
+		FirstParty: measure.FirstParty{Brands: []string{}, Sellers: []string{}}, Competitors: []string{}}
+	var ds []Derived
+	for i, m := range ms {
+		ds = append(ds, Derived{M: m, Record: fmt.Sprint("m", i)})
 	}
-	return out
+	in, err := BuildInput(head, nil, ds...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
 }
 
 // errorRates simulates sims honest platforms and sims platforms that

@@ -2,7 +2,6 @@ package scan
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -54,12 +53,8 @@ func market(seed uint64, boost float64, merit bool) []ranking.Row {
 func selfPreferencing(t *testing.T, e *policies.Engine, rows []ranking.Row) bool {
 	t.Helper()
 	m := ranking.Compute(rows, nil, 10)
-	b, _ := json.Marshal(m)
-	var mm map[string]any
-	json.Unmarshal(b, &mm)
-	mm["record"], mm["evidence"] = "m", []any{}
-	rep, err := e.Evaluate(context.Background(), &policies.Input{Platform: policies.Platform{Name: "sim", Jurisdictions: []string{"cn-bj"}},
-		Measurements: map[string][]map[string]any{"ranking": {mm}}})
+	m.Evidence = []string{"export"}
+	rep, err := e.Evaluate(context.Background(), simInput(t, []string{"cn-bj"}, &m))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,7 +83,7 @@ func Run(ctx context.Context, prof *profile.Profile, opts Options) (*Result, err
 		return nil, err
 	}
 	man := evidence.Manifest{Started: opts.Now().UTC().Format(time.RFC3339), ProfileSHA256: profRec.BodySHA256}
-	return run(ctx, store, nil, prof, man, opts)
+	return run(ctx, store, nil, prof, profRec.ID, man, opts)
 }
 
 // Resume continues an interrupted run in dir with the profile stored in
@@ -111,16 +111,17 @@ func Resume(ctx context.Context, opts Options) (*Result, error) {
 	if old, err := evidence.ReadManifest(opts.Dir); err == nil {
 		man.Started = old.Started
 	}
+	var profRec string
 	for _, r := range recs {
 		var d struct{ Role string }
 		if r.Kind == evidence.KindDocument && r.Probe == "scan" && json.Unmarshal(r.Data, &d) == nil && d.Role == profileRole {
-			man.ProfileSHA256 = r.BodySHA256
+			man.ProfileSHA256, profRec = r.BodySHA256, r.ID
 		}
 	}
 	// A resumed run is not finished until this pass says so.
 	os.Remove(filepath.Join(opts.Dir, evidence.SignatureFile))
 	os.Remove(filepath.Join(opts.Dir, evidence.ManifestFile))
-	return run(ctx, store, recs, prof, man, opts)
+	return run(ctx, store, recs, prof, profRec, man, opts)
 }
 
 // trimCapture cuts the WARC file back to the end of the last exchange a
@@ -149,7 +150,7 @@ func trimCapture(dir string, recs []evidence.Record) error {
 	return nil
 }
 
-func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, prof *profile.Profile, man evidence.Manifest, opts Options) (*Result, error) {
+func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, prof *profile.Profile, profRec string, man evidence.Manifest, opts Options) (*Result, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -194,6 +195,7 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 	}
 
 	target := probes.NewTarget(prof, f, store)
+	target.ProfileRecord = profRec
 	if prior != nil {
 		target.Resume(prior)
 	}
@@ -218,10 +220,16 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 	if err != nil {
 		return nil, errors.Join(err, finish(false))
 	}
-	rep, err := judge(ctx, opts.Engine, prof, recs, started, opts.Version, nil)
+	in, err := BuildInput(profileHeader(prof, started, opts.Version, true), recs)
 	if err != nil {
 		return nil, errors.Join(err, finish(false))
 	}
+	rep, judgeErr := evaluate(ctx, opts.Engine, in, opts.Version, len(recs))
+	if rep == nil {
+		return nil, errors.Join(judgeErr, finish(false))
+	}
+	// A policy that failed leaves its obligations marked error; the rest
+	// of the judgement is kept and the error returned after sealing.
 	sum, err := writeFindings(opts.Dir, rep)
 	if err != nil {
 		return nil, errors.Join(err, finish(false))
@@ -230,7 +238,7 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 	if err := finish(true); err != nil {
 		return nil, err
 	}
-	return &Result{Dir: opts.Dir, Report: rep, Manifest: man}, nil
+	return &Result{Dir: opts.Dir, Report: rep, Manifest: man}, judgeErr
 }
 
 // writeFindings stores rep as findings.json and returns its SHA-256.

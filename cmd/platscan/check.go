@@ -57,16 +57,13 @@ func checkCommand() *cli.Command {
 			res, err := scan.Check(c.Context, c.StringSlice("input"), scan.CheckOptions{Dir: dir, Engine: e, Version: version,
 				Platform: c.String("platform"), Jurisdictions: c.StringSlice("jurisdiction"), Designations: c.StringSlice("designation"),
 				TopK: c.Int("top-k"), Signer: sig, Now: time.Now})
-			switch {
-			case errors.Is(err, scan.ErrImport):
-				return inputErr(err)
-			case err != nil:
-				return scanErr(err)
+			if res == nil {
+				return err // classified where it was made: a bad export is input
 			}
 			if c.String("out") != "" {
 				fmt.Fprintf(c.App.ErrWriter, "run stored in %s\n", res.Dir)
 			}
-			return jp.render(c.App.Writer, res.Report)
+			return errors.Join(policyErr(err), jp.render(c.App.Writer, res.Report))
 		},
 	}
 }

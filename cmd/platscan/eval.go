@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -42,10 +43,11 @@ func evalCommand() *cli.Command {
 			} else {
 				rep, err = scan.Eval(c.Context, dir, e, version)
 			}
-			if err != nil {
-				return inputErr(fmt.Errorf("eval %s: %w", dir, err))
+			if rep == nil {
+				return fmt.Errorf("eval %s: %w", dir, err)
 			}
-			return jp.render(c.App.Writer, rep)
+			// A failed policy still leaves the rest of the judgement to show.
+			return errors.Join(policyErr(err), jp.render(c.App.Writer, rep))
 		},
 	}
 }

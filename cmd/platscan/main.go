@@ -16,6 +16,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/platscan/platscan/internal/fault"
 	_ "github.com/platscan/platscan/probes/all"
 )
 
@@ -27,7 +28,8 @@ const (
 	exitOK       = 0
 	exitFindings = 1 // findings at or above --fail-on; verify found a problem; a policy test failed
 	exitInput    = 2 // usage error or bad input file
-	exitScan     = 3 // a scan that could not complete
+	exitScan     = 3 // a scan that could not complete; an internal error
+	exitPolicy   = 4 // a policy failed while judging (its obligations are "error"; the rest was judged)
 )
 
 // exitError carries the exit code an error should end the program with.
@@ -54,22 +56,68 @@ func main() {
 }
 
 // run executes the CLI and returns the exit code; tests call it directly.
+// Only here do errors become exit codes: by the kind the code that made
+// the error gave it (internal/fault), or the explicit code of an
+// exitError.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	app := newApp(stdout, stderr)
+	started := false
+	markStarted(app.Commands, &started)
 	err := app.RunContext(ctx, interspersed(app, args))
 	if err == nil {
 		return exitOK
 	}
+	code := exitCode(err, started)
+	if msg := err.Error(); msg != "" {
+		if code == exitScan && fault.KindOf(err) == fault.KindInternal && !isExitError(err) {
+			msg = "internal error: " + msg
+		}
+		fmt.Fprintf(stderr, "platscan: %s\n", msg)
+	}
+	return code
+}
+
+// exitCode maps an error to the documented exit code. An error nobody
+// classified before a command started is a usage error (urfave/cli's flag
+// parsing); after, it is internal.
+func exitCode(err error, started bool) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
-		if msg := ee.Error(); msg != "" {
-			fmt.Fprintf(stderr, "platscan: %s\n", msg)
-		}
 		return ee.code
 	}
-	// Anything else comes from argument parsing.
-	fmt.Fprintf(stderr, "platscan: %s\n", err)
-	return exitInput
+	switch fault.KindOf(err) {
+	case fault.KindInput:
+		return exitInput
+	case fault.KindIncomplete:
+		return exitScan
+	case fault.KindPolicy:
+		return exitPolicy
+	}
+	if !started {
+		return exitInput
+	}
+	return exitScan
+}
+
+func isExitError(err error) bool {
+	var ee *exitError
+	return errors.As(err, &ee)
+}
+
+// markStarted makes every command set *started once its flags are parsed
+// and it is about to run.
+func markStarted(cmds []*cli.Command, started *bool) {
+	for _, c := range cmds {
+		prev := c.Before
+		c.Before = func(ctx *cli.Context) error {
+			*started = true
+			if prev != nil {
+				return prev(ctx)
+			}
+			return nil
+		}
+		markStarted(c.Subcommands, started)
+	}
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {

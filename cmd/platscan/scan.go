@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/internal/fault"
 	"github.com/platscan/platscan/policies"
 	"github.com/platscan/platscan/profile"
 	"github.com/platscan/platscan/scan"
@@ -40,11 +41,11 @@ func scanCommand() *cli.Command {
 					return err
 				}
 				res, err := resumeOne(c, dir, e)
-				if err != nil {
+				if res == nil {
 					return err
 				}
 				fmt.Fprintf(c.App.ErrWriter, "run completed in %s (verify with: platscan verify %s)\n", res.Dir, res.Dir)
-				return jp.render(c.App.Writer, res.Report)
+				return errors.Join(policyErr(err), jp.render(c.App.Writer, res.Report))
 			}
 			if c.String("profile") == "" {
 				return inputErr(errors.New("scan needs --profile FILE (or --resume RUN)"))
@@ -65,11 +66,11 @@ func scanCommand() *cli.Command {
 				out = filepath.Join("runs", fmt.Sprintf("%s-%s", slug(prof.Platform.Name), time.Now().UTC().Format("20060102T150405Z")))
 			}
 			res, err := scanOne(c, prof, out, e)
-			if err != nil {
+			if res == nil {
 				return err
 			}
 			fmt.Fprintf(c.App.ErrWriter, "run stored in %s (verify with: platscan verify %s)\n", res.Dir, res.Dir)
-			return jp.render(c.App.Writer, res.Report)
+			return errors.Join(policyErr(err), jp.render(c.App.Writer, res.Report))
 		},
 	}
 }
@@ -98,13 +99,21 @@ func scanOne(c *cli.Context, prof *profile.Profile, dir string, e *policies.Engi
 		}
 	}
 	res, err := scan.Run(c.Context, prof, opts)
+	return scanOutcome(c, res, err, dir)
+}
+
+// scanOutcome keeps a finished scan's result (with a policy error, if
+// one failed) and gives every other error its exit code.
+func scanOutcome(c *cli.Context, res *scan.Result, err error, dir string) (*scan.Result, error) {
 	switch {
-	case err == nil:
-		return res, nil
-	case errors.Is(err, scan.ErrUnreachable) || c.Context.Err() != nil:
-		return nil, scanErr(fmt.Errorf("%w (what was recorded is kept in %s)", err, dir))
-	case errors.Is(err, evidence.ErrRunExists) || errors.Is(err, scan.ErrUnknownProbe):
+	case err == nil || (res != nil && res.Report != nil && fault.KindOf(err) == fault.KindPolicy):
+		return res, err
+	case errors.Is(err, evidence.ErrRunExists) || errors.Is(err, scan.ErrUnknownProbe) || errors.Is(err, evidence.ErrDamaged):
 		return nil, inputErr(err)
+	case fault.KindOf(err) == fault.KindInput:
+		return nil, err
+	case errors.Is(err, scan.ErrUnreachable) || c.Context.Err() != nil || fault.KindOf(err) == fault.KindIncomplete:
+		return nil, scanErr(fmt.Errorf("%w (what was recorded is kept in %s)", err, dir))
 	default:
 		return nil, scanErr(err)
 	}
@@ -119,14 +128,7 @@ func resumeOne(c *cli.Context, dir string, e *policies.Engine) (*scan.Result, er
 		return nil, err
 	}
 	res, err := scan.Resume(c.Context, scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c), Signer: sig})
-	switch {
-	case err == nil:
-		return res, nil
-	case errors.Is(err, evidence.ErrDamaged):
-		return nil, inputErr(err)
-	default:
-		return nil, scanErr(err)
-	}
+	return scanOutcome(c, res, err, dir)
 }
 
 func isTerminal(w any) bool {

@@ -7,6 +7,8 @@
 #   than every control is.
 package platscan.interop
 
+import data.platscan.lib
+
 ms := [m | some m in input.measurements.interop]
 
 setup_done if {
@@ -112,7 +114,10 @@ findings contains f if {
 	f := treatment_finding("EU-DMA-ART6-7-INTEROP", m)
 }
 
-checkouts := [m | some m in ms; m.type == "checkout"; m.status == 200]
+all_checkouts := [m | some m in ms; m.type == "checkout"]
+
+# Checkouts whose options were read.
+checkouts := [m | some m in all_checkouts; m.status >= 200; m.status < 300]
 
 own_only(m, kind) if {
 	opts := m[kind]
@@ -134,7 +139,7 @@ checkout_finding(rule, m, kind) := {
 	"summary": sprintf("checkout at %s offers only the platform's own %s service (%s); consumers and merchants cannot choose another", [m.url, label[kind], concat(", ", m[kind])]),
 	"summary_zh": sprintf("%s的结算页面仅提供平台自有的%s服务（%s），消费者和商家无法选择其他服务", [m.url, label_zh[kind], concat("、", m[kind])]),
 	"metrics": {"url": m.url, "options": m[kind], "first_party": m.first_party},
-	"evidence": array.concat([m.record], m.evidence),
+	"evidence": lib.evidence_of(m),
 }
 
 # METADATA
@@ -160,7 +165,10 @@ findings contains f if {
 	f := checkout_finding("EU-DMA-ART5-7-NOFORCEDID-PAY", m, "payments")
 }
 
-exports := [m | some m in ms; m.type == "export"]
+all_exports := [m | some m in ms; m.type == "export"]
+
+# Exports whose answer can be judged.
+exports := [m | some m in all_exports; lib.answered(m)]
 
 export_problem(m) := sprintf("no export at %s (HTTP %d)", [m.url, m.status]) if {
 	not m.found
@@ -184,7 +192,7 @@ export_finding(rule, m) := {
 	"summary": sprintf("a user cannot take their data with them: %s", [export_problem(m)]),
 	"summary_zh": sprintf("用户无法完整导出并转移其个人数据：%s", [export_problem_zh(m)]),
 	"metrics": {"url": m.url, "status": m.status, "found": m.found, "machine_readable": m.machine_readable, "sections": m.sections, "missing": m.missing},
-	"evidence": array.concat([m.record], m.evidence),
+	"evidence": lib.evidence_of(m),
 }
 
 # METADATA
@@ -227,5 +235,62 @@ unknown contains {"rule": rule_of[mech], "reason": sprintf("%s: competitors were
 
 unknown contains {"rule": "CN-PIPL-ART45-PORTABILITY", "reason": "the profile names no data export (interop.export)"} if {
 	setup_done
-	count(exports) == 0
+	count(all_exports) == 0
+}
+
+unknown contains {"rule": r, "reason": lib.unanswered_why(m)} if {
+	some m in all_exports
+	not lib.answered(m)
+	some r in ["CN-PIPL-ART45-PORTABILITY", "EU-DMA-ART6-9-PORTABILITY"]
+}
+
+checked contains {"rule": r, "basis": sprintf("the export at %s was requested as a signed-in user", [m.url])} if {
+	some m in exports
+	some r in ["CN-PIPL-ART45-PORTABILITY", "EU-DMA-ART6-9-PORTABILITY"]
+}
+
+unknown contains {"rule": "BJ-DEPR-ART49-CONSUMER", "reason": "the profile names no checkout page (interop.checkout)"} if {
+	setup_done
+	count(all_checkouts) == 0
+}
+
+unknown contains {"rule": r, "reason": sprintf("the checkout page %s could not be read (%s)", [m.url, why])} if {
+	some m in all_checkouts
+	not m in checkouts
+	why := object.get({"answered": sprintf("HTTP %d", [m.status])}, m.fetch, m.error)
+	some r in ["BJ-DEPR-ART49-CONSUMER", "EU-DMA-ART5-7-NOFORCEDID-PAY"]
+}
+
+checked contains {"rule": r, "basis": sprintf("the checkout at %s offered %s", [m.url, lib.plural(count(m.payments), "payment option", "payment options")])} if {
+	some m in checkouts
+	count(m.payments) > 0
+	some r in ["BJ-DEPR-ART49-CONSUMER", "EU-DMA-ART5-7-NOFORCEDID-PAY"]
+}
+
+unknown contains {"rule": r, "reason": sprintf("no payment option was recognised on the checkout page %s", [m.url])} if {
+	some m in checkouts
+	count(m.payments) == 0
+	some r in ["BJ-DEPR-ART49-CONSUMER", "EU-DMA-ART5-7-NOFORCEDID-PAY"]
+}
+
+# A mechanism was checked when at least one competitor and one control
+# were tried through it.
+checked contains {"rule": rule_of[mech], "basis": sprintf("%s: %s and %s tried", [what[mech], lib.plural(count(cs), "competitor", "competitors"), lib.plural(count(controls(mech)), "control", "controls")])} if {
+	some mech in ["link_check", "ugc", "crawler", "oauth"]
+	cs := [m | some m in treatments(mech); m.target_kind == "competitor"]
+	count(cs) > 0
+	count(controls(mech)) > 0
+}
+
+checked contains {"rule": "EU-DMA-ART6-7-INTEROP", "basis": sprintf("OAuth: %s and %s tried", [lib.plural(count(cs), "competitor", "competitors"), lib.plural(count(controls("oauth")), "control", "controls")])} if {
+	cs := [m | some m in treatments("oauth"); m.target_kind == "competitor"]
+	count(cs) > 0
+	count(controls("oauth")) > 0
+}
+
+unknown contains {"rule": rule_of[m.mechanism], "reason": sprintf("%s: the check of %s could not be made (%s)", [m.mechanism, m.target, m.detail])} if {
+	some m in ms
+	m.type == "treatment"
+	m.target_kind == "competitor"
+	m.outcome == "error"
 }

@@ -2,7 +2,7 @@ package platscan.interop_test
 
 import data.platscan.interop
 
-setup := {"type": "setup", "competitors": ["https://rival.example"], "controls": ["https://neutral.example"], "checks": ["link_check"], "record": "s0", "evidence": []}
+setup := {"type": "setup", "competitors": ["https://rival.example"], "controls": ["https://neutral.example"], "checks": ["link_check"], "record": "s0", "evidence": ["p"]}
 
 tr(mech, target, kind, outcome, rank) := {
 	"type": "treatment", "mechanism": mech, "target": target, "target_kind": kind, "outcome": outcome,
@@ -41,12 +41,33 @@ test_no_controls_is_unknown if {
 	u.rule == "CN-AUCL25-ART13"
 }
 
+# A competitor refused with a bare 403 (no detail) still gives a finding.
+test_bare_refusal_fires if {
+	ms := [setup, object.union(tr("link_check", "https://rival.example", "competitor", "blocked", 3), {"status": 403}), tr("link_check", "https://neutral.example", "control", "direct", 0)]
+	rules_of(interop.findings) == {"CN-AUCL25-ART13"} with input.measurements.interop as ms
+	"CN-AUCL25-ART13" in {c.rule | some c in interop.checked} with input.measurements.interop as ms
+}
+
 test_oauth_refusal_fires if {
 	ms := [setup, tr("oauth", "rival-app", "competitor", "refused", 3), tr("oauth", "neutral-app", "control", "ok", 0)]
 	rules_of(interop.findings) == {"BJ-DEPR-ART49-NOHINDER", "EU-DMA-ART6-7-INTEROP"} with input.measurements.interop as ms
 }
 
-checkout(pay, own) := {"type": "checkout", "url": "u", "status": 200, "payments": pay, "deliveries": ["SF Express"], "first_party": ["Own Pay"], "own_payments": own, "own_deliveries": 0, "record": "c", "evidence": []}
+checkout(pay, own) := {"type": "checkout", "url": "u", "final_url": "u", "status": 200, "fetch": "answered", "error": "", "payments": pay, "deliveries": ["SF Express"], "first_party": ["Own Pay"], "own_payments": own, "own_deliveries": 0, "record": "c", "evidence": ["x"]}
+
+# A checkout with payment options and no delivery section at all: the
+# empty list is judged, never an evaluation error.
+test_checkout_without_deliveries_is_judged if {
+	co := object.union(checkout(["Own Pay"], 1), {"deliveries": []})
+	rules_of(interop.findings) == {"BJ-DEPR-ART49-CONSUMER", "EU-DMA-ART5-7-NOFORCEDID-PAY"} with input.measurements.interop as [setup, co]
+}
+
+test_unread_checkout_is_unknown if {
+	co := object.union(checkout([], 0), {"fetch": "failed", "status": 0, "error": "timeout"})
+	count(interop.findings) == 0 with input.measurements.interop as [setup, co]
+	some u in interop.unknown with input.measurements.interop as [setup, co]
+	u.rule == "BJ-DEPR-ART49-CONSUMER"
+}
 
 test_own_wallet_only_fires if {
 	fs := interop.findings with input.measurements.interop as [setup, checkout(["Own Pay"], 1)]
@@ -57,11 +78,25 @@ test_choice_of_wallets_is_silent if {
 	count(interop.findings) == 0 with input.measurements.interop as [setup, checkout(["Own Pay", "Alipay"], 1)]
 }
 
-export(found, readable, missing) := {"type": "export", "url": "u", "status": 200, "found": found, "machine_readable": readable, "format": "json", "sections": [], "missing": missing, "record": "e", "evidence": []}
+export(found, readable, missing) := {"type": "export", "url": "u", "final_url": "u", "status": 200, "fetch": "answered", "error": "", "found": found, "machine_readable": readable, "format": "json", "sections": [], "missing": missing, "record": "e", "evidence": ["x"]}
 
 test_export_problems_fire if {
 	every e in [export(false, false, []), export(true, false, []), export(true, true, ["orders"])] {
 		rules_of(interop.findings) == {"CN-PIPL-ART45-PORTABILITY", "EU-DMA-ART6-9-PORTABILITY"} with input.measurements.interop as [setup, e]
+	}
+}
+
+# An export page robots.txt kept platscan from requesting, or that did not
+# answer, is unknown: never "a user cannot take their data with them".
+test_unrequested_export_is_unknown_not_a_breach if {
+	every e in [
+		object.union(export(false, false, []), {"fetch": "not_sent", "status": 0, "error": "disallowed by robots.txt"}),
+		object.union(export(false, false, []), {"fetch": "failed", "status": 0, "error": "connection refused"}),
+	] {
+		count(interop.findings) == 0 with input.measurements.interop as [setup, e]
+		some u in interop.unknown with input.measurements.interop as [setup, e]
+		u.rule == "CN-PIPL-ART45-PORTABILITY"
+		not "CN-PIPL-ART45-PORTABILITY" in {c.rule | some c in interop.checked} with input.measurements.interop as [setup, e]
 	}
 }
 

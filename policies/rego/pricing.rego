@@ -7,6 +7,8 @@
 #   platform's non-personalised option works.
 package platscan.pricing
 
+import data.platscan.lib
+
 th := data.platscan.thresholds.pricing
 
 tests(kind, phase) := [m |
@@ -100,7 +102,7 @@ findings contains f if {
 		"summary": price_summary(m),
 		"summary_zh": price_summary_zh(m),
 		"metrics": metrics(m, th.min_effect_pct),
-		"evidence": array.concat([m.record], m.evidence),
+		"evidence": lib.evidence_of(m),
 	}
 }
 
@@ -126,8 +128,14 @@ findings contains f if {
 			[m.persona, m.reference, concat("，", qs), p4(m.p_adjusted), r1(m.noise_floor_pct)],
 		),
 		"metrics": metrics(m, th.steering_min_effect_pct),
-		"evidence": array.concat([m.record], m.evidence),
+		"evidence": lib.evidence_of(m),
 	}
+}
+
+checked contains {"rule": "CN-ALGO-ART21-PRICE", "basis": basis} if {
+	powered_tests := [m | some m in tests("persona_test", "personalised"); powered(m)]
+	count(powered_tests) > 0
+	basis := sprintf("%s compared with %s", [lib.plural(count(powered_tests), "persona", "personas"), powered_tests[0].reference])
 }
 
 unknown contains {"rule": "CN-ALGO-ART21-PRICE", "reason": reason} if {
@@ -192,10 +200,50 @@ findings contains f if {
 		"summary": sprintf("prices or results differ by persona, and no switch for non-personalised results was found on %s", [concat(", ", o.pages)]),
 		"summary_zh": sprintf("价格或搜索结果因用户身份而异，但在%s未找到关闭个性化推荐的选项", [concat("、", o.pages)]),
 		"metrics": {"pages": o.pages},
-		"evidence": array.concat([o.record], o.evidence),
+		"evidence": lib.evidence_of(o),
 	}
+}
+
+# Whether personalisation was measured at all: powered persona tests.
+measured_personalisation if {
+	some m in tests("persona_test", "personalised")
+	powered(m)
+}
+
+opted_out_tests := array.concat(tests("persona_test", "opted_out"), tests("steering_test", "opted_out"))
+
+checked contains {"rule": "CN-ECL-ART18-NONPERS", "basis": sprintf("the switch at %s was used and %s compared again", [o.action, lib.plural(count(opted_out_tests), "persona", "personas")])} if {
+	some o in opt_outs
+	o.found
+	count(opted_out_tests) > 0
+}
+
+checked contains {"rule": "CN-ECL-ART18-NONPERS", "basis": sprintf("no switch found on %s read; personalisation measured", [lib.plural(o.pages_read, "settings page", "settings pages")])} if {
+	some o in opt_outs
+	not o.found
+	o.pages_read > 0
+	measured_personalisation
 }
 
 unknown contains {"rule": "CN-ECL-ART18-NONPERS", "reason": "the pricing probe did not look for a non-personalised option"} if {
 	count(opt_outs) == 0
+}
+
+unknown contains {"rule": "CN-ECL-ART18-NONPERS", "reason": sprintf("none of the settings pages (%s) could be read", [concat(", ", o.pages)])} if {
+	some o in opt_outs
+	not o.found
+	o.pages_read == 0
+}
+
+unknown contains {"rule": "CN-ECL-ART18-NONPERS", "reason": "a switch was found but no comparison after using it could be made"} if {
+	some o in opt_outs
+	o.found
+	count(opted_out_tests) == 0
+}
+
+unknown contains {"rule": "CN-ECL-ART18-NONPERS", "reason": "personalisation could not be measured, so whether a switch is owed could not be judged"} if {
+	some o in opt_outs
+	not o.found
+	o.pages_read > 0
+	not measured_personalisation
 }

@@ -7,11 +7,19 @@
 #   duties of the E-Commerce Law.
 package platscan.ranking
 
+import data.platscan.lib
+
 th := data.platscan.thresholds.ranking
 
-metrics := [m | some m in input.measurements.ranking; m.type == "ranking_metrics"]
+# Metrics computed over no results say nothing: they are neither a
+# breach nor a pass.
+metrics := [m | some m in input.measurements.ranking; m.type == "ranking_metrics"; m.rows > 0]
+
+empty_metrics := [m | some m in input.measurements.ranking; m.type == "ranking_metrics"; m.rows == 0]
 
 sorts := [m | some m in input.measurements.ranking; m.type == "sort_options"]
+
+result_pages := [m | some m in input.measurements.ranking; m.type == "results"]
 
 r2(x) := round(x * 100) / 100
 
@@ -50,7 +58,7 @@ selfpref_finding(rule, m) := {
 		],
 	),
 	"metrics": object.remove(m, ["record", "evidence", "persona", "key", "type"]),
-	"evidence": array.concat([m.record], m.evidence),
+	"evidence": lib.evidence_of(m),
 }
 
 # METADATA
@@ -86,7 +94,7 @@ buybox_finding(rule, m) := {
 	"summary": sprintf("the platform's own offer won the buy box in %d of %d products where a third-party offer was cheaper and rated at least as well", [m.buybox_platform_won, m.buybox_contests]),
 	"summary_zh": sprintf("在%d件存在价格更低且评分不低于平台自营报价的第三方报价的商品中，平台自营报价有%d件占据默认购买位", [m.buybox_contests, m.buybox_platform_won]),
 	"metrics": {"buybox_contests": m.buybox_contests, "buybox_platform_won": m.buybox_platform_won},
-	"evidence": array.concat([m.record], m.evidence),
+	"evidence": lib.evidence_of(m),
 }
 
 # METADATA
@@ -125,7 +133,7 @@ findings contains f if {
 		"summary": sprintf("%d of %d sponsored results carried no visible ad label", [m.sponsored_unlabelled, m.sponsored]),
 		"summary_zh": sprintf("%d个竞价排名结果中有%d个未显著标明“广告”", [m.sponsored, m.sponsored_unlabelled]),
 		"metrics": {"sponsored": m.sponsored, "sponsored_unlabelled": m.sponsored_unlabelled},
-		"evidence": array.concat([m.record], m.evidence),
+		"evidence": lib.evidence_of(m),
 	}
 }
 
@@ -135,18 +143,27 @@ findings contains f if {
 #   rule: CN-ECL-ART40-RANKING
 #   severity: medium
 findings contains f if {
+	count(metrics) > 0 # the result list itself was read
 	few := [s | some s in sorts; count(s.options) < 2]
 	count(few) > 0
 	qs := sort([s.query | some s in few])
 	f := {
 		"rule": "CN-ECL-ART40-RANKING",
 		"key": "sort",
-		"summary": sprintf("results can be ordered only one way (%s) for %d of %d queries (%s); the law asks for several, such as price, sales and rating", [concat(", ", few[0].options), count(few), count(sorts), concat(", ", qs)]),
-		"summary_zh": sprintf("%d个搜索词中有%d个的搜索结果仅提供一种排序方式（%s），未按价格、销量、信用等多种方式展示：%s", [count(sorts), count(few), concat("、", few[0].options), concat("、", qs)]),
+		"summary": sprintf("%s for %d of %d queries (%s); the law asks for several, such as price, sales and rating", [order_text(few[0].options), count(few), count(sorts), concat(", ", qs)]),
+		"summary_zh": sprintf("%d个搜索词中有%d个的搜索结果%s，未按价格、销量、信用等多种方式展示：%s", [count(sorts), count(few), order_text_zh(few[0].options), concat("、", qs)]),
 		"metrics": {"queries": qs, "options": few[0].options},
 		"evidence": array.flatten([[s.record | some s in few], [e | some s in few; some e in s.evidence]]),
 	}
 }
+
+order_text(opts) := "results offer no choice of order" if {
+	count(opts) == 0
+} else := sprintf("results can be ordered only one way (%s)", [concat(", ", opts)])
+
+order_text_zh(opts) := "未提供任何排序选项" if {
+	count(opts) == 0
+} else := sprintf("仅提供一种排序方式（%s）", [concat("、", opts)])
 
 # METADATA
 # title: Self-operated items must be labelled as such
@@ -162,22 +179,69 @@ findings contains f if {
 		"summary": sprintf("%d of %d first-party results carried no self-operated label", [m.first_party_unlabelled, m.first_party_items]),
 		"summary_zh": sprintf("%d个平台自营商品结果中有%d个未标明“自营”", [m.first_party_items, m.first_party_unlabelled]),
 		"metrics": {"first_party_items": m.first_party_items, "first_party_unlabelled": m.first_party_unlabelled},
-		"evidence": array.concat([m.record], m.evidence),
+		"evidence": lib.evidence_of(m),
 	}
 }
 
-unknown contains {"rule": r, "reason": "no ranking was measured (profile ranking.queries, or platscan check --input with a ranking export)"} if {
+ranking_rules := ["EU-DMA-ART6-5-SELFPREF", "BJ-DEPR-ART49-SME", "CN-ECL-ART37-SELFOP", "CN-ECL-ART40-RANKING"]
+
+no_results_reason := "no ranking was measured (profile ranking.queries, or platscan check --input with a ranking export)" if {
+	count(empty_metrics) == 0
+	count(result_pages) == 0
+} else := sprintf("0 results were read from %s: the result list was not recognised (add structured data or selectors to the profile: `platscan inspect`)", [lib.plural(count(result_pages), "result page", "result pages")]) if {
+	count(result_pages) > 0
+} else := "the export holds no result rows"
+
+unknown contains {"rule": r, "reason": no_results_reason} if {
 	count(metrics) == 0
-	some r in ["EU-DMA-ART6-5-SELFPREF", "CN-ECL-ART37-SELFOP"]
+	some r in ranking_rules
 }
 
-unknown contains {"rule": "CN-ECL-ART40-RANKING", "reason": "no search result page or export was read"} if {
-	count(metrics) == 0
-	count(sorts) == 0
+unknown contains {"rule": r, "reason": lib.unanswered_why(p)} if {
+	some p in result_pages
+	not lib.answered(p)
+	some r in ranking_rules
 }
 
 unknown contains {"rule": r, "reason": sprintf("too few results to judge: %d in the rank model (need %d)", [m.model_n, th.min_model_n])} if {
 	some m in metrics
 	m.model_n < th.min_model_n
 	some r in ["EU-DMA-ART6-5-SELFPREF", "BJ-DEPR-ART49-SME"]
+}
+
+unknown contains {"rule": "CN-ECL-ART37-SELFOP", "reason": sprintf("none of the %d results read is a first-party item, so their labelling could not be checked", [m.rows])} if {
+	some m in metrics
+	m.first_party_items == 0
+}
+
+unknown contains {"rule": "CN-ECL-ART40-RANKING", "reason": "no result page was read for its sort options"} if {
+	count(metrics) > 0
+	count(sorts) == 0
+	count(result_pages) > 0
+}
+
+checked contains {"rule": r, "basis": sprintf("%d results in %d queries", [m.model_n, m.queries])} if {
+	some m in metrics
+	m.model_n >= th.min_model_n
+	some r in ["EU-DMA-ART6-5-SELFPREF", "BJ-DEPR-ART49-SME"]
+}
+
+checked contains {"rule": "CN-ECL-ART37-SELFOP", "basis": sprintf("%d first-party results among %d read", [m.first_party_items, m.rows])} if {
+	some m in metrics
+	m.first_party_items > 0
+}
+
+checked contains {"rule": "CN-ECL-ART40-RANKING", "basis": sprintf("%s and their sort options read", [lib.plural(count(sorts), "result list", "result lists")])} if {
+	count(metrics) > 0
+	count(sorts) > 0
+}
+
+checked contains {"rule": "CN-ECL-ART40-RANKING", "basis": sprintf("%d exported results read for ad labels", [m.rows])} if {
+	some m in metrics
+	count(result_pages) == 0
+}
+
+unknown contains {"rule": "CN-ECL-ART40-RANKING", "reason": "an export holds no sort options: whether results can be ordered several ways needs a scan of the result pages"} if {
+	count(metrics) > 0
+	count(result_pages) == 0
 }

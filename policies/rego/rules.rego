@@ -6,16 +6,21 @@
 #   readable by anyone, and announce changes ahead of time.
 package platscan.rules
 
-rules_docs := [d |
+import data.platscan.lib
+
+docs(role) := [d |
 	some d in input.measurements.terms
 	d.type == "document"
-	d.role == "rules"
+	d.role == role
 ]
 
 all_docs := [d |
 	some d in input.measurements.terms
 	d.type == "document"
 ]
+
+# Documents whose answer can be judged; the others are unknown.
+judged(ds) := [d | some d in ds; lib.answered(d)]
 
 changes := [c |
 	some c in input.measurements.terms
@@ -26,6 +31,14 @@ announcement_pages := [p |
 	some p in input.measurements.terms
 	p.type == "announcements_page"
 ]
+
+# Whether the home pages were all read, so that "not linked from the home
+# page" can be said at all.
+home_read if {
+	some h in input.measurements.terms
+	h.type == "home_links"
+	h.complete
+}
 
 readable(d) if {
 	d.reachable
@@ -40,29 +53,23 @@ why_unreadable(d) := "it sits behind a login page" if {
 	d.login_wall
 } else := sprintf("the server answered %d", [d.status]) if {
 	d.status >= 400
-} else := sprintf("it could not be fetched (%s)", [d.error]) if {
-	d.error
 } else := sprintf("it holds only %d characters of text", [d.chars])
 
 why_unreadable_zh(d) := "需登录后方可查看" if {
 	d.login_wall
 } else := sprintf("服务器返回状态码%d", [d.status]) if {
 	d.status >= 400
-} else := "无法获取" if {
-	d.error
 } else := sprintf("页面仅有%d个字符的正文", [d.chars])
 
 problems_zh(d) := array.concat(
-	[p | not d.linked_from_home; p := "未在首页提供链接"],
+	[p | home_read; not d.linked_from_home; p := "未在首页提供链接"],
 	[p | not readable(d); p := why_unreadable_zh(d)],
 )
 
 problems(d) := array.concat(
-	[p | not d.linked_from_home; p := "it is not linked from the home page"],
+	[p | home_read; not d.linked_from_home; p := "it is not linked from the home page"],
 	[p | not readable(d); p := why_unreadable(d)],
 )
-
-evidence_of(m) := array.concat([m.record], m.evidence)
 
 role_zh := {"rules": "平台规则", "terms": "协议"}
 
@@ -72,7 +79,7 @@ role_zh := {"rules": "平台规则", "terms": "协议"}
 #   rule: CN-ECL-ART33-PUBLISH
 #   severity: high
 findings contains f if {
-	some d in rules_docs
+	some d in judged(docs("rules"))
 	ps := problems(d)
 	count(ps) > 0
 	f := {
@@ -82,12 +89,28 @@ findings contains f if {
 		"summary": sprintf("platform rules page %s is not properly published: %s", [d.url, concat("; ", ps)]),
 		"summary_zh": sprintf("平台规则页面%s未依法持续公示：%s", [d.url, concat("；", problems_zh(d))]),
 		"metrics": {"url": d.url, "status": d.status, "linked_from_home": d.linked_from_home, "login_wall": d.login_wall, "chars": d.chars},
-		"evidence": evidence_of(d),
+		"evidence": lib.evidence_of(d),
 	}
 }
 
+checked contains {"rule": "CN-ECL-ART33-PUBLISH", "basis": lib.plural(n, "rules page read", "rules pages read")} if {
+	n := count(judged(docs("rules")))
+	n > 0
+}
+
 unknown contains {"rule": "CN-ECL-ART33-PUBLISH", "reason": "the profile names no platform rules pages (terms.rules)"} if {
-	count(rules_docs) == 0
+	count(docs("rules")) == 0
+}
+
+unknown contains {"rule": r, "reason": lib.unanswered_why(d)} if {
+	some d in all_docs
+	not lib.answered(d)
+	some r in ["CN-ECL-ART33-PUBLISH", "EU-P2B-ART3-TC"]
+}
+
+unknown contains {"rule": "CN-ECL-ART33-PUBLISH", "reason": "the home pages could not all be read, so links to the rules could not be checked"} if {
+	count(judged(docs("rules"))) > 0
+	not home_read
 }
 
 unknown contains {"rule": r, "reason": sprintf("%s is served as %s, which platscan does not read", [d.url, d.format])} if {
@@ -102,7 +125,7 @@ unknown contains {"rule": r, "reason": sprintf("%s is served as %s, which platsc
 #   rule: EU-P2B-ART3-TC
 #   severity: high
 findings contains f if {
-	some d in all_docs
+	some d in judged(all_docs)
 	not readable(d)
 	f := {
 		"rule": "EU-P2B-ART3-TC",
@@ -111,8 +134,13 @@ findings contains f if {
 		"summary": sprintf("%s page %s is not freely available: %s", [d.role, d.url, why_unreadable(d)]),
 		"summary_zh": sprintf("%s页面%s无法自由获取：%s", [role_zh[d.role], d.url, why_unreadable_zh(d)]),
 		"metrics": {"url": d.url, "status": d.status, "login_wall": d.login_wall, "chars": d.chars},
-		"evidence": evidence_of(d),
+		"evidence": lib.evidence_of(d),
 	}
+}
+
+checked contains {"rule": "EU-P2B-ART3-TC", "basis": lib.plural(n, "rules or terms document read", "rules or terms documents read")} if {
+	n := count(judged(all_docs))
+	n > 0
 }
 
 # METADATA
@@ -147,17 +175,44 @@ notice_finding(rule, c, min) := {
 	"summary_zh": sprintf("规则变更公告《%s》于%s发布、%s生效，公示期仅%d日，少于规定的%d日", [c.title, c.published, c.effective, c.notice_days, min]),
 	"quote": c.text,
 	"metrics": {"published": c.published, "effective": c.effective, "notice_days": c.notice_days, "required_days": min, "url": c.url},
-	"evidence": evidence_of(c),
+	"evidence": lib.evidence_of(c),
 }
 
-no_dated_changes_reason := "no announcements page could be read" if {
+dated_changes := [c | some c in changes; c.notice_days != null]
+
+no_dated_changes_reason := "the profile names no announcements page (terms.announcements)" if {
+	count(announcement_pages) == 0
+} else := "no announcements page could be read" if {
 	count([p | some p in announcement_pages; p.reachable]) == 0
 } else := "announcements were read but none gave both a publication and an effective date" if {
-	count([c | some c in changes; c.notice_days != null]) == 0
+	count(dated_changes) == 0
 	count(changes) > 0
+} else := "the announcements page lists no rule change" if {
+	count(changes) == 0
 }
 
 unknown contains {"rule": rule, "reason": no_dated_changes_reason} if {
+	count(doc_changes) == 0
+	some rule in ["CN-ECL-ART34-NOTICE7", "EU-P2B-ART3-TC"]
+}
+
+unknown contains {"rule": rule, "reason": lib.unanswered_why(p)} if {
+	some p in announcement_pages
+	not lib.answered(p)
+	some rule in ["CN-ECL-ART34-NOTICE7", "EU-P2B-ART3-TC"]
+}
+
+checked contains {"rule": rule, "basis": basis} if {
+	n := count(dated_changes)
+	n > 0
+	basis := lib.plural(n, "dated rule-change notice read", "dated rule-change notices read")
+	some rule in ["CN-ECL-ART34-NOTICE7", "EU-P2B-ART3-TC"]
+}
+
+checked contains {"rule": rule, "basis": basis} if {
+	n := count(doc_changes)
+	n > 0
+	basis := sprintf("%s compared with the earlier run", [lib.plural(n, "changed document", "changed documents")])
 	some rule in ["CN-ECL-ART34-NOTICE7", "EU-P2B-ART3-TC"]
 }
 

@@ -4,8 +4,8 @@ import data.platscan.rules
 
 doc(over) := object.union(
 	{
-		"type": "document", "role": "rules", "url": "http://p.test/rules", "status": 200,
-		"reachable": true, "login_wall": false, "linked_from_home": true, "chars": 900,
+		"type": "document", "role": "rules", "url": "http://p.test/rules", "final_url": "http://p.test/rules", "status": 200,
+		"fetch": "answered", "error": "", "reachable": true, "login_wall": false, "linked_from_home": true, "chars": 900,
 		"persona": "new_user", "record": "m1", "evidence": ["x1", "d1"],
 	},
 	over,
@@ -17,18 +17,48 @@ change(days) := {
 	"persona": "new_user", "record": "m2", "evidence": ["x2"],
 }
 
-page := {"type": "announcements_page", "url": "http://p.test/announcements", "reachable": true, "count": 1, "persona": "new_user", "record": "m3", "evidence": ["x3"]}
+page := {"type": "announcements_page", "url": "http://p.test/announcements", "status": 200, "fetch": "answered", "error": "", "reachable": true, "count": 1, "persona": "new_user", "record": "m3", "evidence": ["x3"]}
+
+home := {"type": "home_links", "pages": ["http://p.test/"], "links": ["http://p.test/rules"], "complete": true, "persona": "new_user", "record": "m0", "evidence": ["x0"]}
+
+checked(terms) := cs if {
+	cs := {c.rule | some c in rules.checked} with input.measurements.terms as terms
+}
 
 ids(fs) := {f.rule | some f in fs}
 
 test_published_rules_pass if {
-	fs := rules.findings with input.measurements.terms as [doc({}), page, change(21)]
+	fs := rules.findings with input.measurements.terms as [home, doc({}), page, change(21)]
 	count(fs) == 0
-	count(rules.unknown) == 0 with input.measurements.terms as [doc({}), page, change(21)]
+	count(rules.unknown) == 0 with input.measurements.terms as [home, doc({}), page, change(21)]
+	checked([home, doc({}), page, change(21)]) == {"CN-ECL-ART33-PUBLISH", "EU-P2B-ART3-TC", "CN-ECL-ART34-NOTICE7"}
+}
+
+# A page that was not sent or not answered says nothing about the rules:
+# no finding, no pass, unknown with the reason.
+test_unanswered_rules_page_is_unknown_not_a_breach if {
+	every d in [
+		doc({"fetch": "failed", "status": 0, "error": "connection refused", "reachable": false, "chars": 0}),
+		doc({"fetch": "not_sent", "status": 0, "error": "disallowed by robots.txt", "reachable": false, "chars": 0}),
+		doc({"status": 503, "reachable": false, "chars": 0}),
+	] {
+		count(rules.findings) == 0 with input.measurements.terms as [home, d]
+		not "CN-ECL-ART33-PUBLISH" in checked([home, d])
+		some u in rules.unknown with input.measurements.terms as [home, d]
+		u.rule == "CN-ECL-ART33-PUBLISH"
+	}
+}
+
+# Without the home pages read, "not linked from the home page" is not said.
+test_unread_home_page_claims_no_missing_link if {
+	fs := rules.findings with input.measurements.terms as [doc({"linked_from_home": false})]
+	count(fs) == 0
+	some u in rules.unknown with input.measurements.terms as [doc({"linked_from_home": false})]
+	contains(u.reason, "home pages could not all be read")
 }
 
 test_unlinked_rules_fail_publish_only if {
-	fs := rules.findings with input.measurements.terms as [doc({"linked_from_home": false})]
+	fs := rules.findings with input.measurements.terms as [home, doc({"linked_from_home": false})]
 	ids(fs) == {"CN-ECL-ART33-PUBLISH"}
 	some f in fs
 	contains(f.summary, "not linked from the home page")
@@ -36,7 +66,7 @@ test_unlinked_rules_fail_publish_only if {
 }
 
 test_login_wall_fails_publish_and_availability if {
-	fs := rules.findings with input.measurements.terms as [doc({"reachable": false, "login_wall": true, "chars": 0})]
+	fs := rules.findings with input.measurements.terms as [home, doc({"reachable": false, "login_wall": true, "chars": 0})]
 	ids(fs) == {"CN-ECL-ART33-PUBLISH", "EU-P2B-ART3-TC"}
 	every f in fs {
 		contains(f.summary, "behind a login page")
@@ -44,8 +74,15 @@ test_login_wall_fails_publish_and_availability if {
 }
 
 test_near_empty_page_is_not_published if {
-	fs := rules.findings with input.measurements.terms as [doc({"chars": 12})]
+	fs := rules.findings with input.measurements.terms as [home, doc({"chars": 12})]
 	ids(fs) == {"CN-ECL-ART33-PUBLISH", "EU-P2B-ART3-TC"}
+}
+
+# A notice with no HTML id (id "") still fires: its key does not depend on
+# optional markup.
+test_notice_without_id_fires if {
+	fs := rules.findings with input.measurements.terms as [doc({}), page, object.union(change(3), {"id": ""})]
+	ids(fs) == {"CN-ECL-ART34-NOTICE7", "EU-P2B-ART3-TC"}
 }
 
 test_three_days_notice_fails_both if {
@@ -71,14 +108,15 @@ test_threshold_comes_from_data if {
 
 test_undated_change_is_unknown_not_pass if {
 	undated := object.remove(change(3), ["notice_days"])
-	us := rules.unknown with input.measurements.terms as [doc({}), page, object.union(undated, {"notice_days": null})]
+	us := rules.unknown with input.measurements.terms as [home, doc({}), page, object.union(undated, {"notice_days": null})]
 	{u.rule | some u in us} == {"CN-ECL-ART34-NOTICE7", "EU-P2B-ART3-TC"}
 	count(rules.findings) == 0 with input.measurements.terms as [doc({}), page, object.union(undated, {"notice_days": null})]
 }
 
 test_no_measurements_is_unknown if {
-	us := rules.unknown with input.measurements as {}
+	us := rules.unknown with input.measurements as {"terms": [], "pricing": [], "interop": [], "ranking": []}
 	{u.rule | some u in us} == {"CN-ECL-ART33-PUBLISH", "CN-ECL-ART34-NOTICE7", "EU-P2B-ART3-TC"}
+	count(rules.checked) == 0 with input.measurements as {"terms": [], "pricing": [], "interop": [], "ranking": []}
 }
 
 doc_change(anns) := {
@@ -109,11 +147,11 @@ test_change_announced_three_days_ahead_fires if {
 
 test_unread_format_is_unknown_not_unavailable if {
 	pdf := doc({"reachable": false, "chars": 0, "unsupported": true, "format": "application/pdf"})
-	count(rules.findings) == 0 with input.measurements.terms as [pdf, page, change(21)]
-	us := rules.unknown with input.measurements.terms as [pdf, page, change(21)]
+	count(rules.findings) == 0 with input.measurements.terms as [home, pdf, page, change(21)]
+	us := rules.unknown with input.measurements.terms as [home, pdf, page, change(21)]
 	{u.rule | some u in us} == {"CN-ECL-ART33-PUBLISH", "EU-P2B-ART3-TC"}
 
 	# Not being linked from the home page is still seen.
-	fs := rules.findings with input.measurements.terms as [object.union(pdf, {"linked_from_home": false}), page, change(21)]
+	fs := rules.findings with input.measurements.terms as [home, object.union(pdf, {"linked_from_home": false}), page, change(21)]
 	ids(fs) == {"CN-ECL-ART33-PUBLISH"}
 }

@@ -7,6 +7,8 @@
 #   quotes the clause with its offsets and the hash of the text it is in.
 package platscan.terms
 
+import data.platscan.lib
+
 read_docs := [d |
 	some d in input.measurements.terms
 	d.type == "document"
@@ -44,7 +46,27 @@ clause_finding(rule, c) := {
 	"summary_zh": sprintf("%s中的条款%s（第%d至%d字符）", [c.url, says[c.category].zh, c.start, c.end]),
 	"quote": c.text,
 	"metrics": {"url": c.url, "category": c.category, "lang": c.lang, "start": c.start, "end": c.end, "cue": c.cue, "text_sha256": c.text_sha256},
-	"evidence": array.concat([c.record], c.evidence),
+	"evidence": lib.evidence_of(c),
+}
+
+# The categories of clause each obligation rests on.
+grounds_of := {
+	"CN-ECL-ART35-NOUNREASON": {"exclusivity", "price_parity", "penalty_promotion"},
+	"EU-P2B-ART10-MFN": {"price_parity"},
+	"CN-ECL-ART34-NOTICE7": {"unilateral_change"},
+	"EU-P2B-ART3-TC": {"unilateral_change"},
+	"EU-P2B-ART4-SUSPEND": {"suspension"},
+	"CN-CPL-ART26-STDTERMS": consumer_terms,
+	"EU-UCTD-ART3-UNFAIR": consumer_terms,
+	"CN-ECL-ART19-TYING": {"tying"},
+}
+
+# An obligation resting on clauses was checked when documents were read
+# with every one of its categories among those checked.
+checked contains {"rule": rule, "basis": lib.plural(n, "document read for these clauses", "documents read for these clauses")} if {
+	some rule, cats in grounds_of
+	n := count([d | some d in read_docs; every c in cats { c in d.categories_checked }])
+	n > 0
 }
 
 # METADATA
@@ -150,7 +172,7 @@ absent_finding(rule, what, what_zh) := {
 	"summary": sprintf("none of the %d rules and terms documents read describes %s", [count(read_docs), what]),
 	"summary_zh": sprintf("所读取的%d份规则和协议文件均未说明%s", [count(read_docs), what_zh]),
 	"metrics": {"documents": [d.url | some d in read_docs]},
-	"evidence": [e | some d in read_docs; some e in array.concat([d.record], d.evidence)],
+	"evidence": [e | some d in read_docs; some e in lib.evidence_of(d)],
 }
 
 # METADATA
@@ -176,6 +198,20 @@ findings contains f if {
 	sells_itself
 	not disclosed("own_treatment")
 	f := absent_finding("EU-P2B-ART7-DIFFTREAT", "how the platform's own products are treated compared with other merchants'", "平台自营商品与其他商家商品在排序、数据和收费等方面的待遇差异")
+}
+
+checked contains {"rule": "EU-P2B-ART5-RANKING", "basis": "the agreement was read for a description of ranking parameters"} if {
+	agreement_read
+}
+
+checked contains {"rule": "EU-P2B-ART7-DIFFTREAT", "basis": "the agreement was read for a description of own-product treatment"} if {
+	agreement_read
+	sells_itself
+}
+
+unknown contains {"rule": "EU-P2B-ART7-DIFFTREAT", "reason": "the profile names no first-party brands or sellers, so the duty to describe their treatment cannot be tied to this platform"} if {
+	agreement_read
+	not sells_itself
 }
 
 unknown contains {"rule": r, "reason": "no terms or rules document could be read"} if {

@@ -83,6 +83,12 @@ var (
 	ErrBudget = errors.New("request budget (limits.max_pages) spent")
 )
 
+// NotSent reports whether err means platscan chose not to send a request
+// (as opposed to sending it and getting no answer).
+func NotSent(err error) bool {
+	return errors.Is(err, ErrRobotsBlocked) || errors.Is(err, ErrBudget)
+}
+
 // Fetcher builds persona sessions that share one rate limiter per host.
 type Fetcher struct {
 	opts    Options
@@ -279,11 +285,16 @@ func (s *Session) do(ctx context.Context, probe, method, u string, form url.Valu
 	err := s.coll.Request(method, u, body, nil, hdr)
 	if errors.Is(err, colly.ErrRobotsTxtBlocked) {
 		err = ErrRobotsBlocked
+	}
+	if !recorded(tr.exchanges, u) && err != nil {
+		// Nothing reached the transport (robots.txt, a malformed URL, a
+		// cancelled context): the request is evidence all the same, so
+		// every page a probe reads cites at least one record.
 		id, rerr := s.f.recordNotSent(probe, s.persona, method, u, err)
 		if rerr != nil {
 			err = errors.Join(err, rerr)
 		}
-		tr.exchanges = append(tr.exchanges, exchange{id: id, url: u, err: ErrRobotsBlocked})
+		tr.exchanges = append(tr.exchanges, exchange{id: id, url: u, err: err})
 	}
 	for _, ex := range tr.exchanges {
 		if ex.id != "" {
@@ -307,6 +318,13 @@ func (s *Session) do(ctx context.Context, probe, method, u string, form url.Valu
 		page.Text, page.Charset = decode(page.Body, page.Header.Get("Content-Type"))
 	}
 	return page
+}
+
+// recorded reports whether the trace holds an exchange for the request
+// itself (not only a robots.txt fetch made on its behalf).
+func recorded(exs []exchange, requested string) bool {
+	_, ok := finalExchange(exs, requested)
+	return ok
 }
 
 func finalExchange(exs []exchange, requested string) (exchange, bool) {

@@ -53,8 +53,12 @@ func (rt *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	if max := rt.f.opts.MaxRequests; max > 0 && rt.f.counter().sent.Add(1) > int64(max) {
-		if _, err := rt.f.recordNotSent(probe, rt.persona, req.Method, req.URL.String(), ErrBudget); err != nil {
+		id, err := rt.f.recordNotSent(probe, rt.persona, req.Method, req.URL.String(), ErrBudget)
+		if err != nil {
 			return nil, err
+		}
+		if tr != nil {
+			tr.exchanges = append(tr.exchanges, exchange{id: id, url: req.URL.String(), err: ErrBudget})
 		}
 		return nil, ErrBudget
 	}

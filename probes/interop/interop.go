@@ -19,6 +19,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/temoto/robotstxt"
 
+	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/probes"
 	"github.com/platscan/platscan/probes/fetch"
 )
@@ -48,55 +49,6 @@ var outcomeRank = map[string]int{"direct": 0, "link": 0, "ok": 0, "allowed": 0,
 	"interstitial": 1, "degraded": 1, "plain": 2, "disallowed": 2,
 	"stripped": 3, "blocked": 3, "refused": 3, "forbidden": 3, "captcha": 3}
 
-// Treatment is the measurement of how one target was treated by one
-// mechanism.
-type Treatment struct {
-	Type       string   `json:"type"`      // "treatment"
-	Mechanism  string   `json:"mechanism"` // link_check, ugc, crawler, oauth
-	Target     string   `json:"target"`    // URL, user agent or client id
-	TargetKind string   `json:"target_kind"`
-	Outcome    string   `json:"outcome"`
-	Rank       int      `json:"rank"`
-	Status     int      `json:"status"`
-	Detail     string   `json:"detail,omitempty"`
-	Evidence   []string `json:"evidence"`
-}
-
-// Setup records what the profile asked to compare.
-type Setup struct {
-	Type        string   `json:"type"` // "setup"
-	Competitors []string `json:"competitors"`
-	Controls    []string `json:"controls"`
-	Checks      []string `json:"checks"`
-}
-
-// Checkout is the measurement of the choices offered at checkout.
-type Checkout struct {
-	Type       string   `json:"type"` // "checkout"
-	URL        string   `json:"url"`
-	Status     int      `json:"status"`
-	Payments   []string `json:"payments"`
-	Deliveries []string `json:"deliveries"`
-	FirstParty []string `json:"first_party"`
-	// OwnPayments / OwnDeliveries count the platform's own options.
-	OwnPayments   int      `json:"own_payments"`
-	OwnDeliveries int      `json:"own_deliveries"`
-	Evidence      []string `json:"evidence"`
-}
-
-// Export is the measurement of the personal-data export.
-type Export struct {
-	Type            string   `json:"type"` // "export"
-	URL             string   `json:"url"`
-	Status          int      `json:"status"`
-	Found           bool     `json:"found"`
-	MachineReadable bool     `json:"machine_readable"`
-	Format          string   `json:"format,omitempty"`
-	Sections        []string `json:"sections"`
-	Missing         []string `json:"missing"`
-	Evidence        []string `json:"evidence"`
-}
-
 // Gather implements probes.Probe.
 func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
 	cfg := t.Profile.Interop
@@ -115,7 +67,8 @@ func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
 	if g.plain, err = g.noRedirect.Session(g.persona+"-links", per.Headers, nil, t.Profile.Platform.BaseURL); err != nil {
 		return err
 	}
-	setup := Setup{Type: "setup", Competitors: t.Profile.Competitors, Controls: cfg.Controls}
+	setup := measure.Setup{Base: measure.Base{Type: "setup", Key: "setup", Evidence: []string{t.ProfileRecord}},
+		Competitors: t.Profile.Competitors, Controls: cfg.Controls}
 	steps := []struct {
 		name string
 		on   bool
@@ -133,7 +86,7 @@ func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
 			setup.Checks = append(setup.Checks, s.name)
 		}
 	}
-	if _, err := t.Measure(ID, "", "setup", setup); err != nil {
+	if _, err := t.Measure("", &setup); err != nil {
 		return err
 	}
 	for _, s := range steps {
@@ -165,17 +118,19 @@ func (g *gatherer) targets() []struct{ url, kind string } {
 	return out
 }
 
-func (g *gatherer) record(m Treatment) error {
-	m.Type = "treatment"
+// treatment starts the measurement of how mechanism treated target,
+// from the request that tested it.
+func treatment(mechanism, target, kind, u string, page *fetch.Page) measure.Treatment {
+	return measure.Treatment{Base: measure.Base{Type: "treatment", Evidence: page.Records}, Response: probes.Response(u, page),
+		Mechanism: mechanism, Target: target, TargetKind: kind}
+}
+
+func (g *gatherer) record(m measure.Treatment) error {
 	m.Rank = outcomeRank[m.Outcome]
-	if m.Evidence == nil {
-		m.Evidence = []string{}
+	if m.Outcome != "error" {
+		m.Key = treatmentKey(m.Mechanism, m.Target) // an error is tried again on resume
 	}
-	key := treatmentKey(m.Mechanism, m.Target)
-	if m.Outcome == "error" {
-		key = "" // try again on resume
-	}
-	_, err := g.t.Measure(ID, g.persona, key, m)
+	_, err := g.t.Measure(g.persona, &m)
 	return err
 }
 
@@ -198,7 +153,7 @@ func (g *gatherer) linkCheck(ctx context.Context) error {
 			return err
 		}
 		page := g.plain.Get(ctx, ID, u)
-		m := Treatment{Mechanism: "link_check", Target: tg.url, TargetKind: tg.kind, Status: page.Status, Evidence: page.Records}
+		m := treatment("link_check", tg.url, tg.kind, u, page)
 		switch {
 		case page.Status == 0:
 			m.Outcome, m.Detail = "error", errText(page)
@@ -243,7 +198,7 @@ func (g *gatherer) ugc(ctx context.Context) error {
 			continue
 		}
 		page := sess.PostForm(ctx, ID, u, url.Values{field: {"这家店的东西不错，详情见 " + tg.url + " 欢迎交流"}})
-		m := Treatment{Mechanism: "ugc", Target: tg.url, TargetKind: tg.kind, Status: page.Status, Evidence: page.Records}
+		m := treatment("ugc", tg.url, tg.kind, u, page)
 		switch {
 		case !page.OK():
 			m.Outcome, m.Detail = "error", errText(page)
@@ -303,8 +258,10 @@ func (g *gatherer) crawlers(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		m := Treatment{Mechanism: "crawler", Target: a.ua, TargetKind: a.kind, Outcome: "allowed", Evidence: append([]string{}, rp.Records...)}
+		m := treatment("crawler", a.ua, a.kind, robotsURL, rp)
+		m.Evidence, m.Outcome = slices.Clone(rp.Records), "allowed"
 		var details []string
+		answered := 0
 		for _, p := range paths {
 			if robots != nil && !robots.TestAgent(p, a.ua) {
 				details = append(details, p+": disallowed by robots.txt")
@@ -318,9 +275,12 @@ func (g *gatherer) crawlers(ctx context.Context) error {
 			}
 			page := s.Get(ctx, ID, u)
 			m.Evidence = append(m.Evidence, page.Records...)
-			m.Status = page.Status
+			m.Response = probes.Response(u, page)
 			out := "allowed"
 			switch {
+			case page.Status == 0:
+				details = append(details, fmt.Sprintf("%s: no answer (%s)", p, errText(page)))
+				continue
 			case page.Status == http.StatusForbidden || page.Status == http.StatusUnauthorized || page.Status == http.StatusTooManyRequests:
 				out = "forbidden"
 			case page.OK() && captcha(page.Text):
@@ -334,6 +294,10 @@ func (g *gatherer) crawlers(ctx context.Context) error {
 					m.Outcome = out
 				}
 			}
+			answered++
+		}
+		if answered == 0 {
+			m.Outcome = "error" // robots.txt alone says what is asked, not what is done
 		}
 		m.Detail = strings.Join(details, "; ")
 		if err := g.record(m); err != nil {
@@ -364,7 +328,7 @@ func (g *gatherer) oauth(ctx context.Context) error {
 			return err
 		}
 		page := g.plain.Get(ctx, ID, u)
-		m := Treatment{Mechanism: "oauth", Target: c.id, TargetKind: c.kind, Status: page.Status, Evidence: page.Records}
+		m := treatment("oauth", c.id, c.kind, u, page)
 		loc := page.Header.Get("Location")
 		switch {
 		case page.Status == 0:
@@ -406,7 +370,7 @@ func (g *gatherer) checkout(ctx context.Context) error {
 	if page == nil || err != nil {
 		return err
 	}
-	m := Checkout{Type: "checkout", URL: u, Status: page.Status, FirstParty: cfg.FirstParty, Payments: []string{}, Deliveries: []string{}, Evidence: page.Records}
+	m := measure.Checkout{Base: measure.Base{Type: "checkout", Evidence: page.Records}, Response: probes.Response(u, page), FirstParty: cfg.FirstParty}
 	if page.OK() {
 		if doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text)); err == nil {
 			m.Payments = options(doc, "payment", "pay")
@@ -423,11 +387,10 @@ func (g *gatherer) checkout(ctx context.Context) error {
 			m.OwnDeliveries++
 		}
 	}
-	key := "checkout"
-	if !page.OK() {
-		key = ""
+	if page.OK() {
+		m.Key = "checkout"
 	}
-	_, err = g.t.Measure(ID, g.persona, key, m)
+	_, err = g.t.Measure(g.persona, &m)
 	return err
 }
 
@@ -466,7 +429,7 @@ func (g *gatherer) export(ctx context.Context) error {
 	if page == nil || err != nil {
 		return err
 	}
-	m := Export{Type: "export", URL: u, Status: page.Status, Sections: []string{}, Missing: []string{}, Evidence: page.Records}
+	m := measure.Export{Base: measure.Base{Type: "export", Evidence: page.Records}, Response: probes.Response(u, page)}
 	if page.OK() && !strings.Contains(strings.ToLower(page.FinalURL), "login") {
 		m.Found = true
 		ct := strings.ToLower(page.Header.Get("Content-Type"))
@@ -491,11 +454,10 @@ func (g *gatherer) export(ctx context.Context) error {
 			m.Missing = append(m.Missing, want)
 		}
 	}
-	key := "export"
-	if page.Status == 0 {
-		key = ""
+	if m.Fetch == measure.Answered {
+		m.Key = "export"
 	}
-	_, err = g.t.Measure(ID, g.persona, key, m)
+	_, err = g.t.Measure(g.persona, &m)
 	return err
 }
 

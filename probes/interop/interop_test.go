@@ -1,41 +1,23 @@
 package interop
 
 import (
-	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/platscan/platscan/evidence"
 	"github.com/platscan/platscan/fixtures"
-	"github.com/platscan/platscan/probes"
-	"github.com/platscan/platscan/probes/fetch"
-	"github.com/platscan/platscan/profile"
+	"github.com/platscan/platscan/measure"
+	"github.com/platscan/platscan/probes/probetest"
 )
 
-func gather(t *testing.T, v fixtures.Variant) (map[string]Treatment, Checkout, Export) {
+func gather(t *testing.T, v fixtures.Variant) (map[string]measure.Treatment, measure.Checkout, measure.Export) {
 	t.Helper()
-	srv := httptest.NewServer(fixtures.Handler(v))
-	t.Cleanup(srv.Close)
-	raw, _ := fixtures.Profile(v, map[string]string{v.Slug: srv.URL})
-	prof, err := profile.Parse(v.Slug+".yaml", raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := evidence.Create(t.TempDir(), evidence.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	f := fetch.New(st, fetch.Options{ObeyRobots: true, MaxRedirects: 10, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
-	if err := (&Probe{}).Gather(context.Background(), probes.NewTarget(prof, f, st)); err != nil {
-		t.Fatal(err)
-	}
-	recs, _ := evidence.ReadRecords(st.Dir())
-	tr := map[string]Treatment{}
-	var co Checkout
-	var ex Export
+	env := probetest.Fixture(t, v, probetest.Options{})
+	recs := env.Gather(t, &Probe{})
+	probetest.CheckMeasurements(t, recs)
+	tr := map[string]measure.Treatment{}
+	var co measure.Checkout
+	var ex measure.Export
 	for _, r := range recs {
 		if r.Kind != evidence.KindMeasurement {
 			continue
@@ -44,7 +26,7 @@ func gather(t *testing.T, v fixtures.Variant) (map[string]Treatment, Checkout, E
 		json.Unmarshal(r.Data, &head)
 		switch head.Type {
 		case "treatment":
-			var m Treatment
+			var m measure.Treatment
 			json.Unmarshal(r.Data, &m)
 			if len(m.Evidence) == 0 {
 				t.Errorf("%s %s has no evidence", m.Mechanism, m.Target)

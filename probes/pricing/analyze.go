@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/platscan/platscan/internal/stats"
+	"github.com/platscan/platscan/measure"
 )
 
 // Panel is what the rounds collected: for each persona, product and round,
@@ -47,60 +48,19 @@ type Method struct {
 // DefaultMethod is the analysis used by scans.
 var DefaultMethod = Method{Permutations: 2000, Bootstrap: 1000, Seed: 1}
 
-// ProductEffect is one product's difference for a persona against the
-// reference.
-type ProductEffect struct {
-	Product         string  `json:"product"`
-	EffectPct       float64 `json:"effect_pct"` // median over rounds of the % difference
-	CILow           float64 `json:"ci_low"`
-	CIHigh          float64 `json:"ci_high"`
-	Rounds          int     `json:"rounds"` // rounds with both prices
-	Higher          int     `json:"higher"` // rounds the persona paid more
-	Lower           int     `json:"lower"`  // rounds the persona paid less
-	PersonaMedian   float64 `json:"persona_median"`
-	ReferenceMedian float64 `json:"reference_median"`
-}
-
-// PersonaTest is the measurement for one persona against the reference.
-type PersonaTest struct {
-	Type           string          `json:"type"` // "persona_test"
-	Persona        string          `json:"persona"`
-	Reference      string          `json:"reference"`
-	Phase          string          `json:"phase"` // "personalised" or "opted_out"
-	Role           string          `json:"role"`  // "treatment" or "control"
-	ProductsTested int             `json:"products_tested"`
-	Rounds         int             `json:"rounds"`
-	Statistic      float64         `json:"statistic"`
-	PValue         float64         `json:"p_value"`
-	PAdjusted      float64         `json:"p_adjusted"` // Holm across the treatment personas of the phase
-	Permutations   int             `json:"permutations"`
-	NoiseFloorPct  float64         `json:"noise_floor_pct"`
-	AboveFloor     []string        `json:"above_floor"` // products whose |effect| exceeds the noise floor
-	EffectPct      float64         `json:"effect_pct"`  // median effect over AboveFloor (0 if none)
-	CILow          float64         `json:"ci_low"`
-	CIHigh         float64         `json:"ci_high"`
-	Products       []ProductEffect `json:"products"`
-	Evidence       []string        `json:"evidence"`
-}
-
-// NoiseFloor is the measurement of what identical personas show.
-type NoiseFloor struct {
-	Type     string      `json:"type"` // "noise_floor"
-	Phase    string      `json:"phase"`
-	Pairs    [][2]string `json:"pairs"`
-	FloorPct float64     `json:"floor_pct"` // largest |product effect| between any null pair
-	// ProductsDiffering counts, per null pair, products with a non-zero
-	// effect: the platform's own noise (A/B tests, sticky experiments).
-	ProductsDiffering []int     `json:"products_differing"`
-	PValues           []float64 `json:"p_values"`
-}
+// The analysis results are measurements (package measure).
+type (
+	ProductEffect = measure.ProductEffect
+	PersonaTest   = measure.PersonaTest
+	NoiseFloor    = measure.NoiseFloor
+)
 
 // Analyze compares every treatment persona with the reference, using the
 // null pairs among the reference and the controls to set the noise floor.
 func Analyze(p *Panel, reference string, controls, treatments []string, phase string, m Method) (NoiseFloor, []PersonaTest) {
 	rng := rand.New(rand.NewPCG(m.Seed, m.Seed^0x5851f42d4c957f2d))
 	nulls := append([]string{reference}, controls...)
-	floor := NoiseFloor{Type: "noise_floor", Phase: phase}
+	floor := NoiseFloor{Base: measure.Base{Type: "noise_floor"}, Phase: phase}
 	var tests []PersonaTest
 	for i := 0; i < len(nulls); i++ {
 		for j := i + 1; j < len(nulls); j++ {
@@ -115,6 +75,7 @@ func Analyze(p *Panel, reference string, controls, treatments []string, phase st
 				}
 			}
 			floor.ProductsDiffering = append(floor.ProductsDiffering, n)
+			floor.Evidence = appendRecords(floor.Evidence, p, nulls[i], nulls[j])
 			if nulls[i] == reference {
 				t.Role, t.Phase = "control", phase
 				tests = append(tests, t)
@@ -144,7 +105,7 @@ func Analyze(p *Panel, reference string, controls, treatments []string, phase st
 
 // compare runs the paired test of persona against reference.
 func compare(p *Panel, persona, reference string, m Method, rng *rand.Rand) PersonaTest {
-	t := PersonaTest{Type: "persona_test", Persona: persona, Reference: reference, Rounds: p.Rounds, Permutations: m.Permutations}
+	t := PersonaTest{Base: measure.Base{Type: "persona_test"}, Persona: persona, Reference: reference, Rounds: p.Rounds, Permutations: m.Permutations}
 	var groups [][]float64
 	for i, prod := range p.Products {
 		var d, pp, rp []float64
@@ -208,10 +169,9 @@ func summarise(p *Panel, t *PersonaTest, m Method, rng *rand.Rand) {
 		}
 		units = append(units, d)
 	}
-	if t.Evidence == nil {
-		t.Evidence = []string{}
-	}
 	if len(units) == 0 {
+		// Nothing stands out: the test rests on every price compared.
+		t.Evidence = appendRecords(t.Evidence, p, t.Persona, t.Reference)
 		return
 	}
 	meds := make([]float64, len(units))
@@ -221,6 +181,26 @@ func summarise(p *Panel, t *PersonaTest, m Method, rng *rand.Rand) {
 	t.EffectPct = pct(stats.Median(meds))
 	lo, hi := stats.BootstrapMedianCI(units, stats.Median, m.Bootstrap, 0.95, rng)
 	t.CILow, t.CIHigh = pct(lo), pct(hi)
+}
+
+// appendRecords adds to ids, once each, the records of every price the
+// personas saw.
+func appendRecords(ids []string, p *Panel, personas ...string) []string {
+	seen := map[string]bool{}
+	for _, id := range ids {
+		seen[id] = true
+	}
+	for _, per := range personas {
+		for _, rounds := range p.Record[per] {
+			for _, id := range rounds {
+				if id != "" && !seen[id] {
+					seen[id] = true
+					ids = append(ids, id)
+				}
+			}
+		}
+	}
+	return ids
 }
 
 // pct turns a log ratio into a percentage difference, rounded to 0.01.

@@ -21,6 +21,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/platscan/platscan/internal/stats"
+	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/probes"
 	"github.com/platscan/platscan/probes/extract"
 	"github.com/platscan/platscan/probes/fetch"
@@ -48,47 +49,6 @@ type Probe struct {
 
 // ID implements probes.Probe.
 func (*Probe) ID() string { return ID }
-
-// Price is the measurement of one price one persona saw.
-type Price struct {
-	Type      string   `json:"type"` // "price"
-	Phase     string   `json:"phase"`
-	Product   string   `json:"product"`
-	Round     int      `json:"round"`
-	Slot      int      `json:"slot"` // position of this persona in the round's shuffled order
-	Price     float64  `json:"price"`
-	ListPrice float64  `json:"list_price"`
-	Currency  string   `json:"currency,omitempty"`
-	SKU       string   `json:"sku,omitempty"`
-	Source    string   `json:"source"` // quote, jsonld, microdata or selector
-	Error     string   `json:"error,omitempty"`
-	Evidence  []string `json:"evidence"`
-}
-
-// Results is the measurement of one search result page a persona saw.
-type Results struct {
-	Type     string             `json:"type"` // "results"
-	Phase    string             `json:"phase"`
-	Query    string             `json:"query"`
-	Round    int                `json:"round"`
-	Items    []extract.ListItem `json:"items"`
-	Error    string             `json:"error,omitempty"`
-	Evidence []string           `json:"evidence"`
-}
-
-// OptOutCheck is the measurement of the search for a non-personalised
-// option and of its use.
-type OptOutCheck struct {
-	Type     string            `json:"type"` // "opt_out"
-	Found    bool              `json:"found"`
-	Pages    []string          `json:"pages"`
-	Action   string            `json:"action,omitempty"`
-	Method   string            `json:"method,omitempty"`
-	Fields   map[string]string `json:"fields,omitempty"`
-	Text     string            `json:"text,omitempty"`
-	Applied  []string          `json:"applied"`
-	Evidence []string          `json:"evidence"`
-}
 
 // Gather implements probes.Probe.
 func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
@@ -123,7 +83,7 @@ type gatherer struct {
 	controls   []string
 	treatments []string
 	sessions   map[string]*fetch.Session
-	optSwitch  *OptOutCheck    // the switch found, once known
+	optSwitch  *measure.OptOut // the switch found, once known
 	optedOut   map[string]bool // personas whose session has used it (true when it answered below 400)
 	// optOutEvidence are the exchanges of submitting the switch.
 	optOutEvidence []string
@@ -210,7 +170,7 @@ func (g *gatherer) phase(ctx context.Context, phase string) error {
 					return err
 				}
 				key := fmt.Sprintf("price|%s|%d|%s|%s", phase, r, prod, per)
-				var m Price
+				var m measure.Price
 				id, done := g.t.Prior(ID, key, &m)
 				if !done {
 					sess, err := g.session(ctx, per, phase)
@@ -219,10 +179,10 @@ func (g *gatherer) phase(ctx context.Context, phase string) error {
 					}
 					m = g.price(ctx, sess, prod)
 					m.Phase, m.Round, m.Slot = phase, r, slot
-					if m.Error != "" {
-						key = "" // a failure is tried again on resume
+					if m.Error == "" {
+						m.Key = key // a failure is tried again on resume
 					}
-					if id, err = g.t.Measure(ID, per, key, m); err != nil {
+					if id, err = g.t.Measure(per, &m); err != nil {
 						return err
 					}
 				}
@@ -253,6 +213,9 @@ func (g *gatherer) phase(ctx context.Context, phase string) error {
 	}
 	sfloor, stests := Analyze(steer, g.reference, g.controls, g.treatments, phase, g.method)
 	sfloor.Type = "steering_noise_floor"
+	if len(sfloor.Evidence) == 0 {
+		return nil // no result list was read: nothing to analyse
+	}
 	for i := range stests {
 		stests[i].Type = "steering_test"
 	}
@@ -260,11 +223,19 @@ func (g *gatherer) phase(ctx context.Context, phase string) error {
 }
 
 func (g *gatherer) record(floor NoiseFloor, tests []PersonaTest) error {
-	if _, err := g.t.Measure(ID, "", floor.Type+"|"+floor.Phase, floor); err != nil {
+	if len(floor.Evidence) == 0 {
+		return nil // no price was read: nothing to analyse
+	}
+	floor.Key = floor.Type + "|" + floor.Phase
+	if _, err := g.t.Measure("", &floor); err != nil {
 		return err
 	}
 	for _, pt := range tests {
-		if _, err := g.t.Measure(ID, pt.Persona, pt.Type+"|"+pt.Phase+"|"+pt.Persona, pt); err != nil {
+		if len(pt.Evidence) == 0 {
+			continue // this persona saw no price the reference saw too
+		}
+		pt.Key = pt.Type + "|" + pt.Phase + "|" + pt.Persona
+		if _, err := g.t.Measure(pt.Persona, &pt); err != nil {
 			return err
 		}
 	}
@@ -273,11 +244,12 @@ func (g *gatherer) record(floor NoiseFloor, tests []PersonaTest) error {
 
 // price fetches one product page as persona, and the quote when the
 // profile names one.
-func (g *gatherer) price(ctx context.Context, sess *fetch.Session, prod string) Price {
-	m := Price{Type: "price", Product: prod, Evidence: []string{}}
+func (g *gatherer) price(ctx context.Context, sess *fetch.Session, prod string) measure.Price {
+	m := measure.Price{Base: measure.Base{Type: "price"}, Product: prod}
 	u, err := g.t.Profile.Resolve(prod)
 	if err != nil {
 		m.Error = err.Error()
+		m.Evidence = []string{g.t.ProfileRecord}
 		return m
 	}
 	page := sess.Get(ctx, ID, u)
@@ -365,7 +337,7 @@ func (g *gatherer) steeringRound(ctx context.Context, phase string, r, qi int, q
 	if err != nil {
 		return err
 	}
-	lists := map[string][]extract.ListItem{}
+	lists := map[string][]measure.ListItem{}
 	ids := map[string]string{}
 	seen := map[string][]float64{}
 	for _, per := range g.shuffled() {
@@ -373,7 +345,7 @@ func (g *gatherer) steeringRound(ctx context.Context, phase string, r, qi int, q
 			return err
 		}
 		key := fmt.Sprintf("results|%s|%d|%s|%s", phase, r, q, per)
-		var m Results
+		var m measure.SteeringResults
 		id, done := g.t.Prior(ID, key, &m)
 		if !done {
 			sess, err := g.session(ctx, per, phase)
@@ -381,18 +353,18 @@ func (g *gatherer) steeringRound(ctx context.Context, phase string, r, qi int, q
 				return err
 			}
 			page := sess.Get(ctx, ID, u)
-			m = Results{Type: "results", Phase: phase, Query: q, Round: r, Items: []extract.ListItem{}, Evidence: page.Records}
+			m = measure.SteeringResults{Base: measure.Base{Type: "results", Key: key, Evidence: page.Records}, Phase: phase, Query: q, Round: r}
 			if page.OK() {
 				if doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text)); err == nil {
-					m.Items = extract.ItemList(doc)
+					m.Items = listItems(extract.ItemList(doc))
 					if len(m.Items) > g.topK {
 						m.Items = m.Items[:g.topK]
 					}
 				}
 			} else {
-				m.Error, key = pageError(page), ""
+				m.Error, m.Key = pageError(page), ""
 			}
-			if id, err = g.t.Measure(ID, per, key, m); err != nil {
+			if id, err = g.t.Measure(per, &m); err != nil {
 				return err
 			}
 		}
@@ -426,7 +398,7 @@ var optOutCue = regexp.MustCompile(`(?i)个性化|personali[sz]`)
 // optOut looks for a form that switches personalisation off and records
 // what it found; the personas use it as they start the opted-out phase.
 func (g *gatherer) optOut(ctx context.Context) (bool, error) {
-	var m OptOutCheck
+	var m measure.OptOut
 	if _, done := g.t.Prior(ID, "opt_out", &m); done {
 		g.optSwitch = &m
 		return m.Found, nil
@@ -435,7 +407,7 @@ func (g *gatherer) optOut(ctx context.Context) (bool, error) {
 	if len(pages) == 0 {
 		pages = []string{"/settings"}
 	}
-	m = OptOutCheck{Type: "opt_out", Applied: []string{}, Evidence: []string{}}
+	m = measure.OptOut{Base: measure.Base{Type: "opt_out", Key: "opt_out"}}
 	ref, err := g.session(ctx, g.reference, PhasePersonalised)
 	if err != nil {
 		return false, err
@@ -448,7 +420,11 @@ func (g *gatherer) optOut(ctx context.Context) (bool, error) {
 		m.Pages = append(m.Pages, u)
 		page := ref.Get(ctx, ID, u)
 		m.Evidence = append(m.Evidence, page.Records...)
-		if !page.OK() || m.Found {
+		if !page.OK() {
+			continue
+		}
+		m.PagesRead++
+		if m.Found {
 			continue
 		}
 		doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text))
@@ -486,7 +462,7 @@ func (g *gatherer) optOut(ctx context.Context) (bool, error) {
 		}
 		m.Evidence = append(m.Evidence, g.optOutEvidence...)
 	}
-	if _, err := g.t.Measure(ID, g.reference, "opt_out", m); err != nil {
+	if _, err := g.t.Measure(g.reference, &m); err != nil {
 		return false, err
 	}
 	return m.Found, ctx.Err()
@@ -508,6 +484,19 @@ func (g *gatherer) applyOptOut(ctx context.Context, s *fetch.Session) bool {
 	}
 	g.optOutEvidence = append(g.optOutEvidence, page.Records...)
 	return page.Status > 0 && page.Status < 400
+}
+
+// listItems converts what the extractor read into the measurement's form.
+func listItems(in []extract.ListItem) []measure.ListItem {
+	out := make([]measure.ListItem, len(in))
+	for i, it := range in {
+		out[i] = measure.ListItem{Position: it.Position, URL: it.URL}
+		if o := it.Offer; o != nil {
+			out[i].Offer = &measure.ListOffer{Name: o.Name, SKU: o.SKU, Brand: o.Brand, Seller: o.Seller, Price: o.Price,
+				Currency: o.Currency, Rating: o.Rating, Reviews: o.Reviews, Source: o.Source}
+		}
+	}
+	return out
 }
 
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/probes"
 	"github.com/platscan/platscan/probes/extract"
 	"github.com/platscan/platscan/probes/fetch"
@@ -24,31 +25,6 @@ type Probe struct{}
 
 // ID implements probes.Probe.
 func (*Probe) ID() string { return ID }
-
-// Results is the measurement of one query's result list.
-type Results struct {
-	Type     string   `json:"type"` // "results"
-	Query    string   `json:"query"`
-	URL      string   `json:"url"`
-	Rows     []Row    `json:"rows"`
-	Error    string   `json:"error,omitempty"`
-	Evidence []string `json:"evidence"`
-}
-
-// SortOptions is the measurement of how a result list can be ordered.
-type SortOptions struct {
-	Type     string   `json:"type"` // "sort_options"
-	Query    string   `json:"query"`
-	Options  []string `json:"options"`
-	Evidence []string `json:"evidence"`
-}
-
-// BuyBoxPage is the measurement of one product page's offers.
-type BuyBoxPage struct {
-	Type     string   `json:"type"` // "buybox"
-	BuyBox            // item and offers
-	Evidence []string `json:"evidence"`
-}
 
 var (
 	adLabel   = regexp.MustCompile(`广告|推广|(?i)\b(ad|sponsored|promoted)\b`)
@@ -81,22 +57,25 @@ func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
 	var evidence []string
 	for _, q := range cfg.Queries {
 		key := "results|" + q
-		var m Results
+		var m measure.RankedResults
 		id, done := t.Prior(ID, key, &m)
 		if !done {
 			u, err := t.Profile.Resolve(strings.ReplaceAll(search, "{query}", url.QueryEscape(q)))
 			if err != nil {
 				return err
 			}
-			m = Results{Type: "results", Query: q, URL: u, Rows: []Row{}, Evidence: []string{}}
-			var sorts SortOptions
+			m = measure.RankedResults{Base: measure.Base{Type: "results", Key: key}, Query: q}
+			var sorts measure.SortOptions
 			// Follow "next page" links until top_k results are in hand.
 			for pageNo := 0; u != "" && pageNo < maxPages; pageNo++ {
 				page := sess.Get(ctx, ID, u)
 				m.Evidence = append(m.Evidence, page.Records...)
+				if pageNo == 0 {
+					m.Response = probes.Response(u, page)
+				}
 				if !page.OK() {
-					if pageNo == 0 {
-						m.Error, key = "no result page", ""
+					if pageNo == 0 && m.Fetch != measure.Answered {
+						m.Key = "" // not answered: try again on resume
 					}
 					break
 				}
@@ -113,7 +92,7 @@ func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
 					m.Rows = append(m.Rows, r)
 				}
 				if pageNo == 0 {
-					sorts = SortOptions{Type: "sort_options", Query: q, Options: sortOptions(doc), Evidence: page.Records}
+					sorts = measure.SortOptions{Base: measure.Base{Type: "sort_options", Key: "sort|" + q, Evidence: page.Records}, Query: q, Options: sortOptions(doc)}
 				}
 				u = ""
 				if cfg.TopK > 0 && len(m.Rows) < cfg.TopK && len(more) > 0 {
@@ -124,11 +103,11 @@ func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
 				m.Rows = m.Rows[:cfg.TopK]
 			}
 			if sorts.Type != "" {
-				if _, err := t.Measure(ID, persona, "sort|"+q, sorts); err != nil {
+				if _, err := t.Measure(persona, &sorts); err != nil {
 					return err
 				}
 			}
-			if id, err = t.Measure(ID, persona, key, m); err != nil {
+			if id, err = t.Measure(persona, &m); err != nil {
 				return err
 			}
 		}
@@ -151,11 +130,8 @@ func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
 		}
 	}
 	m := Compute(rows, boxes, cfg.TopK)
-	obj := struct {
-		Metrics
-		Evidence []string `json:"evidence"`
-	}{m, evidence}
-	_, err = t.Measure(ID, persona, "metrics", obj)
+	m.Key, m.Evidence = "metrics", evidence
+	_, err = t.Measure(persona, &m)
 	return err
 }
 
@@ -237,16 +213,13 @@ func sortOptions(doc *goquery.Document) []string {
 			out = append(out, t)
 		}
 	})
-	if out == nil {
-		out = []string{}
-	}
 	return out
 }
 
 // buyBox reads a product page's offers and which seller holds the buy box.
 func buyBox(ctx context.Context, t *probes.Target, sess *fetch.Session, persona, item string) (BuyBox, string, error) {
 	key := "buybox|" + item
-	var m BuyBoxPage
+	var m measure.BuyBoxPage
 	if id, done := t.Prior(ID, key, &m); done {
 		return m.BuyBox, id, nil
 	}
@@ -255,7 +228,7 @@ func buyBox(ctx context.Context, t *probes.Target, sess *fetch.Session, persona,
 		return BuyBox{}, "", err
 	}
 	page := sess.Get(ctx, ID, u)
-	m = BuyBoxPage{Type: "buybox", BuyBox: BuyBox{Item: item, Offers: []Offer{}}, Evidence: page.Records}
+	m = measure.BuyBoxPage{Base: measure.Base{Type: "buybox", Key: key, Evidence: page.Records}, BuyBox: BuyBox{Item: item}}
 	if page.OK() {
 		if doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text)); err == nil {
 			featured := doc.Find("[data-seller].buybox, .buybox[data-seller], #buybox[data-seller]").First().AttrOr("data-seller", "")
@@ -265,9 +238,9 @@ func buyBox(ctx context.Context, t *probes.Target, sess *fetch.Session, persona,
 			}
 		}
 	} else {
-		key = ""
+		m.Key = ""
 	}
-	id, err := t.Measure(ID, persona, key, m)
+	id, err := t.Measure(persona, &m)
 	return m.BuyBox, id, err
 }
 

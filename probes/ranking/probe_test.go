@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/probes"
 	"github.com/platscan/platscan/probes/fetch"
 	"github.com/platscan/platscan/profile"
@@ -44,7 +45,7 @@ func TestPagination(t *testing.T) {
 	}
 	recs, _ := evidence.ReadRecords(st.Dir())
 	for _, r := range recs {
-		var m Results
+		var m measure.RankedResults
 		if json.Unmarshal(r.Data, &m) == nil && m.Type == "results" {
 			if len(m.Rows) != 7 || m.Rows[6].Position != 7 || m.Rows[6].Item != "/p/7" || len(m.Evidence) != 3 {
 				t.Fatalf("rows %+v evidence %d", m.Rows, len(m.Evidence))

@@ -19,6 +19,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/probes"
 	"github.com/platscan/platscan/probes/fetch"
 )
@@ -35,84 +36,6 @@ type Probe struct{}
 
 // ID implements probes.Probe.
 func (*Probe) ID() string { return ID }
-
-// Document is the measurement for one rules or terms page.
-type Document struct {
-	Type           string   `json:"type"` // "document"
-	Role           string   `json:"role"` // "rules" or "terms"
-	URL            string   `json:"url"`
-	FinalURL       string   `json:"final_url,omitempty"`
-	Status         int      `json:"status"`
-	Error          string   `json:"error,omitempty"`
-	Reachable      bool     `json:"reachable"`
-	LoginWall      bool     `json:"login_wall"`
-	LinkedFromHome bool     `json:"linked_from_home"`
-	HomePages      []string `json:"home_pages"`
-	Lang           string   `json:"lang,omitempty"`
-	Charset        string   `json:"charset,omitempty"`
-	Format         string   `json:"format,omitempty"` // media type as served
-	// Unsupported is set when the document is in a format the probe does
-	// not read (PDF, images): the policies then report unknown rather
-	// than call the page unavailable.
-	Unsupported bool     `json:"unsupported,omitempty"`
-	Chars       int      `json:"chars"`
-	TextSHA256  string   `json:"text_sha256,omitempty"`
-	Categories  []string `json:"categories_checked"`
-	Evidence    []string `json:"evidence"`
-}
-
-// Clause is the measurement for one classified clause.
-type Clause struct {
-	Type string `json:"type"` // "clause"
-	// ID names the sentence, not the match: it hashes the document URL, the
-	// sentence text and which occurrence of that text it is, so it stays the
-	// same across runs while the sentence does, even when text around it
-	// moves the offsets. Two categories found in one sentence share it.
-	ID         string   `json:"id"`
-	Category   string   `json:"category"`
-	URL        string   `json:"url"`
-	Lang       string   `json:"lang"`
-	Text       string   `json:"text"`
-	Start      int      `json:"start"`
-	End        int      `json:"end"`
-	Cue        string   `json:"cue"`
-	Negated    bool     `json:"negated"`
-	Negation   string   `json:"negation,omitempty"`
-	TextSHA256 string   `json:"text_sha256"`
-	Evidence   []string `json:"evidence"`
-}
-
-// HomeLinks is the measurement of the links on the home pages.
-type HomeLinks struct {
-	Type     string   `json:"type"` // "home_links"
-	Pages    []string `json:"pages"`
-	Links    []string `json:"links"`
-	Evidence []string `json:"evidence"`
-}
-
-// AnnouncementsPage is the measurement for one announcements page.
-type AnnouncementsPage struct {
-	Type      string   `json:"type"` // "announcements_page"
-	URL       string   `json:"url"`
-	Status    int      `json:"status"`
-	Error     string   `json:"error,omitempty"`
-	Reachable bool     `json:"reachable"`
-	Count     int      `json:"count"`
-	Evidence  []string `json:"evidence"`
-}
-
-// RuleChange is the measurement for one announced change.
-type RuleChange struct {
-	Type       string   `json:"type"` // "rule_change"
-	URL        string   `json:"url"`
-	ID         string   `json:"id,omitempty"`
-	Title      string   `json:"title"`
-	Text       string   `json:"text"`
-	Published  string   `json:"published,omitempty"`
-	Effective  string   `json:"effective,omitempty"`
-	NoticeDays *int     `json:"notice_days"`
-	Evidence   []string `json:"evidence"`
-}
 
 // Gather implements probes.Probe.
 func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
@@ -166,7 +89,7 @@ type gatherer struct {
 // homeLinks collects the links of the home page and of the home page of
 // each language section the profile's documents live in (/en/ for /en/rules).
 func (g *gatherer) homeLinks(ctx context.Context) error {
-	var prior HomeLinks
+	var prior measure.HomeLinks
 	if _, done := g.t.Prior(ID, "home_links", &prior); done {
 		g.homes = prior.Pages
 		for _, l := range prior.Links {
@@ -182,7 +105,7 @@ func (g *gatherer) homeLinks(ctx context.Context) error {
 			}
 		}
 	}
-	m := HomeLinks{Type: "home_links", Links: []string{}, Evidence: []string{}}
+	m := measure.HomeLinks{Base: measure.Base{Type: "home_links"}}
 	failed := false
 	for _, h := range homes {
 		u, err := g.t.Profile.Resolve(h)
@@ -213,11 +136,11 @@ func (g *gatherer) homeLinks(ctx context.Context) error {
 		m.Links = append(m.Links, l)
 	}
 	slices.Sort(m.Links)
-	key := "home_links"
-	if failed {
-		key = ""
+	m.Complete = !failed
+	if m.Complete {
+		m.Key = "home_links"
 	}
-	if _, err := g.t.Measure(ID, g.persona, key, m); err != nil {
+	if _, err := g.t.Measure(g.persona, &m); err != nil {
 		return err
 	}
 	return ctx.Err()
@@ -234,14 +157,10 @@ func (g *gatherer) document(ctx context.Context, role, ref string) error {
 	}
 	page := g.sess.Get(ctx, ID, u)
 	parsed, _ := url.Parse(u)
-	m := Document{Type: "document", Role: role, URL: u, FinalURL: page.FinalURL, Status: page.Status,
-		LinkedFromHome: parsed != nil && g.links[normalise(parsed)], HomePages: g.homes,
-		Categories: g.cls.Categories(), Evidence: page.Records}
-	if page.Err != nil {
-		m.Error = page.Err.Error()
-	}
+	m := measure.Document{Base: measure.Base{Type: "document", Evidence: page.Records}, Response: probes.Response(u, page), Role: role,
+		LinkedFromHome: parsed != nil && g.links[normalise(parsed)], HomePages: g.homes, Categories: g.cls.Categories()}
 	m.LoginWall = loginWall(u, page)
-	var clauses []Clause
+	var clauses []measure.Clause
 	if page.OK() && !m.LoginWall {
 		m.Format = mediaType(page.Header.Get("Content-Type"))
 		text, ok := documentText(m.Format, page.Text)
@@ -261,23 +180,24 @@ func (g *gatherer) document(ctx context.Context, role, ref string) error {
 			m.Evidence = append(m.Evidence, rec.ID)
 			ids := clauseIDs{url: u}
 			for _, h := range g.cls.Classify(text, m.Lang) {
-				clauses = append(clauses, Clause{Type: "clause", ID: ids.of(h.Clause, h.Start), Category: h.Category, URL: u, Lang: m.Lang, Text: h.Clause,
-					Start: h.Start, End: h.End, Cue: h.Cue, Negated: h.Negated, Negation: h.Negation,
-					TextSHA256: rec.BodySHA256, Evidence: []string{rec.ID, page.Record()}})
+				clauses = append(clauses, measure.Clause{
+					Base: measure.Base{Type: "clause", Key: fmt.Sprintf("clause|%s|%s|%d", h.Category, u, h.Start), Evidence: []string{rec.ID, page.Record()}},
+					ID:   ids.of(h.Clause, h.Start), Category: h.Category, URL: u, Lang: m.Lang, Text: h.Clause,
+					Start: h.Start, End: h.End, Cue: h.Cue, Negated: h.Negated, Negation: h.Negation, TextSHA256: rec.BodySHA256})
 			}
 		}
 		m.Reachable = m.Chars > 0
 	}
 	// Clauses first: the document measurement marks the unit done.
 	for _, c := range clauses {
-		if _, err := g.t.Measure(ID, g.persona, fmt.Sprintf("clause|%s|%s|%d", c.Category, c.URL, c.Start), c); err != nil {
+		if _, err := g.t.Measure(g.persona, &c); err != nil {
 			return err
 		}
 	}
-	if page.Err != nil && page.Status == 0 {
-		key = "" // not reached: try again on resume
+	if m.Fetch == measure.Answered {
+		m.Key = key // otherwise not reached: try again on resume
 	}
-	_, err = g.t.Measure(ID, g.persona, key, m)
+	_, err = g.t.Measure(g.persona, &m)
 	return err
 }
 
@@ -291,17 +211,14 @@ func (g *gatherer) announcements(ctx context.Context, ref string) error {
 		return nil
 	}
 	page := g.sess.Get(ctx, ID, u)
-	m := AnnouncementsPage{Type: "announcements_page", URL: u, Status: page.Status, Evidence: page.Records}
-	if page.Err != nil {
-		m.Error = page.Err.Error()
-	}
-	var changes []RuleChange
+	m := measure.AnnouncementsPage{Base: measure.Base{Type: "announcements_page", Evidence: page.Records}, Response: probes.Response(u, page)}
+	var changes []measure.RuleChange
 	if page.OK() && !loginWall(u, page) {
 		m.Reachable = true
 		doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text))
 		if err == nil {
 			for _, a := range announcements(doc) {
-				rc := RuleChange{Type: "rule_change", URL: u, ID: a.ID, Title: a.Title, Text: a.Text, Evidence: []string{page.Record()}}
+				rc := measure.RuleChange{Base: measure.Base{Type: "rule_change", Evidence: []string{page.Record()}}, URL: u, ID: a.ID, Title: a.Title, Text: a.Text}
 				if !a.Published.IsZero() {
 					rc.Published = a.Published.Format(time.DateOnly)
 				}
@@ -312,20 +229,21 @@ func (g *gatherer) announcements(ctx context.Context, ref string) error {
 					days := int(a.Effective.Sub(a.Published).Hours() / 24)
 					rc.NoticeDays = &days
 				}
+				rc.Key = fmt.Sprintf("change|%s|%s|%s|%s|%s", rc.URL, rc.ID, rc.Title, rc.Published, rc.Effective)
 				changes = append(changes, rc)
 			}
 		}
 		m.Count = len(changes)
 	}
 	for _, c := range changes {
-		if _, err := g.t.Measure(ID, g.persona, fmt.Sprintf("change|%s|%s|%s|%s|%s", c.URL, c.ID, c.Title, c.Published, c.Effective), c); err != nil {
+		if _, err := g.t.Measure(g.persona, &c); err != nil {
 			return err
 		}
 	}
-	if page.Err != nil && page.Status == 0 {
-		key = ""
+	if m.Fetch == measure.Answered {
+		m.Key = key
 	}
-	_, err = g.t.Measure(ID, g.persona, key, m)
+	_, err = g.t.Measure(g.persona, &m)
 	return err
 }
 

@@ -9,16 +9,17 @@ import (
 
 	"github.com/platscan/platscan/evidence"
 	"github.com/platscan/platscan/fixtures"
+	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/probes"
 	"github.com/platscan/platscan/probes/fetch"
 	"github.com/platscan/platscan/profile"
 )
 
 type gathered struct {
-	docs    map[string]Document
-	clauses []Clause
-	changes []RuleChange
-	pages   []AnnouncementsPage
+	docs    map[string]measure.Document
+	clauses []measure.Clause
+	changes []measure.RuleChange
+	pages   []measure.AnnouncementsPage
 	store   string
 }
 
@@ -47,7 +48,7 @@ func gather(t *testing.T, v fixtures.Variant) gathered {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := gathered{docs: map[string]Document{}, store: st.Dir()}
+	g := gathered{docs: map[string]measure.Document{}, store: st.Dir()}
 	for _, r := range recs {
 		if r.Kind != evidence.KindMeasurement {
 			continue
@@ -56,19 +57,19 @@ func gather(t *testing.T, v fixtures.Variant) gathered {
 		json.Unmarshal(r.Data, &head)
 		switch head.Type {
 		case "document":
-			var d Document
+			var d measure.Document
 			json.Unmarshal(r.Data, &d)
 			g.docs[d.URL[len(srv.URL):]] = d
 		case "clause":
-			var c Clause
+			var c measure.Clause
 			json.Unmarshal(r.Data, &c)
 			g.clauses = append(g.clauses, c)
 		case "rule_change":
-			var c RuleChange
+			var c measure.RuleChange
 			json.Unmarshal(r.Data, &c)
 			g.changes = append(g.changes, c)
 		case "announcements_page":
-			var p AnnouncementsPage
+			var p measure.AnnouncementsPage
 			json.Unmarshal(r.Data, &p)
 			g.pages = append(g.pages, p)
 		}

@@ -1,0 +1,45 @@
+package measure
+
+// Input is the policy input document: what every policy sees as `input`
+// (docs/input.md).
+type Input struct {
+	Platform    Platform   `json:"platform"`
+	Run         Run        `json:"run"`
+	Personas    []string   `json:"personas"`
+	FirstParty  FirstParty `json:"first_party"`
+	Competitors []string   `json:"competitors"`
+	// Measurements holds, per family, the validated measurements in the
+	// order they were recorded. Each is its record's data plus "record"
+	// (the measurement's own record id) and "persona". They are kept as
+	// generic JSON values: they were validated against the schema, and
+	// policies read them as JSON.
+	Measurements map[string][]map[string]any `json:"measurements"`
+}
+
+// Platform identifies the judged platform.
+type Platform struct {
+	Name    string `json:"name"`
+	BaseURL string `json:"base_url"`
+	// Jurisdictions are where the platform operates (cn, cn-bj, eu).
+	Jurisdictions []string `json:"jurisdictions"`
+	// Designations are regulatory designations (gatekeeper, vlop).
+	Designations []string `json:"designations"`
+}
+
+// Run describes the run the measurements come from.
+type Run struct {
+	// Started is the run's start time, RFC 3339.
+	Started string `json:"started"`
+	Tool    string `json:"tool"`
+	// Probes lists the probe families that ran.
+	Probes []string `json:"probes"`
+	// Complete is false when the scan stopped before every probe finished
+	// (the target stopped answering, or it was interrupted).
+	Complete bool `json:"complete"`
+}
+
+// FirstParty names who counts as the platform itself.
+type FirstParty struct {
+	Brands  []string `json:"brands"`
+	Sellers []string `json:"sellers"`
+}
