@@ -43,6 +43,12 @@ type Manifest struct {
 	// Complete is false when the scan stopped early (unreachable target,
 	// interrupted); the records up to ChainHead are still valid evidence.
 	Complete bool `json:"complete"`
+	// Incomplete says why a scan that ran its course is nevertheless
+	// incomplete (the target stopped answering midway).
+	Incomplete string `json:"incomplete,omitempty"`
+	// Robots is how robots.txt was applied: crawl (public pages), strict
+	// (the personas' own actions too) or ignored.
+	Robots string `json:"robots,omitempty"`
 }
 
 // WriteManifest writes m to dir/manifest.json atomically.

@@ -36,6 +36,10 @@ type Run struct {
 	// Complete is false when the scan stopped before every probe finished
 	// (the target stopped answering, or it was interrupted).
 	Complete bool `json:"complete"`
+	// Robots is how robots.txt was applied: crawl (public pages only),
+	// strict (the personas' own actions too), ignored, or "" for an
+	// import.
+	Robots string `json:"robots"`
 }
 
 // FirstParty names who counts as the platform itself.

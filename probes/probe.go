@@ -156,7 +156,7 @@ func (t *Target) Session(ctx context.Context, persona string) (*fetch.Session, e
 		if err != nil {
 			return nil, err
 		}
-		s.Get(ctx, "warmup", u)
+		s.GetAsUser(ctx, "warmup", u)
 	}
 	t.sessions[persona] = s
 	return s, ctx.Err()

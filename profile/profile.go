@@ -244,10 +244,13 @@ func (p *Profile) Matcher() *regexp.Regexp {
 
 // Limits keeps a scan polite and bounded.
 type Limits struct {
-	Rate         string `yaml:"rate"` // "2/s", "30/m", or "off"
-	MaxPages     int    `yaml:"max_pages"`
-	MaxBody      string `yaml:"max_body"` // "8MiB"
-	ObeyRobots   *bool  `yaml:"obey_robots"`
+	Rate       string `yaml:"rate"` // "2/s", "30/m", or "off"
+	MaxPages   int    `yaml:"max_pages"`
+	MaxBody    string `yaml:"max_body"` // "8MiB"
+	ObeyRobots *bool  `yaml:"obey_robots"`
+	// StrictRobots applies robots.txt to the personas' own actions too
+	// (login, account, checkout, settings), not only to crawling.
+	StrictRobots bool   `yaml:"strict_robots"`
 	Timeout      string `yaml:"timeout"` // per request, "30s"
 	MaxRedirects *int   `yaml:"max_redirects"`
 	Retries      *int   `yaml:"retries"`
@@ -409,6 +412,19 @@ func (l *Limits) parse(doc *yamlfile.Doc) error {
 
 // ObeysRobots reports whether robots.txt is obeyed (the default).
 func (l Limits) ObeysRobots() bool { return l.ObeyRobots == nil || *l.ObeyRobots }
+
+// RobotsPolicy names how robots.txt is applied: "crawl" (public pages
+// only, the default), "strict" (the personas' own actions too) or
+// "ignored".
+func (l Limits) RobotsPolicy() string {
+	switch {
+	case !l.ObeysRobots():
+		return "ignored"
+	case l.StrictRobots:
+		return "strict"
+	}
+	return "crawl"
+}
 
 // Redirects is the redirect limit (default 10).
 func (l Limits) Redirects() int {

@@ -78,10 +78,11 @@ func BuildInput(head measure.Input, recs []evidence.Record, derived ...Derived) 
 
 // profileHeader is the input header of a scan of prof.
 func profileHeader(prof *profile.Profile, started time.Time, version string, complete bool) measure.Input {
+	robots := prof.Limits.RobotsPolicy()
 	h := measure.Input{
 		Platform: measure.Platform{Name: prof.Platform.Name, BaseURL: prof.Platform.BaseURL,
 			Jurisdictions: nonNil(prof.Platform.Jurisdictions), Designations: nonNil(prof.Platform.Designations)},
-		Run:         measure.Run{Started: started.UTC().Format(time.RFC3339), Tool: "platscan " + version, Complete: complete},
+		Run:         measure.Run{Started: started.UTC().Format(time.RFC3339), Tool: "platscan " + version, Complete: complete, Robots: robots},
 		Personas:    []string{},
 		FirstParty:  measure.FirstParty{Brands: nonNil(prof.FirstParty.Brands), Sellers: nonNil(prof.FirstParty.Sellers)},
 		Competitors: nonNil(prof.Competitors),
@@ -139,7 +140,7 @@ func openRun(dir string) (storedRun, error) {
 }
 
 func (r storedRun) judge(ctx context.Context, e *policies.Engine, version string, derived ...Derived) (*policies.Report, error) {
-	in, err := BuildInput(profileHeader(r.prof, r.started, version, r.manifest.Complete), r.recs, derived...)
+	in, err := BuildInput(profileHeader(r.prof, r.started, version, r.manifest.Complete && r.manifest.Incomplete == ""), r.recs, derived...)
 	if err != nil {
 		return nil, err
 	}

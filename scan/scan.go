@@ -17,6 +17,7 @@ import (
 
 	"github.com/platscan/platscan/evidence"
 	"github.com/platscan/platscan/evidence/warc"
+	"github.com/platscan/platscan/internal/fault"
 	"github.com/platscan/platscan/policies"
 	"github.com/platscan/platscan/probes"
 	"github.com/platscan/platscan/probes/fetch"
@@ -30,6 +31,10 @@ var (
 	ErrUnreachable = errors.New("target unreachable")
 	// ErrUnknownProbe means Options.Probes names a probe that does not exist.
 	ErrUnknownProbe = errors.New("unknown probe")
+	// ErrIncomplete means the scan ran but the target stopped answering:
+	// the run holds findings judged on what was read, and is marked
+	// incomplete.
+	ErrIncomplete = errors.New("scan incomplete")
 )
 
 // Options configure a scan.
@@ -187,7 +192,7 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 
 	l := prof.Limits
 	f := fetch.New(store, fetch.Options{RatePerSecond: l.RatePerSecond, MaxBody: l.MaxBodyBytes, Timeout: l.TimeoutDur,
-		MaxRedirects: l.Redirects(), Retries: l.RetryCount(), MaxRequests: l.MaxPages, ObeyRobots: l.ObeysRobots(),
+		MaxRedirects: l.Redirects(), Retries: l.RetryCount(), MaxRequests: l.MaxPages, ObeyRobots: l.ObeysRobots(), StrictRobots: l.StrictRobots,
 		Transport: opts.Transport, Logger: opts.Logger, Capture: capture, Redact: prof.Matcher()})
 
 	if err := checkReachable(ctx, f, prof); err != nil {
@@ -203,7 +208,15 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 	if err != nil {
 		return nil, errors.Join(err, finish(false))
 	}
+	man.Robots = l.RobotsPolicy()
 	for i, info := range selected {
+		if down := f.Down(); len(down) > 0 {
+			// The target stopped answering: what was read is kept and
+			// judged; what was not is unknown, and the run says so.
+			man.Incomplete = fmt.Sprintf("%s stopped answering during the scan; probes not run: %s", strings.Join(down, ", "), probeIDs(selected[i:]))
+			opts.Logger.Warn("target down", "hosts", down, "platform", prof.Platform.Name)
+			break
+		}
 		if opts.Progress != nil {
 			opts.Progress(info.ID, i, len(selected))
 		}
@@ -211,6 +224,9 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 		if err := info.New().Gather(ctx, target); err != nil {
 			return &Result{Dir: opts.Dir, Manifest: man}, errors.Join(fmt.Errorf("probe %s: %w", info.ID, err), finish(false))
 		}
+	}
+	if down := f.Down(); len(down) > 0 && man.Incomplete == "" {
+		man.Incomplete = fmt.Sprintf("%s stopped answering during the scan", strings.Join(down, ", "))
 	}
 	if opts.Progress != nil {
 		opts.Progress("", len(selected), len(selected))
@@ -220,7 +236,7 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 	if err != nil {
 		return nil, errors.Join(err, finish(false))
 	}
-	in, err := BuildInput(profileHeader(prof, started, opts.Version, true), recs)
+	in, err := BuildInput(profileHeader(prof, started, opts.Version, man.Incomplete == ""), recs)
 	if err != nil {
 		return nil, errors.Join(err, finish(false))
 	}
@@ -235,10 +251,15 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 		return nil, errors.Join(err, finish(false))
 	}
 	man.FindingsSHA256 = sum
-	if err := finish(true); err != nil {
+	if err := finish(man.Incomplete == ""); err != nil {
 		return nil, err
 	}
-	return &Result{Dir: opts.Dir, Report: rep, Manifest: man}, judgeErr
+	res := &Result{Dir: opts.Dir, Report: rep, Manifest: man}
+	if man.Incomplete != "" {
+		// Judged on what was read, and still an incomplete scan.
+		return res, errors.Join(fault.Incomplete(fmt.Errorf("%w: %s", ErrIncomplete, man.Incomplete)), judgeErr)
+	}
+	return res, judgeErr
 }
 
 // writeFindings stores rep as findings.json and returns its SHA-256.
@@ -302,13 +323,21 @@ func checkReachable(ctx context.Context, f *fetch.Fetcher, prof *profile.Profile
 		return err
 	}
 	page := s.Get(ctx, "scan", prof.Platform.BaseURL)
-	if page.Status == 0 && page.Err != nil && !errors.Is(page.Err, fetch.ErrRobotsBlocked) {
+	if !f.Answers(ctx, prof.Platform.BaseURL) || (page.Status == 0 && page.Err != nil && !errors.Is(page.Err, fetch.ErrRobotsBlocked)) {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		return fmt.Errorf("%w: %s: %v", ErrUnreachable, prof.Platform.BaseURL, page.Err)
 	}
 	return nil
+}
+
+func probeIDs(infos []probes.Info) string {
+	var ids []string
+	for _, i := range infos {
+		ids = append(ids, i.ID)
+	}
+	return strings.Join(ids, ", ")
 }
 
 // ValidateProbes checks that every id names a registered probe.

@@ -63,7 +63,7 @@ func checkCommand() *cli.Command {
 			if c.String("out") != "" {
 				fmt.Fprintf(c.App.ErrWriter, "run stored in %s\n", res.Dir)
 			}
-			return errors.Join(policyErr(err), jp.render(c.App.Writer, res.Report))
+			return errors.Join(judgedErr(err), jp.render(c.App.Writer, res.Report))
 		},
 	}
 }

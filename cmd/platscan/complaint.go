@@ -23,10 +23,14 @@ func complaintCommand() *cli.Command {
 			&cli.StringFlag{Name: "finding", Required: true, Usage: "finding `ID` (see the report)"},
 			&cli.StringFlag{Name: "lang", Value: "zh", Usage: "letter language: zh or en"},
 			&cli.StringFlag{Name: "out", Usage: "bundle `FILE` (default complaint-<finding>.zip)"},
+			&cli.BoolFlag{Name: "allow-incomplete", Usage: "build a bundle from a run that did not complete (the letter still says so)"},
 		},
 		Action: func(c *cli.Context) error {
 			dir, err := runDir(c)
 			if err != nil {
+				return err
+			}
+			if err := completeRun(dir, c.Bool("allow-incomplete")); err != nil {
 				return err
 			}
 			lang := c.String("lang")
@@ -55,6 +59,23 @@ func complaintCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// completeRun refuses a run that did not complete, unless allowed: a
+// complaint rests on a scan that ran its course.
+func completeRun(dir string, allow bool) error {
+	man, err := evidence.ReadManifest(dir)
+	if err != nil {
+		return inputErr(fmt.Errorf("%s has no readable manifest (an interrupted run? finish it with platscan scan --resume %s): %w", dir, dir, err))
+	}
+	why := man.Incomplete
+	if !man.Complete && why == "" {
+		why = "the scan was interrupted before it finished"
+	}
+	if why == "" || allow {
+		return nil
+	}
+	return inputErr(fmt.Errorf("%s is an incomplete run (%s): its findings rest on part of the evidence; scan again, or pass --allow-incomplete", dir, why))
 }
 
 // verifyBundle is `platscan verify FILE.zip`.

@@ -47,7 +47,7 @@ func evalCommand() *cli.Command {
 				return fmt.Errorf("eval %s: %w", dir, err)
 			}
 			// A failed policy still leaves the rest of the judgement to show.
-			return errors.Join(policyErr(err), jp.render(c.App.Writer, rep))
+			return errors.Join(judgedErr(err), jp.render(c.App.Writer, rep))
 		},
 	}
 }

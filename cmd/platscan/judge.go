@@ -73,14 +73,15 @@ func (p judgeParams) render(w io.Writer, rep *policies.Report) error {
 	return nil
 }
 
-// policyErr keeps err (a policy that failed while judging) as the
-// command's outcome: it outranks findings, since an obligation that could
-// not be judged is a problem to fix before any verdict is read.
-func policyErr(err error) error {
+// judgedErr keeps err, which came with a report (a policy that failed
+// while judging, a scan whose target stopped answering), as the command's
+// outcome: it outranks findings, since an obligation that could not be
+// judged is a problem to fix before any verdict is read.
+func judgedErr(err error) error {
 	if err == nil {
 		return nil
 	}
-	return &exitError{code: exitPolicy, err: err}
+	return &exitError{code: exitCode(err, true), err: err}
 }
 
 // runDir checks that the command's first argument is a run directory.

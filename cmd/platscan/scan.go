@@ -45,7 +45,7 @@ func scanCommand() *cli.Command {
 					return err
 				}
 				fmt.Fprintf(c.App.ErrWriter, "run completed in %s (verify with: platscan verify %s)\n", res.Dir, res.Dir)
-				return errors.Join(policyErr(err), jp.render(c.App.Writer, res.Report))
+				return errors.Join(judgedErr(err), jp.render(c.App.Writer, res.Report))
 			}
 			if c.String("profile") == "" {
 				return inputErr(errors.New("scan needs --profile FILE (or --resume RUN)"))
@@ -70,7 +70,7 @@ func scanCommand() *cli.Command {
 				return err
 			}
 			fmt.Fprintf(c.App.ErrWriter, "run stored in %s (verify with: platscan verify %s)\n", res.Dir, res.Dir)
-			return errors.Join(policyErr(err), jp.render(c.App.Writer, res.Report))
+			return errors.Join(judgedErr(err), jp.render(c.App.Writer, res.Report))
 		},
 	}
 }
@@ -106,7 +106,8 @@ func scanOne(c *cli.Context, prof *profile.Profile, dir string, e *policies.Engi
 // one failed) and gives every other error its exit code.
 func scanOutcome(c *cli.Context, res *scan.Result, err error, dir string) (*scan.Result, error) {
 	switch {
-	case err == nil || (res != nil && res.Report != nil && fault.KindOf(err) == fault.KindPolicy):
+	case err == nil || (res != nil && res.Report != nil && (fault.KindOf(err) == fault.KindPolicy || errors.Is(err, scan.ErrIncomplete))):
+		// Judged, with a policy error or on what an incomplete scan read.
 		return res, err
 	case errors.Is(err, evidence.ErrRunExists) || errors.Is(err, scan.ErrUnknownProbe) || errors.Is(err, evidence.ErrDamaged):
 		return nil, inputErr(err)

@@ -54,9 +54,19 @@ type Options struct {
 	// MaxRequests caps how many requests the fetcher sends in all
 	// (0 means no cap); requests past it fail with ErrBudget.
 	MaxRequests int
-	// ObeyRobots makes requests that robots.txt disallows fail with
-	// ErrRobotsBlocked (and records that they were not sent).
+	// ObeyRobots makes crawling requests that robots.txt disallows fail
+	// with ErrRobotsBlocked (and records that they were not sent). User
+	// actions (pages a persona opens as that signed-in user: GetAsUser,
+	// PostForm) are not crawling and are sent unless StrictRobots is set;
+	// either way every exchange records the robots.txt verdict.
 	ObeyRobots bool
+	// StrictRobots applies robots.txt to user actions too.
+	StrictRobots bool
+	// DownAfter is how many attempts in a row to one host may end without
+	// any response before the host counts as down: further requests to it
+	// are not sent (ErrTargetDown) and Down reports it. Default 8; a
+	// negative value never gives up.
+	DownAfter int
 	// Transport is the network; default a clone of http.DefaultTransport.
 	Transport http.RoundTripper
 	// Logger gets one debug line per exchange; default discards.
@@ -81,12 +91,15 @@ var (
 	ErrRobotsBlocked = errors.New("disallowed by robots.txt")
 	// ErrBudget means the profile's max_pages budget is spent.
 	ErrBudget = errors.New("request budget (limits.max_pages) spent")
+	// ErrTargetDown means the host stopped answering: the request was not
+	// sent.
+	ErrTargetDown = errors.New("not sent: the host stopped answering")
 )
 
 // NotSent reports whether err means platscan chose not to send a request
 // (as opposed to sending it and getting no answer).
 func NotSent(err error) bool {
-	return errors.Is(err, ErrRobotsBlocked) || errors.Is(err, ErrBudget)
+	return errors.Is(err, ErrRobotsBlocked) || errors.Is(err, ErrBudget) || errors.Is(err, ErrTargetDown)
 }
 
 // Fetcher builds persona sessions that share one rate limiter per host.
@@ -96,6 +109,10 @@ type Fetcher struct {
 	limiter *hostLimiter
 	sent    atomic.Int64
 	parent  *Fetcher
+
+	// Shared by a fetcher and everything derived from it (root only).
+	robots *robotsCache
+	health *hostHealth
 }
 
 // New returns a Fetcher that records into rec.
@@ -118,7 +135,12 @@ func New(rec Recorder, opts Options) *Fetcher {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Fetcher{opts: opts, rec: rec, limiter: newHostLimiter(opts.RatePerSecond)}
+	if opts.DownAfter == 0 {
+		opts.DownAfter = 8
+	}
+	f := &Fetcher{opts: opts, rec: rec, limiter: newHostLimiter(opts.RatePerSecond), health: newHostHealth(opts.DownAfter)}
+	f.robots = newRobotsCache(f)
+	return f
 }
 
 // Derive returns a fetcher that records into the same store and shares
@@ -126,7 +148,7 @@ func New(rec Recorder, opts Options) *Fetcher {
 // (for example one that does not follow redirects off the platform, or
 // that ignores robots.txt to test how a crawler is treated).
 func (f *Fetcher) Derive(mod func(*Options)) *Fetcher {
-	d := &Fetcher{opts: f.opts, rec: f.rec, limiter: f.limiter, parent: f}
+	d := &Fetcher{opts: f.opts, rec: f.rec, limiter: f.limiter, parent: f, robots: f.robots, health: f.health}
 	mod(&d.opts)
 	return d
 }
@@ -189,11 +211,20 @@ func (f *Fetcher) Session(persona string, headers map[string]string, cookies map
 	retry.RetryMax = f.opts.Retries
 	retry.RetryWaitMin, retry.RetryWaitMax = f.opts.RetryWaitMin, f.opts.RetryWaitMax
 	retry.ErrorHandler = retryablehttp.PassthroughErrorHandler
+	// A request platscan chose not to send is not tried again.
+	retry.CheckRetry = func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		if NotSent(err) {
+			return false, err
+		}
+		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+	}
 	retry.Logger = nil
 
 	c := colly.NewCollector(colly.AllowURLRevisit(), colly.UserAgent(s.headers.Get("User-Agent")))
 	c.ParseHTTPErrorResponse = true
-	c.IgnoreRobotsTxt = !f.opts.ObeyRobots
+	// robots.txt is applied by the recorder, for every hop, with the
+	// request's kind (crawl or user action) in view.
+	c.IgnoreRobotsTxt = true
 	c.MaxBodySize = int(f.opts.MaxBody)
 	c.SetClient(retry.StandardClient())
 	c.SetCookieJar(jar)
@@ -241,23 +272,35 @@ func (p *Page) Record() string {
 // OK reports whether a 2xx response arrived.
 func (p *Page) OK() bool { return p.Err == nil && p.Status >= 200 && p.Status < 300 }
 
-// Get fetches u for probe.
+// Get fetches u for probe, as a crawler would: robots.txt applies.
 func (s *Session) Get(ctx context.Context, probe, u string) *Page {
-	return s.do(ctx, probe, http.MethodGet, u, nil)
+	return s.do(ctx, probe, http.MethodGet, u, nil, false)
 }
 
-// PostForm submits form to u for probe (a login, a search).
-func (s *Session) PostForm(ctx context.Context, probe, u string, form url.Values) *Page {
-	return s.do(ctx, probe, http.MethodPost, u, form)
+// GetAsUser fetches u for probe as the persona's own action (an account
+// page, a checkout, a settings switch): not crawling, so robots.txt is
+// recorded but applies only under StrictRobots.
+func (s *Session) GetAsUser(ctx context.Context, probe, u string) *Page {
+	return s.do(ctx, probe, http.MethodGet, u, nil, true)
 }
+
+// PostForm submits form to u for probe (a login, a switch, a review): a
+// user action.
+func (s *Session) PostForm(ctx context.Context, probe, u string, form url.Values) *Page {
+	return s.do(ctx, probe, http.MethodPost, u, form, true)
+}
+
+// Down lists the hosts that stopped answering (see Options.DownAfter).
+func (f *Fetcher) Down() []string { return f.health.down() }
 
 type traceKey struct{}
 
 // trace collects what the recorder saw for one logical request.
 type trace struct {
-	probe     string
-	form      url.Values
-	exchanges []exchange
+	probe      string
+	form       url.Values
+	userAction bool
+	exchanges  []exchange
 }
 
 type exchange struct {
@@ -270,22 +313,24 @@ type exchange struct {
 	err       error
 }
 
-func (s *Session) do(ctx context.Context, probe, method, u string, form url.Values) *Page {
+func (s *Session) do(ctx context.Context, probe, method, u string, form url.Values, userAction bool) *Page {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	page := &Page{URL: u}
-	tr := &trace{probe: probe, form: form}
+	tr := &trace{probe: probe, form: form, userAction: userAction}
 	hdr := s.headers.Clone()
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 		hdr.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
+	// Read robots.txt now, outside the request's own timeout; the recorder
+	// then finds the verdict in the cache for this URL and every hop.
+	if pu, err := url.Parse(u); err == nil && pu.Host != "" && pu.Path != "/robots.txt" {
+		s.f.robots.verdict(ctx, pu, hdr.Get("User-Agent"))
+	}
 	s.coll.Context = context.WithValue(ctx, traceKey{}, tr)
 	err := s.coll.Request(method, u, body, nil, hdr)
-	if errors.Is(err, colly.ErrRobotsTxtBlocked) {
-		err = ErrRobotsBlocked
-	}
 	if !recorded(tr.exchanges, u) && err != nil {
 		// Nothing reached the transport (robots.txt, a malformed URL, a
 		// cancelled context): the request is evidence all the same, so

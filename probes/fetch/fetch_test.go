@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -176,7 +178,13 @@ func TestRequestBudget(t *testing.T) {
 			t.Fatalf("request %d: err %v", i, p.Err)
 		}
 	}
-	if n := len(records(t, st)); n != 3 {
+	n := 0
+	for _, r := range records(t, st) {
+		if r.Probe != "robots" { // robots.txt is read once, outside the budget
+			n++
+		}
+	}
+	if n != 3 {
 		t.Fatalf("want 2 sent and 1 refused record, got %d", n)
 	}
 }
@@ -202,5 +210,70 @@ func TestPersonalDataRedaction(t *testing.T) {
 	}
 	if rep, _ := evidence.Verify(st.Dir()); !rep.OK() {
 		t.Fatalf("verify after redaction: %v", rep.Problems)
+	}
+}
+
+// A persona's own action (an account page, a form it submits) is not
+// crawling: robots.txt is recorded for it but applies only in strict
+// mode. Crawling requests obey it.
+func TestRobotsUserActions(t *testing.T) {
+	for _, strict := range []bool{false, true} {
+		f, st, srv := setup(t, Options{ObeyRobots: true, StrictRobots: strict})
+		s, _ := f.Session("rival", map[string]string{"User-Agent": "RivalBot/2.0"}, nil, srv.URL)
+		crawl := s.Get(context.Background(), "terms", srv.URL+"/rules")
+		user := s.GetAsUser(context.Background(), "interop", srv.URL+"/rules")
+		if !errors.Is(crawl.Err, ErrRobotsBlocked) {
+			t.Errorf("strict=%v: a crawl of a disallowed page was sent: %v", strict, crawl.Err)
+		}
+		if strict != errors.Is(user.Err, ErrRobotsBlocked) {
+			t.Errorf("strict=%v: user action err %v", strict, user.Err)
+		}
+		var verdicts []string
+		for _, r := range records(t, st) {
+			var d exchangeData
+			json.Unmarshal(r.Data, &d)
+			if r.Probe != "robots" {
+				verdicts = append(verdicts, fmt.Sprintf("%s/%v/%v", d.Robots, d.UserAction, d.Sent))
+			}
+		}
+		want := []string{"disallowed/false/false", fmt.Sprintf("disallowed/true/%v", !strict)}
+		if !slices.Equal(verdicts, want) {
+			t.Errorf("strict=%v: recorded %v, want %v", strict, verdicts, want)
+		}
+	}
+}
+
+// A host that stops answering is given up after DownAfter attempts in a
+// row: later requests are recorded as not sent, and Down names the host.
+func TestTargetDown(t *testing.T) {
+	dead := httptest.NewServer(http.NotFoundHandler())
+	u := dead.URL
+	dead.Close()
+	st, _ := evidence.Create(t.TempDir(), evidence.Options{})
+	defer st.Close()
+	f := New(st, Options{Retries: 1, DownAfter: 4, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+	s, _ := f.Session("new_user", nil, nil, u)
+	var errs []error
+	for range 4 {
+		errs = append(errs, s.Get(context.Background(), "terms", u+"/rules").Err)
+	}
+	if errors.Is(errs[0], ErrTargetDown) || !errors.Is(errs[3], ErrTargetDown) {
+		t.Fatalf("errors %v", errs)
+	}
+	if !NotSent(errs[3]) {
+		t.Error("a request to a down host counts as sent")
+	}
+	host := strings.TrimPrefix(u, "http://")
+	if got := f.Down(); !slices.Equal(got, []string{host}) {
+		t.Errorf("Down() = %v", got)
+	}
+	// A host that answers, even with errors, is not down.
+	f2, _, srv := setup(t, Options{DownAfter: 2})
+	s2, _ := f2.Session("new_user", nil, nil, srv.URL)
+	for range 5 {
+		s2.Get(context.Background(), "terms", srv.URL+"/no-such-page")
+	}
+	if len(f2.Down()) != 0 {
+		t.Errorf("404s made a host down: %v", f2.Down())
 	}
 }

@@ -39,6 +39,12 @@ type exchangeData struct {
 	WARC *warc.IDs `json:"warc,omitempty"`
 	// Redactions counts personal-data matches removed from the body.
 	Redactions int `json:"redactions,omitempty"`
+	// Robots is robots.txt's verdict on the URL for the request's user
+	// agent (allowed or disallowed; "" for robots.txt itself), and
+	// UserAction says whether the request was the persona's own action
+	// rather than crawling; together they say which rule applied.
+	Robots     string `json:"robots,omitempty"`
+	UserAction bool   `json:"user_action,omitempty"`
 }
 
 func (rt *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -52,23 +58,42 @@ func (rt *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 			form = redactForm(tr.form)
 		}
 	}
-	if max := rt.f.opts.MaxRequests; max > 0 && rt.f.counter().sent.Add(1) > int64(max) {
-		id, err := rt.f.recordNotSent(probe, rt.persona, req.Method, req.URL.String(), ErrBudget)
+	userAction := tr != nil && tr.userAction
+	verdict := ""
+	if req.URL.Path != "/robots.txt" {
+		verdict = rt.f.robots.verdict(ctx, req.URL, req.Header.Get("User-Agent"))
+	}
+	notSent := func(why error) (*http.Response, error) {
+		id, err := rt.f.recordNotSentData(probe, rt.persona, req.URL.String(),
+			exchangeData{Method: req.Method, Error: why.Error(), Robots: verdict, UserAction: userAction})
 		if err != nil {
 			return nil, err
 		}
 		if tr != nil {
-			tr.exchanges = append(tr.exchanges, exchange{id: id, url: req.URL.String(), err: ErrBudget})
+			tr.exchanges = append(tr.exchanges, exchange{id: id, url: req.URL.String(), err: why})
 		}
-		return nil, ErrBudget
+		return nil, why
+	}
+	switch {
+	case verdict == robotsDisallowed && rt.f.opts.ObeyRobots && (!userAction || rt.f.opts.StrictRobots):
+		return notSent(ErrRobotsBlocked)
+	case rt.f.health.isDown(req.URL.Host):
+		return notSent(ErrTargetDown)
+	}
+	if max := rt.f.opts.MaxRequests; max > 0 && rt.f.counter().sent.Add(1) > int64(max) {
+		return notSent(ErrBudget)
 	}
 	if err := rt.f.limiter.wait(ctx, req.URL.Host); err != nil {
 		return nil, err
 	}
 	start := time.Now()
 	resp, err := rt.f.opts.Transport.RoundTrip(req)
+	if ctx.Err() == nil {
+		rt.f.health.observe(req.URL.Host, err == nil)
+	}
 	personal := rt.f.opts.Redact
-	data := exchangeData{Method: req.Method, RequestHeaders: redactPersonal(personal, redactHeader(req.Header)), Form: redactFormPersonal(personal, form), Sent: true}
+	data := exchangeData{Method: req.Method, RequestHeaders: redactPersonal(personal, redactHeader(req.Header)), Form: redactFormPersonal(personal, form), Sent: true,
+		Robots: verdict, UserAction: userAction}
 	rec := evidence.Record{Kind: evidence.KindExchange, Probe: probe, Persona: rt.persona, URL: redactString(personal, redactURL(req.URL.String()))}
 	ex := exchange{url: req.URL.String()}
 	if err != nil {
@@ -141,7 +166,12 @@ func (rt *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // recordNotSent records a request that platscan chose not to send.
 func (f *Fetcher) recordNotSent(probe, persona, method, u string, why error) (string, error) {
-	raw, err := evidence.DataJSON(exchangeData{Method: method, Error: why.Error(), Sent: false})
+	return f.recordNotSentData(probe, persona, u, exchangeData{Method: method, Error: why.Error()})
+}
+
+func (f *Fetcher) recordNotSentData(probe, persona, u string, data exchangeData) (string, error) {
+	data.Sent = false
+	raw, err := evidence.DataJSON(data)
 	if err != nil {
 		return "", err
 	}

@@ -152,7 +152,7 @@ func (g *gatherer) linkCheck(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		page := g.plain.Get(ctx, ID, u)
+		page := g.plain.GetAsUser(ctx, ID, u) // following a link is a user's click
 		m := treatment("link_check", tg.url, tg.kind, u, page)
 		switch {
 		case page.Status == 0:
@@ -327,7 +327,7 @@ func (g *gatherer) oauth(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		page := g.plain.Get(ctx, ID, u)
+		page := g.plain.GetAsUser(ctx, ID, u) // a user starting a login
 		m := treatment("oauth", c.id, c.kind, u, page)
 		loc := page.Header.Get("Location")
 		switch {
@@ -361,7 +361,7 @@ func (g *gatherer) accountPage(ctx context.Context, key, path string) (*fetch.Pa
 	if err != nil {
 		return nil, "", err
 	}
-	return sess.Get(ctx, ID, u), u, nil
+	return sess.GetAsUser(ctx, ID, u), u, nil
 }
 
 func (g *gatherer) checkout(ctx context.Context) error {

@@ -282,7 +282,7 @@ func (g *gatherer) price(ctx context.Context, sess *fetch.Session, prod string) 
 		m.Error = err.Error()
 		return m
 	}
-	qp := sess.Get(ctx, ID, qu)
+	qp := sess.GetAsUser(ctx, ID, qu) // the price a buyer is quoted
 	m.Evidence = append(m.Evidence, qp.Records...)
 	if !qp.OK() {
 		m.Error = "quote: " + pageError(qp)
@@ -418,7 +418,7 @@ func (g *gatherer) optOut(ctx context.Context) (bool, error) {
 			return false, err
 		}
 		m.Pages = append(m.Pages, u)
-		page := ref.Get(ctx, ID, u)
+		page := ref.GetAsUser(ctx, ID, u) // the persona's own settings
 		m.Evidence = append(m.Evidence, page.Records...)
 		if !page.OK() {
 			continue
@@ -480,7 +480,7 @@ func (g *gatherer) applyOptOut(ctx context.Context, s *fetch.Session) bool {
 	if m.Method == "POST" {
 		page = s.PostForm(ctx, ID, m.Action, form)
 	} else {
-		page = s.Get(ctx, ID, m.Action+"?"+form.Encode())
+		page = s.GetAsUser(ctx, ID, m.Action+"?"+form.Encode())
 	}
 	g.optOutEvidence = append(g.optOutEvidence, page.Records...)
 	return page.Status > 0 && page.Status < 400

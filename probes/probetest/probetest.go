@@ -76,7 +76,7 @@ func New(t testing.TB, baseURL string, raw []byte, o Options) *Env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	fo := fetch.Options{ObeyRobots: prof.Limits.ObeysRobots(), Retries: 2, MaxRedirects: 10, Timeout: 5 * time.Second,
+	fo := fetch.Options{ObeyRobots: prof.Limits.ObeysRobots(), StrictRobots: prof.Limits.StrictRobots, Retries: 2, MaxRedirects: 10, Timeout: 5 * time.Second,
 		RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond}
 	if o.Fetch != nil {
 		o.Fetch(&fo)

@@ -1,0 +1,55 @@
+package fetch
+
+import (
+	"slices"
+	"sync"
+)
+
+// hostHealth notices a host that has stopped answering: after downAfter
+// attempts in a row end with no response at all, the host is down and
+// stays down for the rest of the fetcher's life, so a scan stops
+// hammering a dead target and reports itself incomplete instead of
+// recording hundreds of refused connections as if they were findings.
+type hostHealth struct {
+	downAfter int
+	mu        sync.Mutex
+	failing   map[string]int
+	isDownSet map[string]bool
+}
+
+func newHostHealth(downAfter int) *hostHealth {
+	return &hostHealth{downAfter: downAfter, failing: map[string]int{}, isDownSet: map[string]bool{}}
+}
+
+func (h *hostHealth) observe(host string, answered bool) {
+	if h.downAfter < 0 {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if answered {
+		h.failing[host] = 0
+		return
+	}
+	h.failing[host]++
+	if h.failing[host] >= h.downAfter {
+		h.isDownSet[host] = true
+	}
+}
+
+func (h *hostHealth) isDown(host string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.isDownSet[host]
+}
+
+func (h *hostHealth) down() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for host := range h.isDownSet {
+		out = append(out, host)
+	}
+	slices.Sort(out)
+	return out
+}
