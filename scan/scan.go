@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,6 +36,8 @@ var (
 	// the run holds findings judged on what was read, and is marked
 	// incomplete.
 	ErrIncomplete = errors.New("scan incomplete")
+
+	errTargetDown = errors.New("the platform stopped answering")
 )
 
 // Options configure a scan.
@@ -190,8 +193,21 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 		return errors.Join(errs...)
 	}
 
+	// Probes run under a context that ends when the platform stops
+	// answering, so none of them goes on recording refusals.
+	probeCtx, stopProbes := context.WithCancelCause(ctx)
+	defer stopProbes(nil)
+	baseHost := ""
+	if u, err := url.Parse(prof.Platform.BaseURL); err == nil {
+		baseHost = u.Host
+	}
 	l := prof.Limits
 	f := fetch.New(store, fetch.Options{RatePerSecond: l.RatePerSecond, MaxBody: l.MaxBodyBytes, Timeout: l.TimeoutDur,
+		OnDown: func(host string) {
+			if host == baseHost {
+				stopProbes(errTargetDown)
+			}
+		},
 		MaxRedirects: l.Redirects(), Retries: l.RetryCount(), MaxRequests: l.MaxPages, ObeyRobots: l.ObeysRobots(), StrictRobots: l.StrictRobots,
 		Transport: opts.Transport, Logger: opts.Logger, Capture: capture, Redact: prof.Matcher()})
 
@@ -221,7 +237,13 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 			opts.Progress(info.ID, i, len(selected))
 		}
 		opts.Logger.Info("probe", "id", info.ID, "platform", prof.Platform.Name)
-		if err := info.New().Gather(ctx, target); err != nil {
+		err := info.New().Gather(probeCtx, target)
+		if err != nil && ctx.Err() == nil && errors.Is(context.Cause(probeCtx), errTargetDown) {
+			man.Incomplete = fmt.Sprintf("%s stopped answering during the %s probe; probes not run: %s", strings.Join(f.Down(), ", "), info.ID, probeIDs(selected[i+1:]))
+			opts.Logger.Warn("target down", "hosts", f.Down(), "platform", prof.Platform.Name)
+			break
+		}
+		if err != nil {
 			return &Result{Dir: opts.Dir, Manifest: man}, errors.Join(fmt.Errorf("probe %s: %w", info.ID, err), finish(false))
 		}
 	}

@@ -67,6 +67,8 @@ type Options struct {
 	// are not sent (ErrTargetDown) and Down reports it. Default 8; a
 	// negative value never gives up.
 	DownAfter int
+	// OnDown, when set, is called once for each host that goes down.
+	OnDown func(host string)
 	// Transport is the network; default a clone of http.DefaultTransport.
 	Transport http.RoundTripper
 	// Logger gets one debug line per exchange; default discards.
@@ -138,7 +140,7 @@ func New(rec Recorder, opts Options) *Fetcher {
 	if opts.DownAfter == 0 {
 		opts.DownAfter = 8
 	}
-	f := &Fetcher{opts: opts, rec: rec, limiter: newHostLimiter(opts.RatePerSecond), health: newHostHealth(opts.DownAfter)}
+	f := &Fetcher{opts: opts, rec: rec, limiter: newHostLimiter(opts.RatePerSecond), health: newHostHealth(opts.DownAfter, opts.OnDown)}
 	f.robots = newRobotsCache(f)
 	return f
 }

@@ -12,13 +12,14 @@ import (
 // recording hundreds of refused connections as if they were findings.
 type hostHealth struct {
 	downAfter int
+	onDown    func(host string)
 	mu        sync.Mutex
 	failing   map[string]int
 	isDownSet map[string]bool
 }
 
-func newHostHealth(downAfter int) *hostHealth {
-	return &hostHealth{downAfter: downAfter, failing: map[string]int{}, isDownSet: map[string]bool{}}
+func newHostHealth(downAfter int, onDown func(string)) *hostHealth {
+	return &hostHealth{downAfter: downAfter, onDown: onDown, failing: map[string]int{}, isDownSet: map[string]bool{}}
 }
 
 func (h *hostHealth) observe(host string, answered bool) {
@@ -26,14 +27,19 @@ func (h *hostHealth) observe(host string, answered bool) {
 		return
 	}
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	if answered {
 		h.failing[host] = 0
+		h.mu.Unlock()
 		return
 	}
 	h.failing[host]++
-	if h.failing[host] >= h.downAfter {
+	wentDown := h.failing[host] >= h.downAfter && !h.isDownSet[host]
+	if wentDown {
 		h.isDownSet[host] = true
+	}
+	h.mu.Unlock()
+	if wentDown && h.onDown != nil {
+		h.onDown(host)
 	}
 }
 

@@ -187,3 +187,133 @@ func CheckMeasurements(t testing.TB, recs []evidence.Record) {
 		}
 	}
 }
+
+// Suite options for Run.
+type Suite struct {
+	// Trim makes a profile small enough for the suite's many runs; the
+	// default keeps at most 4 products, 2 rounds, 2 queries.
+	Trim func(*profile.Profile)
+}
+
+// trim is the default Suite.Trim.
+func trim(p *profile.Profile) {
+	if len(p.Pricing.Products) > 4 {
+		p.Pricing.Products = p.Pricing.Products[:4]
+	}
+	p.Pricing.Rounds = min(p.Pricing.Rounds, 2)
+	if len(p.Ranking.Queries) > 2 {
+		p.Ranking.Queries = p.Ranking.Queries[:2]
+	}
+	if len(p.Pricing.Steering.Queries) > 1 {
+		p.Pricing.Steering.Queries = p.Pricing.Steering.Queries[:1]
+	}
+}
+
+// Run is the conformance suite every probe passes. In each world, Gather
+// must not fail (a page that cannot be read is a measurement, not an
+// error), every measurement must validate against the input schema and
+// cite records of the run, and a page that was not answered must say so.
+// A resumed run must repeat no finished work.
+func Run(t *testing.T, newProbe func() probes.Probe, s Suite) {
+	if s.Trim == nil {
+		s.Trim = trim
+	}
+	worlds := []struct {
+		name string
+		env  func(t *testing.T) *Env
+		// answered is false when no page of the world can answer.
+		answered bool
+	}{
+		{"compliant", func(t *testing.T) *Env { return Fixture(t, fixtures.Fairmarket, Options{Profile: s.Trim}) }, true},
+		{"violating", func(t *testing.T) *Env { return Fixture(t, fixtures.Shopmart, Options{Profile: s.Trim}) }, true},
+		{"bare markup", func(t *testing.T) *Env { return Fixture(t, fixtures.Baremart, Options{Profile: s.Trim}) }, true},
+		{"unreachable host", func(t *testing.T) *Env {
+			u := Unreachable(t)
+			raw, err := fixtures.Profile(fixtures.Shopmart, map[string]string{"shopmart": u})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return New(t, u, raw, Options{Profile: s.Trim})
+		}, false},
+		{"one-request budget", func(t *testing.T) *Env {
+			return Fixture(t, fixtures.Shopmart, Options{Profile: s.Trim, Fetch: func(o *fetch.Options) { o.MaxRequests = 1 }})
+		}, true},
+		{"robots.txt disallows everything", func(t *testing.T) *Env {
+			srv := httptest.NewServer(disallowAll(fixtures.Handler(fixtures.Fairmarket)))
+			t.Cleanup(srv.Close)
+			raw, err := fixtures.Profile(fixtures.Fairmarket, map[string]string{"fairmarket": srv.URL})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return New(t, srv.URL, raw, Options{Profile: s.Trim})
+		}, true},
+	}
+	for _, w := range worlds {
+		t.Run(w.name, func(t *testing.T) {
+			env := w.env(t)
+			p := newProbe()
+			recs := env.Gather(t, p)
+			CheckMeasurements(t, recs)
+			if !w.answered {
+				for _, r := range recs {
+					if r.Kind == evidence.KindMeasurement && hasFetch(r, measure.Answered) {
+						t.Errorf("measurement %s says answered, but nothing can answer: %s", r.ID, r.Data)
+					}
+				}
+			}
+			// Resume: a new target on the same store, told what is done,
+			// must write no measurement whose work was finished.
+			before := keyed(recs)
+			tg := probes.NewTarget(env.Profile, env.Fetcher, env.Store)
+			tg.ProfileRecord = env.Target.ProfileRecord
+			tg.Resume(recs)
+			if err := newProbe().Gather(context.Background(), tg); err != nil {
+				t.Fatalf("resumed Gather: %v", err)
+			}
+			after := keyed(env.Records(t))
+			for k, n := range after {
+				if n > 1 || (before[k] == 0 && n > 0 && !w.answered) {
+					t.Errorf("resume repeated finished work: %d measurements with key %q", n, k)
+				}
+			}
+			CheckMeasurements(t, env.Records(t))
+		})
+	}
+}
+
+// keyed counts the measurements of recs by their unit-of-work key (those
+// with a key only: unkeyed ones are failures a resume tries again).
+func keyed(recs []evidence.Record) map[string]int {
+	out := map[string]int{}
+	for _, r := range recs {
+		if r.Kind != evidence.KindMeasurement {
+			continue
+		}
+		var k struct{ Key string }
+		if json.Unmarshal(r.Data, &k) == nil && k.Key != "" {
+			out[r.Probe+"\x00"+k.Key]++
+		}
+	}
+	return out
+}
+
+// hasFetch reports whether measurement record r has fetch outcome f.
+func hasFetch(r evidence.Record, f string) bool {
+	var m struct {
+		Fetch string `json:"fetch"`
+	}
+	return json.Unmarshal(r.Data, &m) == nil && m.Fetch == f
+}
+
+// disallowAll serves a robots.txt that disallows every path to every
+// agent, and h for everything else.
+func disallowAll(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			w.Header().Set("Content-Type", "text/plain")
+			w.Write([]byte("User-agent: *\nDisallow: /\n")) //nolint:errcheck
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
