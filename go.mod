@@ -15,6 +15,7 @@ require (
 	github.com/nlnwa/gowarc/v3 v3.1.0
 	github.com/open-policy-agent/opa v1.20.2
 	github.com/schollz/progressbar/v3 v3.19.1
+	github.com/shopspring/decimal v1.6.0
 	github.com/temoto/robotstxt v1.1.2
 	github.com/urfave/cli/v2 v2.27.7
 	golang.org/x/net v0.62.0
