@@ -24,7 +24,7 @@ func scanCommand() *cli.Command {
 		ArgsUsage: " ",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "profile", Usage: "platform profile `FILE` (docs/profile.md)"},
-			&cli.StringFlag{Name: "resume", Usage: "continue the interrupted run in `DIR` with the profile stored in it"},
+			&cli.StringFlag{Name: "resume", Usage: "continue the interrupted run in `DIR` with the profile stored in it (give --profile too when that profile had secrets, which are stored redacted)"},
 			&cli.StringFlag{Name: "out", Usage: "run `DIR` to create (default runs/<platform>-<time>)"},
 			&cli.StringSliceFlag{Name: "probe", Usage: "run only this probe `ID` (repeatable)"},
 			keyFlag(),
@@ -32,14 +32,20 @@ func scanCommand() *cli.Command {
 		Action: func(c *cli.Context) error {
 			jp := judgeParamsFrom(c)
 			if dir := c.String("resume"); dir != "" {
-				if c.String("profile") != "" {
-					return inputErr(errors.New("--resume uses the profile stored in the run; drop --profile"))
+				// A profile with secrets is stored redacted; the original
+				// comes back with --profile (scan.Resume checks it is the same).
+				var prof *profile.Profile
+				if path := c.String("profile"); path != "" {
+					var err error
+					if prof, err = profile.Load(path); err != nil {
+						return inputErr(err)
+					}
 				}
 				e, err := jp.engine(c.Context)
 				if err != nil {
 					return err
 				}
-				res, err := resumeOne(c, dir, e)
+				res, err := resumeOne(c, dir, prof, e)
 				if err != nil {
 					return err
 				}
@@ -110,7 +116,7 @@ func scanOne(c *cli.Context, prof *profile.Profile, dir string, e *policies.Engi
 	}
 }
 
-func resumeOne(c *cli.Context, dir string, e *policies.Engine) (*scan.Result, error) {
+func resumeOne(c *cli.Context, dir string, prof *profile.Profile, e *policies.Engine) (*scan.Result, error) {
 	if _, err := os.Stat(filepath.Join(dir, "records.jsonl")); err != nil {
 		return nil, inputErr(fmt.Errorf("%s is not a platscan run directory (no records.jsonl)", dir))
 	}
@@ -118,11 +124,11 @@ func resumeOne(c *cli.Context, dir string, e *policies.Engine) (*scan.Result, er
 	if err != nil {
 		return nil, err
 	}
-	res, err := scan.Resume(c.Context, scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c), Signer: sig})
+	res, err := scan.Resume(c.Context, scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c), Signer: sig, Profile: prof})
 	switch {
 	case err == nil:
 		return res, nil
-	case errors.Is(err, evidence.ErrDamaged):
+	case errors.Is(err, evidence.ErrDamaged) || errors.Is(err, scan.ErrProfileNeeded) || errors.Is(err, scan.ErrProfileMismatch):
 		return nil, inputErr(err)
 	default:
 		return nil, scanErr(err)
