@@ -22,6 +22,8 @@ import (
 	"github.com/platscan/platscan/scan"
 )
 
+var testSigner = evidence.NewEd25519Signer(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, 32)))
+
 var (
 	runOnce sync.Once
 	runDir  string
@@ -50,7 +52,7 @@ func shopmartRun(t *testing.T) string {
 		dir, _ := os.MkdirTemp("", "platscan-complaint-*")
 		runDir = filepath.Join(dir, "run")
 		_, runErr = scan.Run(context.Background(), prof, scan.Options{Dir: runDir, Engine: e, Version: "test", Probes: []string{"terms"},
-			Signer: evidence.NewEd25519Signer(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, 32)))})
+			Signer: testSigner})
 	})
 	if runErr != nil {
 		t.Fatal(runErr)
