@@ -164,6 +164,10 @@ func letters(in letterInput) ([]byte, []byte, error) {
 	if err := mdLetter[d.Lang].Execute(&md, d); err != nil {
 		return nil, nil, fmt.Errorf("write %s letter: %w", d.Lang, err)
 	}
+	// Templates end sections with blank lines; a letter ends with one newline.
+	mdText := append(bytes.TrimRight(md.Bytes(), "\n"), '\n')
+	md.Reset()
+	md.Write(mdText)
 	var body bytes.Buffer
 	conv := goldmark.New(goldmark.WithExtensions(extension.Table, extension.Linkify))
 	if err := conv.Convert(md.Bytes(), &body); err != nil {
