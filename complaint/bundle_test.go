@@ -237,3 +237,20 @@ func TestBundleMissingCitedRecord(t *testing.T) {
 		t.Fatalf("dropped exchange %s not reported: %v", dropped, rep.Problems)
 	}
 }
+
+func TestMDEscape(t *testing.T) {
+	for in, want := range map[string]string{
+		"p < 0.0001":                "p < 0.0001",
+		"unauthorized_client":       "unauthorized_client",
+		"_em_ and *strong*":         `\_em\_ and \*strong\*`,
+		"<script>alert(1)</script>": `\<script>alert(1)\</script>`,
+		"# not a heading":           `\# not a heading`,
+		"a | b [link](x)":           `a \| b \[link\](x)`,
+		"> not a quote, but a > b":  `\> not a quote, but a > b`,
+		"商家在本平台的售价不得高于其他平台": "商家在本平台的售价不得高于其他平台",
+	} {
+		if got := mdEscape(in); got != want {
+			t.Errorf("mdEscape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

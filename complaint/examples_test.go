@@ -137,6 +137,39 @@ func TestExampleLetters(t *testing.T) {
 	}
 	checkPricingBundle(t, dir, examples[0].f)
 	checkLetters(t, letters, rep, examples[0].f)
+	checkEveryFinding(t, dir, rep)
+}
+
+// Every finding of the demo makes a letter in both languages with no
+// template slip: no persona id, no Go value dump, no missing key.
+func checkEveryFinding(t *testing.T, dir string, rep *policies.Report) {
+	t.Helper()
+	recs, err := evidence.ReadRecords(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof, err := scan.LoadProfile(dir, recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	man, _ := evidence.ReadManifest(dir)
+	cat, _ := rules.Default()
+	au, _ := rules.DefaultAuthorities()
+	for i := range rep.Findings {
+		f := &rep.Findings[i]
+		for _, lang := range []string{"zh", "en"} {
+			md, html, err := letters(letterInput{f: f, rep: rep, man: man, prof: prof,
+				opt: Options{Lang: lang, Catalog: cat, Authorities: au, Now: time.Now}})
+			if err != nil {
+				t.Fatalf("%s %s: %v", f.Rule, lang, err)
+			}
+			for _, bad := range []string{"loyal_user", "new_user", "ios_user", "<no value>", "%!", "map[", "[]interface"} {
+				if strings.Contains(string(md), bad) || strings.Contains(string(html), bad) {
+					t.Errorf("%s %s (%s) letter contains %q", f.Rule, lang, f.ID, bad)
+				}
+			}
+		}
+	}
 }
 
 // checkLetters holds the letters to what the issue found wrong: the

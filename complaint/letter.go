@@ -10,6 +10,7 @@ import (
 	"strings"
 	texttemplate "text/template"
 	"time"
+	"unicode"
 
 	"github.com/goccy/go-yaml"
 	"github.com/yuin/goldmark"
@@ -445,12 +446,28 @@ func scanDate(m evidence.Manifest, lang string) string {
 }
 
 // mdEscape keeps platform-supplied text (quotes, names, URLs) from being
-// read as Markdown or HTML.
+// read as Markdown or HTML. It escapes only what would be read so, to keep
+// the Markdown letter readable: "p < 0.0001" and "client_id" stay as they
+// are, "<script" and "_emphasis_" do not.
 func mdEscape(s string) string {
+	rs := []rune(s)
+	word := func(i int) bool {
+		return i >= 0 && i < len(rs) && (unicode.IsLetter(rs[i]) || unicode.IsDigit(rs[i]))
+	}
 	var b strings.Builder
-	for _, r := range s {
+	for i, r := range rs {
+		esc := false
 		switch r {
-		case '\\', '*', '_', '`', '[', ']', '<', '>', '|', '#':
+		case '\\', '*', '`', '[', ']', '|':
+			esc = true
+		case '_':
+			esc = !word(i-1) || !word(i+1)
+		case '<':
+			esc = i+1 < len(rs) && (unicode.IsLetter(rs[i+1]) || strings.ContainsRune("/!?", rs[i+1]))
+		case '>', '#', '-', '+':
+			esc = i == 0
+		}
+		if esc {
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
