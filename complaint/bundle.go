@@ -24,6 +24,7 @@ import (
 	"github.com/platscan/platscan/evidence"
 	"github.com/platscan/platscan/evidence/warc"
 	"github.com/platscan/platscan/policies"
+	"github.com/platscan/platscan/profile"
 	"github.com/platscan/platscan/rules"
 	"github.com/platscan/platscan/scan"
 )
@@ -99,7 +100,7 @@ func Build(ctx context.Context, dir, id string, w io.Writer, opt Options) error 
 	if len(missing) > 0 {
 		return fmt.Errorf("finding %s cites %d records the run in %s does not hold (first %s)", f.ID, len(missing), dir, missing[0])
 	}
-	prof, err := scan.LoadProfile(dir, recs)
+	prof, err := storedProfile(dir, recs)
 	if err != nil {
 		return err
 	}
@@ -118,6 +119,17 @@ func Build(ctx context.Context, dir, id string, w io.Writer, opt Options) error 
 		return err
 	}
 	return writeZip(w, append(head, files...), opt.Now().UTC())
+}
+
+// storedProfile is the profile a scan stored, or nil for a run made by
+// `platscan check` from a platform's own exports, which has none.
+func storedProfile(dir string, recs []evidence.Record) (*profile.Profile, error) {
+	for _, r := range recs {
+		if r.Kind == evidence.KindDocument && r.Probe == "scan" {
+			return scan.LoadProfile(dir, recs)
+		}
+	}
+	return nil, nil
 }
 
 func findFinding(rep *policies.Report, dir, id string) (*policies.Finding, error) {

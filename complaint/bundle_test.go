@@ -254,3 +254,32 @@ func TestMDEscape(t *testing.T) {
 		}
 	}
 }
+
+// A run made by `platscan check` from a platform's own ranking export has
+// no scan profile and no web pages; its findings still make a bundle that
+// verifies, and a letter without an address or personas.
+func TestBundleFromCheckRun(t *testing.T) {
+	cat, _ := rules.Default()
+	e, err := policies.New(context.Background(), policies.Options{Catalog: cat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "check")
+	res, err := scan.Check(context.Background(), []string{"../cmd/platscan/testdata/ranking-boosted.csv"}, scan.CheckOptions{Dir: dir, Engine: e, Version: "test",
+		Platform: "Shopmart", Jurisdictions: []string{"cn-bj", "cn", "eu"}, Signer: testSigner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Report.Findings) == 0 {
+		t.Fatal("the boosted export has no findings")
+	}
+	path := build(t, dir, res.Report.Findings[0].ID, "zh")
+	rep, err := Verify(path, evidence.VerifyOptions{})
+	if err != nil || !rep.OK() {
+		t.Fatalf("check-run bundle: %v %+v", err, rep)
+	}
+	letter := readEntry(t, path, LetterMD)
+	if strings.Contains(letter, "网址") || !strings.Contains(letter, "**被投诉（举报）人**：Shopmart") || strings.Contains(string(unzip(t, mustRead(t, path))[ReadMe]), "capture.warc.gz") {
+		t.Errorf("check-run letter or README:\n%s", letter)
+	}
+}

@@ -95,7 +95,7 @@ type letterInput struct {
 	rep    *policies.Report
 	man    evidence.Manifest
 	picked []evidence.Record
-	prof   *profile.Profile
+	prof   *profile.Profile // nil for a run made by `platscan check`
 	opt    Options
 }
 
@@ -206,7 +206,7 @@ func newLetterData(in letterInput) (*letterData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &letterData{Lang: lang, To: to, Complainant: in.opt.Complainant, Platform: in.rep.Platform, BaseURL: in.prof.Platform.BaseURL,
+	d := &letterData{Lang: lang, To: to, Complainant: in.opt.Complainant, Platform: in.rep.Platform,
 		Date: longDate(in.opt.Now(), lang), ScanDate: scanDate(in.man, lang), Finding: f, Title: ob.Title.In(lang), Duty: ob.Summary.In(lang),
 		Manifest: in.man}
 	seen := map[string]bool{to.ID: true}
@@ -218,6 +218,9 @@ func newLetterData(in letterInput) (*letterData, error) {
 				d.CC = append(d.CC, a)
 			}
 		}
+	}
+	if in.prof != nil {
+		d.BaseURL = in.prof.Platform.BaseURL
 	}
 	if c := in.opt.Complainant; c != nil {
 		d.Role = text.Roles[c.Role].In(lang)
@@ -255,6 +258,9 @@ type personaNames struct {
 
 func namesOf(p *profile.Profile, lang string) personaNames {
 	n := personaNames{byID: map[string]string{}}
+	if p == nil {
+		return n
+	}
 	var alts []string
 	for _, per := range p.Personas {
 		if desc := per.Description.In(lang); desc != "" {
