@@ -24,7 +24,9 @@ import (
 	"github.com/platscan/platscan/evidence"
 	"github.com/platscan/platscan/evidence/warc"
 	"github.com/platscan/platscan/policies"
+	"github.com/platscan/platscan/profile"
 	"github.com/platscan/platscan/rules"
+	"github.com/platscan/platscan/scan"
 )
 
 // Names inside a bundle.
@@ -39,35 +41,45 @@ const (
 
 // Options shape a bundle.
 type Options struct {
-	Lang    string // "zh" or "en"
-	Catalog *rules.Catalog
-	Now     func() time.Time
+	Lang        string // "zh" or "en"
+	Catalog     *rules.Catalog
+	Authorities *rules.Authorities
+	// Complainant fills the letter's sender; nil leaves marked blanks.
+	Complainant *Complainant
+	Now         func() time.Time
 }
 
 // ErrNoFinding means the run has no finding with the requested id.
 var ErrNoFinding = errors.New("no such finding")
 
-// Build writes the bundle for finding id of the run in dir to w.
+// entry is one file of a bundle.
+type entry struct {
+	name string
+	b    []byte
+}
+
+// Build writes the bundle for finding id of the run in dir to w: the
+// letters, the finding, every record it rests on (followed through the
+// measurements to the exchanges they were computed from) with inclusion
+// proofs, their bodies, their WARC records, and the signed manifest.
 func Build(ctx context.Context, dir, id string, w io.Writer, opt Options) error {
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.Authorities == nil {
+		a, err := rules.DefaultAuthorities()
+		if err != nil {
+			return err
+		}
+		opt.Authorities = a
 	}
 	rep, err := readReport(dir)
 	if err != nil {
 		return err
 	}
-	var f *policies.Finding
-	for i := range rep.Findings {
-		if rep.Findings[i].ID == id {
-			f = &rep.Findings[i]
-		}
-	}
-	if f == nil {
-		var ids []string
-		for _, x := range rep.Findings {
-			ids = append(ids, x.ID)
-		}
-		return fmt.Errorf("%w %q in %s (findings: %s)", ErrNoFinding, id, dir, strings.Join(ids, ", "))
+	f, err := findFinding(rep, dir, id)
+	if err != nil {
+		return err
 	}
 	man, err := evidence.ReadManifest(dir)
 	if err != nil {
@@ -80,106 +92,127 @@ func Build(ctx context.Context, dir, id string, w io.Writer, opt Options) error 
 	if err != nil {
 		return err
 	}
-	all := make([]string, len(recs))
-	for i, r := range recs {
-		all[i] = r.ID
-	}
-	want := map[string]bool{}
-	for _, e := range f.Evidence {
-		want[e] = true
-	}
+	roots := append([]string(nil), f.Evidence...)
 	if len(recs) > 0 {
-		want[recs[0].ID] = true // the stored scan profile: what was scanned, and how
+		roots = append(roots, recs[0].ID) // the stored scan profile: what was scanned, and how
 	}
-	var picked []evidence.Record
-	var proofs []evidence.Proof
-	for i, r := range recs {
-		if !want[r.ID] {
-			continue
-		}
-		p, err := evidence.InclusionProof(all, i)
-		if err != nil {
-			return err
-		}
-		picked = append(picked, r)
-		proofs = append(proofs, p)
+	picked, missing := closure(recs, roots)
+	if len(missing) > 0 {
+		return fmt.Errorf("finding %s cites %d records the run in %s does not hold (first %s)", f.ID, len(missing), dir, missing[0])
 	}
-
-	var zbuf bytes.Buffer
-	zw := zip.NewWriter(&zbuf)
-	add := func(name string, b []byte) error {
-		fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: opt.Now().UTC()})
-		if err != nil {
-			return err
-		}
-		_, err = fw.Write(b)
+	prof, err := storedProfile(dir, recs)
+	if err != nil {
 		return err
 	}
-	md, html, err := letters(f, rep, man, picked, opt)
+	files, err := evidenceFiles(dir, recs, picked)
+	if err != nil {
+		return err
+	}
+	md, html, err := letters(letterInput{f: f, rep: rep, man: man, picked: picked, prof: prof, opt: opt})
 	if err != nil {
 		return err
 	}
 	fb, _ := json.MarshalIndent(f, "", "  ")
-	pb, _ := json.MarshalIndent(proofs, "", "  ")
-	var rl bytes.Buffer
-	for _, r := range picked {
-		line, err := r.Line()
-		if err != nil {
-			return err
-		}
-		rl.Write(line)
-		rl.WriteByte('\n')
-	}
-	files := []struct {
-		name string
-		b    []byte
-	}{{LetterMD, md}, {LetterHTML, html}, {Finding, append(fb, '\n')}, {Proofs, append(pb, '\n')}, {evidence.RecordsFile, rl.Bytes()}, {ReadMe, []byte(readme(opt.Lang))}}
-	for _, name := range []string{evidence.ManifestFile, evidence.SignatureFile} {
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			return fmt.Errorf("bundle needs %s: %w", name, err)
-		}
-		files = append(files, struct {
-			name string
-			b    []byte
-		}{name, b})
-	}
-	for _, x := range files {
-		if err := add(x.name, x.b); err != nil {
-			return err
-		}
-	}
-	for _, r := range picked {
-		if r.BodySHA256 == "" {
-			continue
-		}
-		b, err := evidence.ReadBlob(dir, r.BodySHA256)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, evidence.BlobPath(dir, r.BodySHA256))
-		if err := add(filepath.ToSlash(rel), b); err != nil {
-			return err
-		}
-	}
-	sub, err := warcSubset(dir, picked)
-	if err != nil {
-		return err
-	}
-	if len(sub) > 0 {
-		if err := add(warc.FileName, sub); err != nil {
-			return err
-		}
-	}
+	head := []entry{{LetterMD, md}, {LetterHTML, html}, {Finding, append(fb, '\n')},
+		{ReadMe, []byte(readme(opt.Lang, picked, files))}}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	// The archive comment carries the SHA-256 of everything before the
-	// end-of-central-directory record, so a change to any byte of the
-	// bundle is caught (zip's own CRCs do not cover file names or the
-	// directory).
-	if err := zw.Flush(); err != nil {
-		return err
+	return writeZip(w, append(head, files...), opt.Now().UTC())
+}
+
+// storedProfile is the profile a scan stored, or nil for a run made by
+// `platscan check` from a platform's own exports, which has none.
+func storedProfile(dir string, recs []evidence.Record) (*profile.Profile, error) {
+	for _, r := range recs {
+		if r.Kind == evidence.KindDocument && r.Probe == "scan" {
+			return scan.LoadProfile(dir, recs)
+		}
+	}
+	return nil, nil
+}
+
+func findFinding(rep *policies.Report, dir, id string) (*policies.Finding, error) {
+	var ids []string
+	for i := range rep.Findings {
+		if rep.Findings[i].ID == id {
+			return &rep.Findings[i], nil
+		}
+		ids = append(ids, rep.Findings[i].ID)
+	}
+	return nil, fmt.Errorf("%w %q in %s (findings: %s)", ErrNoFinding, id, dir, strings.Join(ids, ", "))
+}
+
+// evidenceFiles are the picked records with their inclusion proofs, their
+// bodies, the WARC records of their exchanges, and the signed manifest.
+func evidenceFiles(dir string, recs, picked []evidence.Record) ([]entry, error) {
+	all := make([]string, len(recs))
+	at := make(map[string]int, len(recs))
+	for i, r := range recs {
+		all[i], at[r.ID] = r.ID, i
+	}
+	var proofs []evidence.Proof
+	var lines bytes.Buffer
+	for _, r := range picked {
+		p, err := evidence.InclusionProof(all, at[r.ID])
+		if err != nil {
+			return nil, err
+		}
+		proofs = append(proofs, p)
+		line, err := r.Line()
+		if err != nil {
+			return nil, err
+		}
+		lines.Write(line)
+		lines.WriteByte('\n')
+	}
+	pb, _ := json.MarshalIndent(proofs, "", "  ")
+	out := []entry{{Proofs, append(pb, '\n')}, {evidence.RecordsFile, lines.Bytes()}}
+	for _, name := range []string{evidence.ManifestFile, evidence.SignatureFile} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("bundle needs %s: %w", name, err)
+		}
+		out = append(out, entry{name, b})
+	}
+	seen := map[string]bool{}
+	for _, r := range picked {
+		if r.BodySHA256 == "" || seen[r.BodySHA256] {
+			continue
+		}
+		seen[r.BodySHA256] = true
+		b, err := evidence.ReadBlob(dir, r.BodySHA256)
+		if err != nil {
+			return nil, err
+		}
+		rel, _ := filepath.Rel(dir, evidence.BlobPath(dir, r.BodySHA256))
+		out = append(out, entry{filepath.ToSlash(rel), b})
+	}
+	sub, err := warcSubset(dir, picked)
+	if err != nil {
+		return nil, err
+	}
+	if len(sub) > 0 {
+		out = append(out, entry{warc.FileName, sub})
+	}
+	return out, nil
+}
+
+// writeZip writes files as a zip whose comment carries the SHA-256 of
+// everything before the end-of-central-directory record, so a change to
+// any byte of the bundle is caught (zip's own CRCs do not cover file
+// names or the directory).
+func writeZip(w io.Writer, files []entry, modified time.Time) error {
+	var zbuf bytes.Buffer
+	zw := zip.NewWriter(&zbuf)
+	for _, x := range files {
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: x.name, Method: zip.Deflate, Modified: modified})
+		if err != nil {
+			return err
+		}
+		if _, err := fw.Write(x.b); err != nil {
+			return err
+		}
 	}
 	if err := zw.Close(); err != nil {
 		return err
@@ -194,7 +227,7 @@ func Build(ctx context.Context, dir, id string, w io.Writer, opt Options) error 
 	out := append([]byte(nil), body[:eocd+20]...) // EOCD without its comment length
 	out = append(out, byte(len(comment)), byte(len(comment)>>8))
 	out = append(out, comment...)
-	_, err = w.Write(out)
+	_, err := w.Write(out)
 	return err
 }
 

@@ -2,337 +2,531 @@ package complaint
 
 import (
 	"bytes"
+	"embed"
 	"fmt"
 	htmltemplate "html/template"
-	"math"
-	"sort"
-	"strconv"
+	"regexp"
+	"slices"
 	"strings"
 	texttemplate "text/template"
+	"time"
+	"unicode"
+
+	"github.com/goccy/go-yaml"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
 
 	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/evidence/warc"
+	"github.com/platscan/platscan/internal/numfmt"
 	"github.com/platscan/platscan/policies"
+	"github.com/platscan/platscan/profile"
 	"github.com/platscan/platscan/rules"
 )
 
-// authority is who a complaint about an instrument goes to.
-type authority struct{ ZH, EN string }
+// The letters' prose lives in templates/: one Markdown template per
+// language, the HTML page around it, and text.yaml for the words that
+// name the data (table headings, clause categories, roles).
+//
+//go:embed templates
+var templateFS embed.FS
 
-// authorities maps catalog id prefixes to the competent authority. The
-// letter is addressed to the one for the finding's own obligation and
-// copied to those of its related obligations.
-var authorities = []struct {
-	prefix string
-	a      authority
-}{
-	{"BJ-", authority{"北京市市场监督管理局", "Beijing Municipal Administration for Market Regulation"}},
-	{"CN-ALGO-", authority{"国家互联网信息办公室（或属地网信部门）", "Cyberspace Administration of China (or its local office)"}},
-	{"CN-PIPL-", authority{"国家互联网信息办公室（或属地网信部门）", "Cyberspace Administration of China (or its local office)"}},
-	{"CN-", authority{"国家市场监督管理总局（或属地市场监督管理部门）", "State Administration for Market Regulation (or the local market regulator)"}},
-	{"EU-DMA-", authority{"欧盟委员会", "European Commission (Digital Markets Act enforcement)"}},
-	{"EU-DSA-", authority{"平台设立地成员国的数字服务协调员", "Digital Services Coordinator of the Member State of establishment"}},
-	{"EU-", authority{"成员国负责平台对商业用户条例的执法机构", "the national body enforcing Regulation (EU) 2019/1150 (P2B)"}},
+// words is templates/text.yaml.
+type words struct {
+	Labels []struct {
+		Key string `yaml:"key"`
+		ZH  string `yaml:"zh"`
+		EN  string `yaml:"en"`
+	} `yaml:"labels"`
+	Percent    []string              `yaml:"percent"`
+	PValues    []string              `yaml:"pvalues"`
+	Share      []string              `yaml:"share"`
+	Categories map[string]rules.Text `yaml:"categories"`
+	Languages  map[string]rules.Text `yaml:"languages"`
+	Roles      map[string]rules.Text `yaml:"roles"`
+	// Values names coded values, by metric key then code.
+	Values map[string]map[string]rules.Text `yaml:"values"`
 }
 
-func authorityFor(rule string) authority {
-	for _, x := range authorities {
-		if strings.HasPrefix(rule, x.prefix) {
-			return x.a
-		}
+var (
+	text     words
+	mdLetter = map[string]*texttemplate.Template{}
+	htmlPage *htmltemplate.Template
+)
+
+func init() {
+	b, err := templateFS.ReadFile("templates/text.yaml")
+	if err != nil {
+		panic(err)
 	}
-	return authority{"主管部门", "the competent authority"}
+	if err := yaml.UnmarshalWithOptions(b, &text, yaml.Strict()); err != nil {
+		panic(fmt.Sprintf("complaint/templates/text.yaml: %v", err))
+	}
+	for _, lang := range []string{"zh", "en"} {
+		mdLetter[lang] = texttemplate.Must(texttemplate.New(lang+".md.tmpl").Funcs(funcs).ParseFS(templateFS, "templates/"+lang+".md.tmpl"))
+	}
+	htmlPage = htmltemplate.Must(htmltemplate.New("letter.html.tmpl").ParseFS(templateFS, "templates/letter.html.tmpl"))
 }
 
-// method describes, per probe family, how the evidence was gathered.
-var method = map[string]authority{
-	"pricing": {
-		"检测采用同步多身份比对法：参照身份、两个配置完全相同的对照身份及若干受测身份（如会员、苹果手机用户）在同一时间窗口内按随机顺序访问同一商品，并读取结算环节的最终价格；多轮重复后，对每一受测身份与参照身份的成对价差进行符号翻转置换检验，经霍尔姆（Holm）多重比较校正，且仅在价差超过对照身份之间的噪声水平及最小效应阈值时方予认定。效应量以中位百分比差异及自助法（bootstrap）95%置信区间表示。",
-		"Synchronised personas: a reference persona, two identical control personas and the treatment personas (e.g. a member, an iPhone user) fetched the same products within the same short window in random order, reading the final price at the quote step, over several rounds. Each treatment persona's paired differences against the reference were tested with a sign-flip permutation test, Holm-corrected across personas, and counted only above the noise floor the control personas show and a minimum effect. Effects are median percentage differences with bootstrap 95% confidence intervals.",
+var funcs = texttemplate.FuncMap{
+	"md":         mdEscape,
+	"cell":       func(s string) string { return strings.ReplaceAll(mdEscape(s), "\n", " ") },
+	"capfirst":   capFirst,
+	"lowerfirst": lowerFirst,
+	"plural": func(n int, one, many string) string {
+		if n == 1 {
+			return one
+		}
+		return many
 	},
-	"rules": {
-		"检测以普通访客身份访问平台首页及各规则页面，记录规则页面是否在首页显著位置提供链接、能否在不登录的情况下完整阅读，并读取规则变更公告的发布日期与生效日期，计算公示期。",
-		"An ordinary visitor fetched the home page and every rules page, recording whether the rules are linked from the home page and readable without logging in, and read the rule-change announcements' publication and effective dates to compute the notice given.",
-	},
-	"terms": {
-		"检测以普通访客身份读取平台协议与规则全文（包括GBK等编码的页面），按句切分后以公开的中英文条款特征库识别相关条款，并处理否定表述（如“本平台不要求独家经营”不计入）。每一处引文均附其在留存文本中的字符位置及文本哈希值。",
-		"An ordinary visitor read the full terms and rules (including GBK-encoded pages); sentences were matched against published Chinese and English clause cues, with negations handled (\"we do not require exclusivity\" does not count). Every quotation carries its character offsets in the stored text and that text's hash.",
-	},
-	"interop": {
-		"检测将平台对竞争对手目标（链接、爬虫、第三方应用）的处理方式与对中立对照目标的处理方式逐项比对：仅当竞争对手受到的对待劣于所有对照目标时方予认定，对所有外链一律适用的提示不视为针对性屏蔽。",
-		"Each check compared how the platform treats competitor targets (links, crawlers, third-party apps) with neutral control targets of the same kind; a competitor is reported only when treated worse than every control, so a warning shown for every external link is not treated as targeted blocking.",
+	"add":  func(a, b int) int { return a + b },
+	"join": strings.Join,
+	"link": func(label, url string) string {
+		if url == "" {
+			return mdEscape(label)
+		}
+		return "[" + mdEscape(label) + "](" + mdURL(url) + ")"
 	},
 }
 
+// letterInput is what a letter is written from.
+type letterInput struct {
+	f      *policies.Finding
+	rep    *policies.Report
+	man    evidence.Manifest
+	picked []evidence.Record
+	prof   *profile.Profile // nil for a run made by `platscan check`
+	opt    Options
+}
+
+// citation is one provision as the letter cites it.
+type citation struct {
+	Label string // 《中华人民共和国电子商务法》第三十五条 / E-Commerce Law of the PRC, Art. 35
+	URL   string
+}
+
+// fact is one row of the letter's data table.
+type fact struct {
+	Label, Value string
+	Link         string // when the value is a web address
+}
+
+// letterData is what the templates see.
 type letterData struct {
-	Lang         string
-	To           authority
-	CC           []authority
-	Platform     string
-	BaseURL      string
-	F            *policies.Finding
-	Title        string
-	Citations    []rules.Citation
-	Summary      string
-	Method       string
-	Metrics      [][2]string
-	Table        [][]string // per-product (or per-query) effects, header first
-	Records      []evidence.Record
-	Manifest     evidence.Manifest
-	Date         string
-	ObligationZH string
-	ObligationEN string
+	Lang        string
+	To          rules.Authority
+	CC          []rules.Authority
+	Complainant *Complainant
+	Role        string
+	Requests    []string
+	Platform    string
+	BaseURL     string
+	Date        string // of the letter
+	ScanDate    string // when the platform was observed
+	Finding     *policies.Finding
+	Title       string // the duty, as the catalog names it
+	Duty        string // the duty, summarised
+	Citations   []citation
+	Summary     string // what was observed, personas named by description
+
+	Clause   *clause
+	Prices   *priceTable
+	Facts    []fact
+	Evidence evidenceCounts
+	Manifest evidence.Manifest
 }
 
-func letters(f *policies.Finding, rep *policies.Report, man evidence.Manifest, picked []evidence.Record, opt Options) ([]byte, []byte, error) {
-	d := letterData{Lang: opt.Lang, To: authorityFor(f.Rule), Platform: rep.Platform, F: f, Citations: f.Citations,
-		Records: picked, Manifest: man, Date: opt.Now().Format("2006-01-02")}
-	seen := map[string]bool{d.To.EN: true}
-	for _, c := range f.Citations[1:] {
-		a := authorityFor(c.Rule)
-		if !seen[a.EN] {
-			seen[a.EN] = true
-			d.CC = append(d.CC, a)
-		}
-	}
-	if opt.Catalog != nil {
-		if ob, ok := opt.Catalog.Lookup(f.Rule); ok {
-			d.ObligationZH, d.ObligationEN = ob.Summary.ZH, ob.Summary.EN
-		}
-	}
-	m := method[f.Family]
-	d.Title, d.Summary, d.Method = f.Title, f.Summary, m.EN
-	if opt.Lang == "zh" {
-		d.Title, d.Method = f.TitleZH, m.ZH
-		if f.SummaryZH != "" {
-			d.Summary = f.SummaryZH
-		}
-	}
-	keys := make([]string, 0, len(f.Metrics))
-	for k := range f.Metrics {
-		if k != "products" && k != "controls" {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		d.Metrics = append(d.Metrics, [2]string{k, fmtNum(f.Metrics[k])})
-	}
-	if rows, ok := f.Metrics["products"].([]any); ok && len(rows) > 0 {
-		persona, _ := f.Metrics["persona"].(string)
-		ref, _ := f.Metrics["reference"].(string)
-		head := []string{"item", persona, ref, "difference %", "95% CI %"}
-		if opt.Lang == "zh" {
-			head = []string{"商品/搜索词", persona + "（中位价）", ref + "（中位价）", "差异（%）", "95%置信区间（%）"}
-		}
-		d.Table = append(d.Table, head)
-		for _, r := range rows {
-			m, ok := r.(map[string]any)
-			if !ok {
-				continue
-			}
-			d.Table = append(d.Table, []string{fmt.Sprint(m["product"]), fmtNum(m["persona_median"]), fmtNum(m["reference_median"]),
-				fmtNum(m["effect_pct"]), fmtNum(m["ci_low"]) + " – " + fmtNum(m["ci_high"])})
-		}
-	}
-	var md, html bytes.Buffer
-	name := "en"
-	if opt.Lang == "zh" {
-		name = "zh"
-	}
-	if err := mdTemplates.ExecuteTemplate(&md, name, d); err != nil {
+// clause is a quoted term of the platform's contract.
+type clause struct {
+	URL, Quote, Does, Lang, TextSHA256 string
+	Start, End                         string
+}
+
+// priceTable compares a tested persona's prices with the reference's.
+type priceTable struct {
+	Persona, Reference string // descriptions
+	Rows               [][]string
+}
+
+// evidenceCounts say what the bundle holds.
+type evidenceCounts struct {
+	Records, Measurements, Exchanges, Documents, Bodies int
+	// WARC: the exchanges have WARC records; Profile: the scan profile
+	// (stored redacted) is among the documents, but not counted there.
+	WARC, Profile bool
+}
+
+func letters(in letterInput) ([]byte, []byte, error) {
+	d, err := newLetterData(in)
+	if err != nil {
 		return nil, nil, err
 	}
-	if err := htmlTemplate.Execute(&html, struct {
-		Title string
-		Lang  string
-		Body  string
-	}{d.Title, opt.Lang, md.String()}); err != nil {
-		return nil, nil, err
+	var md bytes.Buffer
+	if err := mdLetter[d.Lang].Execute(&md, d); err != nil {
+		return nil, nil, fmt.Errorf("write %s letter: %w", d.Lang, err)
+	}
+	// Templates end sections with blank lines; a letter ends with one newline.
+	mdText := append(bytes.TrimRight(md.Bytes(), "\n"), '\n')
+	md.Reset()
+	md.Write(mdText)
+	var body bytes.Buffer
+	conv := goldmark.New(goldmark.WithExtensions(extension.Table, extension.Linkify))
+	if err := conv.Convert(md.Bytes(), &body); err != nil {
+		return nil, nil, fmt.Errorf("write %s letter as HTML: %w", d.Lang, err)
+	}
+	var html bytes.Buffer
+	title := fmt.Sprintf("%s — %s", d.Platform, d.Title)
+	if err := htmlPage.Execute(&html, struct {
+		Lang, Title string
+		Body        htmltemplate.HTML
+	}{d.Lang, title, htmltemplate.HTML(body.String())}); err != nil { //nolint:gosec // goldmark escapes raw HTML in the Markdown (unsafe rendering is off)
+		return nil, nil, fmt.Errorf("write %s letter as HTML: %w", d.Lang, err)
 	}
 	return md.Bytes(), html.Bytes(), nil
 }
 
-// fmtNum prints numbers as a reader expects: two decimals, or four
-// significant digits for small values such as p-values.
-func fmtNum(v any) string {
-	f, ok := v.(float64)
+func newLetterData(in letterInput) (*letterData, error) {
+	lang := in.opt.Lang
+	if lang != "zh" {
+		lang = "en"
+	}
+	cat := in.opt.Catalog
+	if cat == nil {
+		var err error
+		if cat, err = rules.Default(); err != nil {
+			return nil, err
+		}
+	}
+	f := in.f
+	ob, ok := cat.Lookup(f.Rule)
 	if !ok {
-		return fmt.Sprint(v)
+		return nil, fmt.Errorf("finding %s cites %s, which the catalog does not hold", f.ID, f.Rule)
 	}
-	if f != 0 && math.Abs(f) < 0.01 {
-		return strconv.FormatFloat(f, 'g', 4, 64)
+	to, err := in.opt.Authorities.For(ob)
+	if err != nil {
+		return nil, err
 	}
-	return strconv.FormatFloat(math.Round(f*100)/100, 'f', -1, 64)
+	d := &letterData{Lang: lang, To: to, Complainant: in.opt.Complainant, Platform: in.rep.Platform,
+		Date: longDate(in.opt.Now(), lang), ScanDate: scanDate(in.man, lang), Finding: f, Title: ob.Title.In(lang), Duty: ob.Summary.In(lang),
+		Manifest: in.man}
+	seen := map[string]bool{to.ID: true}
+	for _, c := range f.Citations {
+		d.Citations = append(d.Citations, citation{Label: citeLabel(c, lang), URL: c.URL})
+		if o, ok := cat.Lookup(c.Rule); ok {
+			if a, err := in.opt.Authorities.For(o); err == nil && !seen[a.ID] {
+				seen[a.ID] = true
+				d.CC = append(d.CC, a)
+			}
+		}
+	}
+	if in.prof != nil {
+		d.BaseURL = in.prof.Platform.BaseURL
+	}
+	if c := in.opt.Complainant; c != nil {
+		d.Role = text.Roles[c.Role].In(lang)
+		d.Requests = c.Request
+	}
+	names := namesOf(in.prof, lang)
+	d.Summary = f.Summary
+	if lang == "zh" && f.SummaryZH != "" {
+		d.Summary = f.SummaryZH
+	}
+	d.Summary = strings.TrimRight(names.replace(d.Summary), "。.")
+	d.Clause = clauseOf(f, lang)
+	d.Prices = pricesOf(f, names)
+	d.Facts = factsOf(f, lang)
+	d.Evidence = countEvidence(in.picked)
+	return d, nil
 }
 
-// metricZH names the common metric keys in Chinese.
-var metricZH = map[string]string{
-	"url": "页面地址", "status": "状态码", "linked_from_home": "首页是否提供链接", "login_wall": "是否需登录", "chars": "正文字符数",
-	"published": "发布日期", "effective": "生效日期", "notice_days": "实际公示天数", "required_days": "规定公示天数",
-	"lang": "语言", "start": "起始字符位置", "end": "结束字符位置", "cue": "匹配特征", "text_sha256": "留存文本哈希值",
-	"persona": "受测身份", "reference": "参照身份", "effect_pct": "价差中位数（%）", "ci_low": "95%置信区间下限（%）",
-	"ci_high": "95%置信区间上限（%）", "p_value": "p值", "p_adjusted": "Holm校正后p值", "rounds": "轮数",
-	"products_tested": "检测商品数", "noise_floor_pct": "对照身份噪声上限（%）", "mechanism": "检测项目", "competitor": "竞争对手目标",
-	"outcome": "处理结果", "options": "可选项", "first_party": "平台自有服务", "found": "是否提供", "machine_readable": "是否机器可读",
-	"sections": "包含内容", "missing": "缺少内容", "pages": "检查页面",
+func citeLabel(c rules.Citation, lang string) string {
+	if lang == "zh" && c.InstrumentZH != "" {
+		inst := c.InstrumentZH
+		if !strings.HasPrefix(inst, "欧盟《") {
+			inst = "《" + inst + "》"
+		}
+		return inst + articleZH(c.Article)
+	}
+	return strings.Replace(c.Article, "Art. ", "Article ", 1) + " of the " + c.Instrument
 }
 
-var mdTemplates = texttemplate.Must(texttemplate.New("").Funcs(texttemplate.FuncMap{
-	"articleZH": articleZH,
-	"metricZH": func(k string) string {
-		if z, ok := metricZH[k]; ok {
-			return z
+// personaNames maps persona ids to their descriptions in one language.
+type personaNames struct {
+	byID map[string]string
+	re   *regexp.Regexp
+}
+
+func namesOf(p *profile.Profile, lang string) personaNames {
+	n := personaNames{byID: map[string]string{}}
+	if p == nil {
+		return n
+	}
+	var alts []string
+	for _, per := range p.Personas {
+		if desc := per.Description.In(lang); desc != "" {
+			n.byID[per.ID] = desc
+			alts = append(alts, regexp.QuoteMeta(per.ID))
 		}
-		return k
-	},
-	"short": func(s string) string {
-		if len(s) > 16 {
-			return s[:16]
-		}
+	}
+	if len(alts) > 0 {
+		// Longest first, so control_a is not read as a prefix of another id.
+		slices.SortFunc(alts, func(a, b string) int { return len(b) - len(a) })
+		n.re = regexp.MustCompile(`\b(?:` + strings.Join(alts, "|") + `)\b`)
+	}
+	return n
+}
+
+// name is the persona's description, or its id in quotes when the
+// profile gives none.
+func (n personaNames) name(id string) string {
+	if d, ok := n.byID[id]; ok {
+		return d
+	}
+	return "“" + id + "”"
+}
+
+// replace names every persona in s by its description.
+func (n personaNames) replace(s string) string {
+	if n.re == nil {
 		return s
-	},
-}).Parse(`
-{{define "table"}}{{- if .Table}}
-
-| {{range $i, $c := index .Table 0}}{{if $i}} | {{end}}{{$c}}{{end}} |
-|---|---|---|---|---|
-{{- range $j, $r := .Table}}{{if $j}}
-| {{range $i, $c := $r}}{{if $i}} | {{end}}{{$c}}{{end}} |{{end}}{{end}}
-{{- end}}{{end}}
-
-{{define "zh"}}# 关于{{.Platform}}涉嫌违反《{{(index .Citations 0).InstrumentZH}}》{{articleZH (index .Citations 0).Article}}的投诉（举报）材料
-
-致：{{.To.ZH}}
-{{- if .CC}}
-抄送：{{range $i, $c := .CC}}{{if $i}}；{{end}}{{$c.ZH}}{{end}}
-{{- end}}
-
-投诉人：＿＿＿＿＿＿＿＿（请填写名称、统一社会信用代码或身份证件号码、联系人及联系方式）
-被投诉平台：{{.Platform}}
-日期：{{.Date}}
-
-## 一、投诉事项
-
-投诉人认为，{{.Platform}}的下列行为涉嫌违反“{{.Title}}”的规定，特请求贵局依法调查处理。
-
-经检测：{{.Summary}}。
-{{- if .F.Quote}}
-
-涉案条款（原文摘录）：
-
-> {{.F.Quote}}
-{{- end}}
-
-## 二、法律依据
-{{range .Citations}}
-- 《{{.InstrumentZH}}》{{articleZH .Article}}
-{{- end}}
-{{- if .ObligationZH}}
-
-上述规定的主要内容（概括）：{{.ObligationZH}}
-{{- end}}
-
-## 三、检测方法
-
-{{.Method}}
-
-## 四、检测结果与数据
-{{range .Metrics}}
-- {{metricZH (index . 0)}}：{{index . 1}}
-{{- end}}{{- template "table" .}}
-
-## 五、证据及核验方式
-
-本材料所附证据由 platscan 自动采集，每条证据记录均以SHA-256哈希值标识，并以哈希链串联；全部记录的默克尔树根值已写入检测清单（manifest.json），清单由检测方以ed25519密钥签名（manifest.dsse.json）。
-
-- 检测清单默克尔根：{{.Manifest.MerkleRoot}}
-- 记录总数：{{.Manifest.Records}}
-{{- if .Manifest.SigningKey}}
-- 签名公钥指纹：{{.Manifest.SigningKey.Fingerprint}}
-{{- end}}
-- 本材料所含证据记录（附包含性证明，见 proofs.json）：
-{{range .Records}}
-  - {{.ID}}（{{.Kind}}{{if .URL}}，{{.URL}}{{end}}）
-{{- end}}
-
-任何人均可运行 ` + "`platscan verify 本文件.zip`" + ` 核验：每条记录的哈希值、其属于已签名检测结果的包含性证明、网页原始内容（WARC 归档）及签名。
-
-投诉人（签章）：＿＿＿＿＿＿＿＿
-{{end}}
-
-{{define "en"}}# Complaint: {{.Platform}} and {{(index .Citations 0).Instrument}} {{(index .Citations 0).Article}}
-
-To: {{.To.EN}}
-{{- if .CC}}
-Copy to: {{range $i, $c := .CC}}{{if $i}}; {{end}}{{$c.EN}}{{end}}
-{{- end}}
-
-Complainant: ____________ (name, registration number, contact person and details)
-Platform complained of: {{.Platform}}
-Date: {{.Date}}
-
-## 1. The conduct
-
-The complainant asks you to investigate the following conduct of {{.Platform}}: {{.Title}}.
-
-{{.Summary}}
-{{- if .F.Quote}}
-
-The clause at issue, quoted as served:
-
-> {{.F.Quote}}
-{{- end}}
-
-## 2. The law
-{{range .Citations}}
-- {{.Instrument}}, {{.Article}}
-{{- end}}
-{{- if .ObligationEN}}
-
-In summary: {{.ObligationEN}}
-{{- end}}
-
-## 3. Method
-
-{{.Method}}
-
-## 4. Measured results
-{{range .Metrics}}
-- {{index . 0}}: {{index . 1}}
-{{- end}}{{- template "table" .}}
-
-## 5. Evidence and how to verify it
-
-The evidence was collected by platscan. Each record is identified by its SHA-256 and chained to the
-one before; the Merkle root of all records of the run is in the manifest (manifest.json), which is
-signed with ed25519 (manifest.dsse.json).
-
-- Merkle root: {{.Manifest.MerkleRoot}}
-- Records in the run: {{.Manifest.Records}}
-{{- if .Manifest.SigningKey}}
-- Signing key fingerprint: {{.Manifest.SigningKey.Fingerprint}}
-{{- end}}
-- Records in this bundle (with inclusion proofs in proofs.json):
-{{range .Records}}
-  - {{.ID}} ({{.Kind}}{{if .URL}}, {{.URL}}{{end}})
-{{- end}}
-
-Anyone can run ` + "`platscan verify this-file.zip`" + ` to check every record's hash, its inclusion in the
-signed run, the raw web pages (WARC) and the signature.
-
-Signed: ____________
-{{end}}
-`))
-
-var htmlTemplate = htmltemplate.Must(htmltemplate.New("letter").Parse(`<!DOCTYPE html>
-<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.Title}}</title>
-<style>body{font-family:"Noto Serif CJK SC","Songti SC",serif;max-width:46em;margin:2em auto;line-height:1.7}pre{white-space:pre-wrap;font-family:inherit}</style>
-</head><body><pre>{{.Body}}</pre></body></html>
-`))
-
-func readme(lang string) string {
-	if lang == "zh" {
-		return "本压缩包为 platscan 生成的投诉证据包。\n核验方法：platscan verify <本文件>.zip\n内容：complaint.md / complaint.html（投诉信），finding.json（检测结论），records.jsonl（证据记录），proofs.json（默克尔包含性证明），manifest.json 与 manifest.dsse.json（签名的检测清单），blobs/（原始网页内容），capture.warc.gz（WARC 格式的原始网络交互）。\n"
 	}
-	return "A complaint bundle made by platscan.\nVerify it with: platscan verify <this file>.zip\nContents: complaint.md / complaint.html (the letter), finding.json (the finding), records.jsonl (evidence records), proofs.json (Merkle inclusion proofs), manifest.json and manifest.dsse.json (the signed manifest of the whole run), blobs/ (raw page bodies), capture.warc.gz (the raw HTTP exchanges as WARC).\n"
+	return n.re.ReplaceAllStringFunc(s, func(id string) string { return n.byID[id] })
+}
+
+func clauseOf(f *policies.Finding, lang string) *clause {
+	cat, _ := f.Metrics["category"].(string)
+	url, _ := f.Metrics["url"].(string)
+	if f.Quote == "" || cat == "" || url == "" {
+		return nil
+	}
+	c := &clause{URL: url, Quote: f.Quote, Start: numfmt.Int(f.Metrics["start"]), End: numfmt.Int(f.Metrics["end"])}
+	if t, ok := text.Categories[cat]; ok {
+		c.Does = t.In(lang)
+	}
+	if l, ok := f.Metrics["lang"].(string); ok {
+		c.Lang = text.Languages[l].In(lang)
+	}
+	c.TextSHA256, _ = f.Metrics["text_sha256"].(string)
+	return c
+}
+
+// pricesOf is the per-product table of a pricing finding, formatted as the
+// text report formats it.
+func pricesOf(f *policies.Finding, names personaNames) *priceTable {
+	rows, ok := f.Metrics["products"].([]any)
+	if !ok || len(rows) == 0 {
+		return nil
+	}
+	persona, _ := f.Metrics["persona"].(string)
+	ref, _ := f.Metrics["reference"].(string)
+	t := &priceTable{Persona: names.name(persona), Reference: names.name(ref)}
+	for _, r := range rows {
+		m, ok := r.(map[string]any)
+		if !ok {
+			continue
+		}
+		t.Rows = append(t.Rows, []string{fmt.Sprint(m["product"]), numfmt.Fixed(m["persona_median"], 2), numfmt.Fixed(m["reference_median"], 2),
+			numfmt.Signed(m["effect_pct"], 1) + "%", "[" + numfmt.Fixed(m["ci_low"], 1) + ", " + numfmt.Fixed(m["ci_high"], 1) + "]"})
+	}
+	return t
+}
+
+// factsOf lists the finding's metrics that text.yaml names, in its
+// order, in the letter's language; a clause's are in the clause block.
+func factsOf(f *policies.Finding, lang string) []fact {
+	if clauseOf(f, lang) != nil {
+		return nil
+	}
+	var out []fact
+	for _, l := range text.Labels {
+		v, ok := f.Metrics[l.Key]
+		if !ok || l.Key == "persona" || l.Key == "reference" {
+			continue
+		}
+		label := l.EN
+		if lang == "zh" {
+			label = l.ZH
+		}
+		val := formatValue(l.Key, v, lang)
+		fc := fact{Label: label, Value: val}
+		if s, ok := v.(string); ok && (strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")) {
+			fc.Link = s
+		}
+		out = append(out, fc)
+	}
+	return out
+}
+
+func formatValue(key string, v any, lang string) string {
+	sep, yes, no, none := ", ", "yes", "no", "none"
+	if lang == "zh" {
+		sep, yes, no, none = "、", "是", "否", "无"
+	}
+	switch t := v.(type) {
+	case bool:
+		if t {
+			return yes
+		}
+		return no
+	case string:
+		if w, ok := text.Values[key][t]; ok {
+			return w.In(lang)
+		}
+		return t
+	case []any:
+		var parts []string
+		for _, x := range t {
+			if m, ok := x.(map[string]any); ok {
+				parts = append(parts, fmt.Sprintf("%v: %s", m["target"], formatValue("outcome", m["outcome"], lang)))
+				continue
+			}
+			parts = append(parts, fmt.Sprint(x))
+		}
+		if len(parts) == 0 {
+			return none
+		}
+		return strings.Join(parts, sep)
+	}
+	switch {
+	case slices.Contains(text.PValues, key):
+		return numfmt.P(v)
+	case slices.Contains(text.Percent, key):
+		return numfmt.Short(v, 2) + "%"
+	case slices.Contains(text.Share, key):
+		d, _ := numfmt.Decimal(v)
+		return numfmt.Short(d.Shift(2).String(), 2) + "%"
+	}
+	return numfmt.Short(v, 2)
+}
+
+func countEvidence(picked []evidence.Record) evidenceCounts {
+	var c evidenceCounts
+	bodies := map[string]bool{}
+	for _, r := range picked {
+		c.Records++
+		switch r.Kind {
+		case evidence.KindMeasurement:
+			c.Measurements++
+		case evidence.KindExchange:
+			c.Exchanges++
+			if strings.Contains(string(r.Data), `"warc"`) {
+				c.WARC = true
+			}
+		case evidence.KindDocument:
+			if r.Probe == "scan" {
+				c.Profile = true
+			} else {
+				c.Documents++
+			}
+		}
+		if r.BodySHA256 != "" {
+			bodies[r.BodySHA256] = true
+		}
+	}
+	c.Bodies = len(bodies)
+	return c
+}
+
+func longDate(t time.Time, lang string) string {
+	t = t.UTC()
+	if lang == "zh" {
+		return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
+	}
+	return t.Format("2 January 2006")
+}
+
+// scanDate is when the run observed the platform: one day, or a span.
+func scanDate(m evidence.Manifest, lang string) string {
+	start, err := time.Parse(time.RFC3339, m.Started)
+	if err != nil {
+		return ""
+	}
+	end, err := time.Parse(time.RFC3339, m.Finished)
+	if err != nil || start.UTC().Format(time.DateOnly) == end.UTC().Format(time.DateOnly) {
+		return longDate(start, lang)
+	}
+	if lang == "zh" {
+		return longDate(start, lang) + "至" + longDate(end, lang)
+	}
+	return "between " + longDate(start, lang) + " and " + longDate(end, lang)
+}
+
+// mdEscape keeps platform-supplied text (quotes, names, URLs) from being
+// read as Markdown or HTML. It escapes only what would be read so, to keep
+// the Markdown letter readable: "p < 0.0001" and "client_id" stay as they
+// are, "<script" and "_emphasis_" do not.
+func mdEscape(s string) string {
+	rs := []rune(s)
+	word := func(i int) bool {
+		return i >= 0 && i < len(rs) && (unicode.IsLetter(rs[i]) || unicode.IsDigit(rs[i]))
+	}
+	var b strings.Builder
+	for i, r := range rs {
+		esc := false
+		switch r {
+		case '\\', '*', '`', '[', ']', '|':
+			esc = true
+		case '_':
+			esc = !word(i-1) || !word(i+1)
+		case '<':
+			esc = i+1 < len(rs) && (unicode.IsLetter(rs[i+1]) || strings.ContainsRune("/!?", rs[i+1]))
+		case '>', '#', '-', '+':
+			esc = i == 0
+		}
+		if esc {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// mdURL makes a URL safe inside a Markdown link target.
+func mdURL(u string) string {
+	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E").Replace(u)
+}
+
+// lowerFirst lower-cases a leading capital that merely starts a sentence
+// ("No unreasonable ..."), not one that starts an acronym ("DMA").
+func lowerFirst(s string) string {
+	if len(s) < 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'a' || s[1] > 'z' {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+func capFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func readme(lang string, picked []evidence.Record, files []entry) string {
+	has := map[string]bool{}
+	for _, f := range files {
+		has[f.name] = true
+	}
+	c := countEvidence(picked)
+	var b strings.Builder
+	if lang == "zh" {
+		b.WriteString("本压缩包为 platscan 生成的投诉（举报）证据包。\n核验方法：platscan verify <本文件>.zip\n\n内容：\n")
+		fmt.Fprintf(&b, "  %s、%s  投诉（举报）书（HTML版可在浏览器中打印为PDF）\n  %s  检测结论\n", LetterMD, LetterHTML, Finding)
+		fmt.Fprintf(&b, "  %s  证据记录%d条（测量结果%d条、网络交互%d条、文档%d条）\n  %s  每条记录属于已签名检测结果的默克尔包含性证明\n",
+			evidence.RecordsFile, c.Records, c.Measurements, c.Exchanges, c.Documents, Proofs)
+		fmt.Fprintf(&b, "  %s、%s  整次检测的签名清单\n  %s/  原始网页及文档内容（%d份，按SHA-256命名）\n", evidence.ManifestFile, evidence.SignatureFile, evidence.BlobsDir, c.Bodies)
+		if has[warc.FileName] {
+			fmt.Fprintf(&b, "  %s  上述网络交互的WARC格式原始记录（可用任意WARC回放工具重现网页）\n", warc.FileName)
+		}
+		return b.String()
+	}
+	b.WriteString("A complaint bundle made by platscan.\nVerify it with: platscan verify <this file>.zip\n\nContents:\n")
+	fmt.Fprintf(&b, "  %s, %s  the letter (print the HTML to PDF from a browser)\n  %s  the finding\n", LetterMD, LetterHTML, Finding)
+	fmt.Fprintf(&b, "  %s  %d evidence records (%d measurements, %d HTTP exchanges, %d documents)\n  %s  Merkle inclusion proof of each record in the signed run\n",
+		evidence.RecordsFile, c.Records, c.Measurements, c.Exchanges, c.Documents, Proofs)
+	fmt.Fprintf(&b, "  %s, %s  the signed manifest of the whole run\n  %s/  the raw pages and documents (%d, named by SHA-256)\n", evidence.ManifestFile, evidence.SignatureFile, evidence.BlobsDir, c.Bodies)
+	if has[warc.FileName] {
+		fmt.Fprintf(&b, "  %s  those HTTP exchanges as WARC records (replay the pages with any WARC player)\n", warc.FileName)
+	}
+	return b.String()
 }

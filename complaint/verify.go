@@ -20,8 +20,9 @@ import (
 // Verify checks a bundle without trusting whoever sent it: the archive's
 // own hash, every file's checksum, the manifest signature, each record's
 // id and its inclusion proof against the signed Merkle root, the bodies,
-// the WARC records, and that the finding cites only records in the
-// bundle. Problems name the entry they concern.
+// the WARC records, and that nothing cited is missing: the finding's
+// records, what those were computed from, and the WARC request and
+// response of every exchange. Problems name the entry they concern.
 func Verify(path string, opt evidence.VerifyOptions) (*evidence.Report, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -99,6 +100,7 @@ func Verify(path string, opt evidence.VerifyOptions) (*evidence.Report, error) {
 	}
 	known := map[string]bool{}
 	exchanges := map[string]evidence.Record{}
+	var inBundle []evidence.Record
 	for i, line := range bytes.Split(bytes.TrimSuffix(need(evidence.RecordsFile), []byte("\n")), []byte("\n")) {
 		at := fmt.Sprintf("%s:%s:%d", name, evidence.RecordsFile, i+1)
 		var r evidence.Record
@@ -138,7 +140,17 @@ func Verify(path string, opt evidence.VerifyOptions) (*evidence.Report, error) {
 			exchanges[r.ID] = r
 		}
 		known[r.ID] = true
+		inBundle = append(inBundle, r)
 		rep.Records++
+	}
+	// Whatever a record was computed from must travel with it: a price
+	// without the page it was read from cannot be checked.
+	for _, r := range inBundle {
+		for _, id := range cited(r) {
+			if !known[id] {
+				fail(name+":"+evidence.RecordsFile, "record %s cites record %s, which is not in the bundle", r.ID, id)
+			}
+		}
 	}
 	for n, b := range files {
 		if strings.HasPrefix(n, evidence.BlobsDir+"/") {
@@ -167,13 +179,17 @@ func Verify(path string, opt evidence.VerifyOptions) (*evidence.Report, error) {
 }
 
 func verifyWARC(name string, b []byte, exchanges map[string]evidence.Record, known map[string]bool, rep *evidence.Report, fail func(string, string, ...any)) {
-	want := map[string]evidence.Record{}
+	want := map[string]evidence.Record{}     // response record id -> exchange
+	requests := map[string]evidence.Record{} // request record id -> exchange
 	for _, r := range exchanges {
 		var d struct {
 			WARC *warc.IDs `json:"warc"`
 		}
 		if json.Unmarshal(r.Data, &d) == nil && d.WARC != nil {
 			want[d.WARC.Response] = r
+			if d.WARC.Request != "" {
+				requests[d.WARC.Request] = r
+			}
 		}
 	}
 	if len(want) == 0 {
@@ -202,6 +218,9 @@ func verifyWARC(name string, b []byte, exchanges map[string]evidence.Record, kno
 		for _, p := range r.Problems {
 			fail(at, "%s record %s: %s", r.Type, r.ID, p)
 		}
+		if _, ok := requests[r.ID]; ok {
+			seen[r.ID] = true
+		}
 		if ex, ok := want[r.ID]; ok {
 			seen[r.ID] = true
 			if !strings.EqualFold(r.PayloadDigest, "sha256:"+ex.BodySHA256) {
@@ -215,6 +234,11 @@ func verifyWARC(name string, b []byte, exchanges map[string]evidence.Record, kno
 	for id, ex := range want {
 		if !seen[id] {
 			fail(at, "response record %s of record %s is missing", id, ex.ID)
+		}
+	}
+	for id, ex := range requests {
+		if !seen[id] {
+			fail(at, "request record %s of record %s is missing", id, ex.ID)
 		}
 	}
 }

@@ -61,6 +61,50 @@ type Persona struct {
 	Warmup  []string          `yaml:"warmup"`
 	// Control marks a persona that duplicates another to measure noise.
 	Control bool `yaml:"control"`
+	// Description says in words whom the persona stands for ("a
+	// logged-in member with a purchase history"); complaint letters
+	// describe personas with it rather than by id.
+	Description Text `yaml:"description"`
+}
+
+// Text is a phrase in Chinese and English. In YAML it is either a plain
+// string, used for both, or {zh: ..., en: ...}.
+type Text struct {
+	ZH string `yaml:"zh"`
+	EN string `yaml:"en"`
+
+	// problem is kept for validate, which can name the line.
+	problem string
+}
+
+// UnmarshalYAML accepts a plain string or a {zh, en} mapping.
+func (t *Text) UnmarshalYAML(unmarshal func(any) error) error {
+	var s string
+	if err := unmarshal(&s); err == nil {
+		t.ZH, t.EN = s, s
+		return nil
+	}
+	var m map[string]string
+	if err := unmarshal(&m); err != nil {
+		t.problem = "must be a string or {zh: ..., en: ...}"
+		return nil
+	}
+	for k := range m {
+		if k != "zh" && k != "en" {
+			t.problem = fmt.Sprintf("unknown language %q (use zh and en)", k)
+		}
+	}
+	t.ZH, t.EN = m["zh"], m["en"]
+	return nil
+}
+
+// In returns the text in lang ("zh" or "en"), falling back to the other
+// language when that one is empty.
+func (t Text) In(lang string) string {
+	if lang == "zh" && t.ZH != "" || t.EN == "" {
+		return t.ZH
+	}
+	return t.EN
 }
 
 // Login is a form login performed before the persona does anything else.
@@ -343,6 +387,9 @@ func (p *Profile) validate(doc *yamlfile.Doc) error {
 			return doc.Errorf(at+".id", "duplicate persona %q", per.ID)
 		}
 		seen[per.ID] = true
+		if per.Description.problem != "" {
+			return doc.Errorf(at+".description", "%s", per.Description.problem)
+		}
 		if per.Login != nil && per.Login.URL == "" {
 			return doc.Errorf(at+".login.url", "is required")
 		}

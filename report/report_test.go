@@ -64,3 +64,24 @@ func TestTextReportsWriteErrors(t *testing.T) {
 		t.Fatal("write error swallowed")
 	}
 }
+
+// The effects table rounds the stored decimal half away from zero, as the
+// complaint letters do: 546.155 is 546.16 in both (printf's %.2f said
+// 546.15 because the float64 lies just below).
+func TestTextEffectsRounding(t *testing.T) {
+	var rep policies.Report
+	if err := json.Unmarshal([]byte(`{"platform":"P","findings":[{"id":"x","rule":"R","title":"t","severity":"high","family":"pricing",
+		"metrics":{"persona":"loyal_user","reference":"new_user","products":[
+		{"product":"/p/1005","persona_median":546.155,"reference_median":520.905,"effect_pct":4.85,"ci_low":4.75,"ci_high":5.25}]}}]}`), &rep); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := (Text{}).Write(&buf, &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"546.16", "520.91", "+4.9%", "[4.8, 5.3]"} {
+		if !bytes.Contains(buf.Bytes(), []byte(want)) {
+			t.Errorf("report lacks %s:\n%s", want, buf.String())
+		}
+	}
+}

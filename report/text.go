@@ -1,12 +1,12 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/platscan/platscan/internal/numfmt"
 	"github.com/platscan/platscan/policies"
 )
 
@@ -72,24 +72,11 @@ func writeEffects(ew *errWriter, f policies.Finding) {
 		if !ok {
 			continue
 		}
-		fmt.Fprintf(tw, "       %v\t%s\t%s\t%+.1f%%\t[%.1f, %.1f]\t\n", m["product"], num(m["persona_median"]), num(m["reference_median"]),
-			fnum(m["effect_pct"]), fnum(m["ci_low"]), fnum(m["ci_high"]))
+		fmt.Fprintf(tw, "       %v\t%s\t%s\t%s%%\t[%s, %s]\t\n", m["product"], numfmt.Fixed(m["persona_median"], 2), numfmt.Fixed(m["reference_median"], 2),
+			numfmt.Signed(m["effect_pct"], 1), numfmt.Fixed(m["ci_low"], 1), numfmt.Fixed(m["ci_high"], 1))
 	}
 	tw.Flush() //nolint:errcheck // errWriter keeps the error
 }
-
-func fnum(v any) float64 {
-	switch t := v.(type) {
-	case float64:
-		return t
-	case json.Number:
-		f, _ := t.Float64()
-		return f
-	}
-	return 0
-}
-
-func num(v any) string { return fmt.Sprintf("%.2f", fnum(v)) }
 
 // shortIDs abbreviates record ids and lists at most eight; the JSON
 // report has them all.

@@ -18,7 +18,7 @@ import (
 	"github.com/platscan/platscan/internal/yamlfile"
 )
 
-//go:embed catalog/*.yaml
+//go:embed catalog/*.yaml authorities/*.yaml
 var embedded embed.FS
 
 // Text is a string in English and Chinese.

@@ -97,7 +97,16 @@ func TestResumeAfterCrash(t *testing.T) {
 	}
 	before := vr.Records
 
-	res, err := Resume(context.Background(), Options{Dir: dir, Engine: e, Version: "test", Signer: testSigner})
+	// The stored profile has the member's password redacted: resuming
+	// needs the original, and only the original.
+	if _, err := Resume(context.Background(), Options{Dir: dir, Engine: e, Version: "test", Signer: testSigner}); !errors.Is(err, ErrProfileNeeded) {
+		t.Fatalf("resume without the original profile: %v", err)
+	}
+	other, _ := profile.Parse("other.yaml", []byte(strings.Replace(string(raw), "rounds: 8", "rounds: 9", 1)))
+	if _, err := Resume(context.Background(), Options{Dir: dir, Engine: e, Version: "test", Signer: testSigner, Profile: other}); !errors.Is(err, ErrProfileMismatch) {
+		t.Fatalf("resume with another profile: %v", err)
+	}
+	res, err := Resume(context.Background(), Options{Dir: dir, Engine: e, Version: "test", Signer: testSigner, Profile: prof})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@
 package scan
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -38,6 +39,12 @@ var (
 	ErrIncomplete = errors.New("scan incomplete")
 
 	errTargetDown = errors.New("the platform stopped answering")
+	// ErrProfileNeeded means Resume needs the original profile: the
+	// stored one has its secrets redacted.
+	ErrProfileNeeded = errors.New("original profile needed")
+	// ErrProfileMismatch means the profile given to Resume is not the
+	// one the run was started with.
+	ErrProfileMismatch = errors.New("profile does not match the run")
 )
 
 // Options configure a scan.
@@ -57,6 +64,9 @@ type Options struct {
 	// OnRecord, when set, is called after each record is written (tests
 	// use it to interrupt a scan at a chosen point).
 	OnRecord func(count int)
+	// Profile is the original profile for Resume when the stored one had
+	// secrets redacted; it must redact to the stored bytes.
+	Profile *profile.Profile
 	// Signer signs the manifest (manifest.dsse.json); nil leaves the run
 	// unsigned. A signer that also has Info() KeyInfo has its public key
 	// written into the manifest.
@@ -95,7 +105,7 @@ func Run(ctx context.Context, prof *profile.Profile, opts Options) (*Result, err
 }
 
 // Resume continues an interrupted run in dir with the profile stored in
-// it. Work whose measurement is already recorded is not done again; a
+// it, or with opts.Profile when the stored one had secrets removed. Work whose measurement is already recorded is not done again; a
 // unit cut off by the interruption is (docs/evidence.md). Sessions are
 // re-established (logins, the opt-out switch) because their cookies were
 // never stored.
@@ -108,7 +118,7 @@ func Resume(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	defer store.Close()
-	prof, err := LoadProfile(opts.Dir, recs)
+	prof, err := resumeProfile(opts.Dir, recs, opts.Profile)
 	if err != nil {
 		return nil, err
 	}
@@ -130,6 +140,36 @@ func Resume(ctx context.Context, opts Options) (*Result, error) {
 	os.Remove(filepath.Join(opts.Dir, evidence.SignatureFile))
 	os.Remove(filepath.Join(opts.Dir, evidence.ManifestFile))
 	return run(ctx, store, recs, prof, profRec, man, opts)
+}
+
+// resumeProfile is the profile a resumed scan continues with. The stored
+// one lacks the secrets it was redacted of (logins, cookies, personal
+// data to remove), so a run whose profile had any needs the original,
+// which must be the one the run was started with in everything but the
+// secrets (the run cannot tell which password was used).
+func resumeProfile(dir string, recs []evidence.Record, given *profile.Profile) (*profile.Profile, error) {
+	var stored evidence.Record
+	var d struct{ Role, Redacted string }
+	for _, r := range recs {
+		if r.Kind == evidence.KindDocument && r.Probe == "scan" && json.Unmarshal(r.Data, &d) == nil && d.Role == profileRole {
+			stored = r
+			break
+		}
+	}
+	if given == nil {
+		if d.Redacted == "true" {
+			return nil, fmt.Errorf("%w: the profile stored in %s had its secrets removed; give the original with --profile", ErrProfileNeeded, dir)
+		}
+		return LoadProfile(dir, recs)
+	}
+	raw, err := redactedProfile(given)
+	if err != nil {
+		return nil, err
+	}
+	if evidence.SHA256(raw) != stored.BodySHA256 {
+		return nil, fmt.Errorf("%w: %s is not the profile the run in %s was started with", ErrProfileMismatch, given.Source, dir)
+	}
+	return given, nil
 }
 
 // trimCapture cuts the WARC file back to the end of the last exchange a
@@ -323,16 +363,31 @@ func seal(ctx context.Context, dir string, store *evidence.Store, man evidence.M
 	return man, nil
 }
 
+// storeProfile keeps the profile in the run with its secrets redacted by
+// the rules the fetcher applies to requests: the stored profile goes into
+// every bundle, so it must not carry a password (docs/profile.md).
 func storeProfile(store *evidence.Store, prof *profile.Profile) (evidence.Record, error) {
-	sum, err := store.PutBlob(prof.Raw)
+	raw, err := redactedProfile(prof)
 	if err != nil {
 		return evidence.Record{}, err
 	}
-	data, err := evidence.DataJSON(map[string]string{"role": profileRole, "source": prof.Source})
+	sum, err := store.PutBlob(raw)
+	if err != nil {
+		return evidence.Record{}, err
+	}
+	meta := map[string]string{"role": profileRole, "source": prof.Source}
+	if !bytes.Equal(raw, prof.Raw) {
+		meta["redacted"] = "true"
+	}
+	data, err := evidence.DataJSON(meta)
 	if err != nil {
 		return evidence.Record{}, err
 	}
 	return store.Append(evidence.Record{Kind: evidence.KindDocument, Probe: "scan", BodySHA256: sum, Data: data})
+}
+
+func redactedProfile(prof *profile.Profile) ([]byte, error) {
+	return prof.Redacted(fetch.ProfileScrubber(prof.Matcher()))
 }
 
 // checkReachable fetches the base URL once as the first persona would

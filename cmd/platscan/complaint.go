@@ -23,7 +23,8 @@ func complaintCommand() *cli.Command {
 			&cli.StringFlag{Name: "finding", Required: true, Usage: "finding `ID` (see the report)"},
 			&cli.StringFlag{Name: "lang", Value: "zh", Usage: "letter language: zh or en"},
 			&cli.StringFlag{Name: "out", Usage: "bundle `FILE` (default complaint-<finding>.zip)"},
-			&cli.BoolFlag{Name: "allow-incomplete", Usage: "build a bundle from a run that did not complete (the letter still says so)"},
+			&cli.StringFlag{Name: "complainant", Usage: "YAML `FILE` naming who complains (name, organisation, contact, role: merchant|consumer, request); without it the letter has marked blanks"},
+			&cli.BoolFlag{Name: "allow-incomplete", Usage: "build a bundle from a run that did not complete"},
 		},
 		Action: func(c *cli.Context) error {
 			dir, err := runDir(c)
@@ -45,8 +46,14 @@ func complaintCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
+			var who *complaint.Complainant
+			if path := c.String("complainant"); path != "" {
+				if who, err = complaint.LoadComplainant(path); err != nil {
+					return inputErr(err)
+				}
+			}
 			var buf bytes.Buffer
-			if err := complaint.Build(c.Context, dir, c.String("finding"), &buf, complaint.Options{Lang: lang, Catalog: cat}); err != nil {
+			if err := complaint.Build(c.Context, dir, c.String("finding"), &buf, complaint.Options{Lang: lang, Catalog: cat, Complainant: who}); err != nil {
 				if errors.Is(err, complaint.ErrNoFinding) {
 					return inputErr(err)
 				}

@@ -79,7 +79,7 @@ func demoCommand() *cli.Command {
 			fmt.Fprintf(w, "Both runs are signed (manifest.dsse.json). Next:\n")
 			fmt.Fprintf(w, "  platscan verify %s\n      re-check every hash, the WARC capture, the Merkle root and the signature\n", shop)
 			if example != "" {
-				fmt.Fprintf(w, "  platscan complaint %s --finding %s --lang zh --out complaint.zip\n      build a complaint bundle for one finding (letter, evidence, inclusion proofs); check it with: platscan verify complaint.zip\n", shop, example)
+				fmt.Fprintf(w, "  platscan complaint %s --finding %s --lang zh --out complaint.zip\n      build a complaint bundle for one finding (letter, evidence, inclusion proofs); check it with: platscan verify complaint.zip\n      add --complainant FILE to sign the letter (docs/complaint.md)\n", shop, example)
 			}
 			fmt.Fprintf(w, "  platscan report %s --format json\n  platscan fixtures serve      browse the fake platforms yourself\n", shop)
 			return nil

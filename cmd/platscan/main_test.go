@@ -1,9 +1,11 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -72,6 +74,22 @@ func TestDemoEndToEnd(t *testing.T) {
 	if code, _, stderr := platscan(t, "complaint", shop, "--finding", "nope"); code != exitInput {
 		t.Fatalf("unknown finding: %d %s", code, stderr)
 	}
+	// --complainant fills the letter; a bad file is one line with its place.
+	who := filepath.Join(t.TempDir(), "who.yaml")
+	os.WriteFile(who, []byte("name: 李明\norganisation: 杭州明远贸易有限公司\ncontact: 电话 0571-0000 0000\nrole: merchant\nrequest: [责令平台删除相关条款]\n"), 0o644)
+	signed := filepath.Join(t.TempDir(), "signed.zip")
+	if code, out, stderr := platscan(t, "complaint", shop, "--finding", rep0.Findings[0].ID, "--complainant", who, "--out", signed); code != exitOK {
+		t.Fatalf("complaint --complainant: %d %s %s", code, out, stderr)
+	}
+	if letter := zipEntry(t, signed, "complaint.md"); !strings.Contains(letter, "李明（杭州明远贸易有限公司），平台内经营者") || !strings.Contains(letter, "1. 责令平台删除相关条款") || strings.Contains(letter, "待填写") {
+		t.Errorf("letter does not name the complainant:\n%s", letter)
+	}
+	os.WriteFile(who, []byte("name: 李明\ncontact: x\nrole: seller\n"), 0o644)
+	code, _, stderr = platscan(t, "complaint", shop, "--finding", rep0.Findings[0].ID, "--complainant", who, "--out", signed)
+	if code != exitInput {
+		t.Fatalf("bad complainant: exit %d", code)
+	}
+	oneLine(t, stderr, who+":3:7: role: \"seller\" is not merchant or consumer")
 
 	// eval re-judges offline; with findings at high it exits 1.
 	code, out, _ = platscan(t, "eval", shop, "--format", "json")
@@ -237,4 +255,23 @@ func TestCheckImport(t *testing.T) {
 	if code, out, _ := platscan(t, "verify", dir); code != exitOK || !strings.Contains(out, "signed by") {
 		t.Fatalf("verify check run: %d %s", code, out)
 	}
+}
+
+func zipEntry(t *testing.T, path, name string) string {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if f.Name == name {
+			rc, _ := f.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			return string(b)
+		}
+	}
+	t.Fatalf("%s has no %s", path, name)
+	return ""
 }

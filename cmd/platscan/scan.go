@@ -25,7 +25,7 @@ func scanCommand() *cli.Command {
 		ArgsUsage: " ",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "profile", Usage: "platform profile `FILE` (docs/profile.md)"},
-			&cli.StringFlag{Name: "resume", Usage: "continue the interrupted run in `DIR` with the profile stored in it"},
+			&cli.StringFlag{Name: "resume", Usage: "continue the interrupted run in `DIR` with the profile stored in it (give --profile too when that profile had secrets, which are stored redacted)"},
 			&cli.StringFlag{Name: "out", Usage: "run `DIR` to create (default runs/<platform>-<time>)"},
 			&cli.StringSliceFlag{Name: "probe", Usage: "run only this probe `ID` (repeatable)"},
 			keyFlag(),
@@ -33,14 +33,20 @@ func scanCommand() *cli.Command {
 		Action: func(c *cli.Context) error {
 			jp := judgeParamsFrom(c)
 			if dir := c.String("resume"); dir != "" {
-				if c.String("profile") != "" {
-					return inputErr(errors.New("--resume uses the profile stored in the run; drop --profile"))
+				// A profile with secrets is stored redacted; the original
+				// comes back with --profile (scan.Resume checks it is the same).
+				var prof *profile.Profile
+				if path := c.String("profile"); path != "" {
+					var err error
+					if prof, err = profile.Load(path); err != nil {
+						return inputErr(err)
+					}
 				}
 				e, err := jp.engine(c.Context)
 				if err != nil {
 					return err
 				}
-				res, err := resumeOne(c, dir, e)
+				res, err := resumeOne(c, dir, prof, e)
 				if res == nil {
 					return err
 				}
@@ -109,7 +115,8 @@ func scanOutcome(c *cli.Context, res *scan.Result, err error, dir string) (*scan
 	case err == nil || (res != nil && res.Report != nil && (fault.KindOf(err) == fault.KindPolicy || errors.Is(err, scan.ErrIncomplete))):
 		// Judged, with a policy error or on what an incomplete scan read.
 		return res, err
-	case errors.Is(err, evidence.ErrRunExists) || errors.Is(err, scan.ErrUnknownProbe) || errors.Is(err, evidence.ErrDamaged):
+	case errors.Is(err, evidence.ErrRunExists) || errors.Is(err, scan.ErrUnknownProbe) || errors.Is(err, evidence.ErrDamaged) ||
+		errors.Is(err, scan.ErrProfileNeeded) || errors.Is(err, scan.ErrProfileMismatch):
 		return nil, inputErr(err)
 	case fault.KindOf(err) == fault.KindInput:
 		return nil, err
@@ -120,7 +127,7 @@ func scanOutcome(c *cli.Context, res *scan.Result, err error, dir string) (*scan
 	}
 }
 
-func resumeOne(c *cli.Context, dir string, e *policies.Engine) (*scan.Result, error) {
+func resumeOne(c *cli.Context, dir string, prof *profile.Profile, e *policies.Engine) (*scan.Result, error) {
 	if _, err := os.Stat(filepath.Join(dir, "records.jsonl")); err != nil {
 		return nil, inputErr(fmt.Errorf("%s is not a platscan run directory (no records.jsonl)", dir))
 	}
@@ -128,7 +135,7 @@ func resumeOne(c *cli.Context, dir string, e *policies.Engine) (*scan.Result, er
 	if err != nil {
 		return nil, err
 	}
-	res, err := scan.Resume(c.Context, scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c), Signer: sig})
+	res, err := scan.Resume(c.Context, scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c), Signer: sig, Profile: prof})
 	return scanOutcome(c, res, err, dir)
 }
 

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/platscan/platscan/profile"
 )
 
 // Redacted replaces every secret value before anything reaches the
@@ -135,4 +137,46 @@ func redactFormPersonal(re *regexp.Regexp, f map[string]string) map[string]strin
 func isText(ct string) bool {
 	ct = strings.ToLower(ct)
 	return ct == "" || strings.HasPrefix(ct, "text/") || strings.Contains(ct, "json") || strings.Contains(ct, "xml") || strings.Contains(ct, "html")
+}
+
+// ProfileScrubber applies the rules above to a profile about to be stored
+// with a run (docs/profile.md, "Secrets"): login form values, cookie
+// values and redact.literals become REDACTED; header values as they would
+// in a request (Authorization, Cookie, credential-like names); secret
+// query parameters in any URL; and whatever personal matches, the
+// profile's own [REDACTED] marks. Patterns are rules, not data, and stay.
+func ProfileScrubber(personal *regexp.Regexp) profile.Scrubber {
+	return func(f profile.Field, name, value string) string {
+		switch f {
+		case profile.FieldLogin, profile.FieldCookie, profile.FieldLiteral:
+			return Redacted
+		case profile.FieldPattern:
+			return value
+		case profile.FieldHeader:
+			h := redactHeader(http.Header{name: {value}})
+			value = h[http.CanonicalHeaderKey(name)][0]
+		default:
+			value = redactQueryText(value)
+		}
+		return redactString(personal, value)
+	}
+}
+
+// queryPair finds name=value pairs in a query string or template.
+var queryPair = regexp.MustCompile(`([?&])([^=&#?]+)=([^&#]*)`)
+
+// redactQueryText hides the values of secret query parameters in s
+// without re-encoding the rest, so URL templates such as
+// /link?url={url}&token=abc keep their placeholders.
+func redactQueryText(s string) string {
+	if !strings.Contains(s, "?") {
+		return s
+	}
+	return queryPair.ReplaceAllStringFunc(s, func(m string) string {
+		p := queryPair.FindStringSubmatch(m)
+		if !secretName.MatchString(p[2]) {
+			return m
+		}
+		return p[1] + p[2] + "=" + Redacted
+	})
 }
