@@ -5,12 +5,13 @@ package extract
 
 import (
 	"encoding/json"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/platscan/platscan/probes/price"
 )
 
 // Offer is one product as a page presents it.
@@ -201,18 +202,16 @@ func number(v any) (float64, bool) {
 	return 0, false
 }
 
-var priceRe = regexp.MustCompile(`\d[\d,，]*(?:\.\d+)?`)
-
-// ParsePrice reads the first number in s, ignoring currency signs and
-// thousands separators ("¥1,299.00" -> 1299).
+// ParsePrice reads the price in s with no locale ("¥1,299.00" -> 1299,
+// "1.299,00 €" -> 1299). A string that can be read more than one way
+// ("1,234" with no currency) gives false rather than a guess; callers
+// that know the page language or currency should use price.Parse.
 func ParsePrice(s string) (float64, bool) {
-	m := priceRe.FindString(s)
-	if m == "" {
+	p, ok := price.Parse(s, price.Hint{})
+	if !ok || p.Ambiguous {
 		return 0, false
 	}
-	m = strings.NewReplacer(",", "", "，", "").Replace(m)
-	v, err := strconv.ParseFloat(m, 64)
-	return v, err == nil
+	return p.Value, true
 }
 
 // ProductOffers returns every offer of the page's product (several sellers
