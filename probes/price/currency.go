@@ -70,6 +70,16 @@ var signs = func() []sign {
 	return s
 }()
 
+// signsByRune indexes signs by their first rune, longest first.
+var signsByRune = func() map[rune][]sign {
+	m := map[rune][]sign{}
+	for _, s := range signs {
+		r, _ := utf8.DecodeRuneInString(s.text)
+		m[r] = append(m[r], s)
+	}
+	return m
+}()
+
 // isoCodes are the ISO 4217 codes recognised when written out
 // ("EUR 12,50", "12.50 USD"). Only codes that shops commonly print are
 // listed, so three capital letters in a product name are not taken for a
@@ -146,7 +156,7 @@ func signAt(r []rune, i int) (found, bool) {
 			return found{start: i, end: i + 3, text: c, codes: []string{c}}, true
 		}
 	}
-	for _, s := range signs {
+	for _, s := range signsByRune[r[i]] {
 		n := utf8.RuneCountInString(s.text)
 		if i+n > len(r) || string(r[i:i+n]) != s.text {
 			continue

@@ -68,7 +68,9 @@ type page struct {
 // ParseNode reads a parsed document.
 func ParseNode(doc *html.Node, baseURL string) *Data {
 	p := &page{index: map[*html.Node]int{}, ids: map[string]*html.Node{}, data: &Data{Items: []*Item{}}}
-	p.base, _ = url.Parse(baseURL)
+	if baseURL != "" {
+		p.base, _ = url.Parse(baseURL)
+	}
 	p.walk(doc)
 	var all []*Item
 	all = append(all, p.jsonLD()...)

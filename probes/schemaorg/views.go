@@ -196,6 +196,11 @@ func (d *Data) product(it *Item, par map[*Item][]edge) Product {
 		}
 		p.Offers = append(p.Offers, d.offer(o))
 	}
+	if len(p.Offers) == 0 && p.Aggregate == nil && len(it.Props["price"]) > 0 {
+		// A price put on the product itself, without an Offer: not what
+		// the vocabulary says, but common, and still this product's.
+		p.Offers = append(p.Offers, d.offer(it))
+	}
 	if r := it.Items("aggregateRating"); len(r) > 0 {
 		p.Rating = d.rating(r[0], it)
 	}
