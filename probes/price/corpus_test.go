@@ -2,7 +2,6 @@ package price
 
 import (
 	"bufio"
-	"fmt"
 	"math"
 	"os"
 	"regexp"
@@ -170,7 +169,6 @@ func TestCorpusAccuracy(t *testing.T) {
 	if acc < 0.98 {
 		t.Errorf("accuracy %.1f%%, want at least 98%%", 100*acc)
 	}
-	fmt.Fprintf(os.Stderr, "price corpus: n=%d new=%.1f%% silent=%d old=%.1f%%\n", len(cases), 100*acc, silent, 100*oldAcc)
 }
 
 // BenchmarkParseCorpus reads every corpus string once per iteration.
