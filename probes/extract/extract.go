@@ -89,12 +89,13 @@ func Product(doc *goquery.Document, priceSelector string) (Offer, bool) {
 // offerOf flattens a product into the recorded Offer; false when it has
 // no price that can be read without doubt.
 func offerOf(p schemaorg.Product) (Offer, bool) {
+	priced, _ := p.Priced()
 	o := Offer{Name: p.Name, SKU: p.SKU, Brand: p.Brand.Name, Seller: p.Seller.Name, Source: source(p.Syntax)}
 	if p.Rating != nil {
 		o.Rating, o.Reviews = p.Rating.Value, int(max(p.Rating.Reviews, p.Rating.Count))
 	}
 	var pr *price.Price
-	for _, off := range p.Offers {
+	for _, off := range priced.Offers {
 		if off.Price != nil && !off.Price.Ambiguous {
 			pr, o.Currency = off.Price, off.Currency
 			if off.Seller.Name != "" {
@@ -103,8 +104,8 @@ func offerOf(p schemaorg.Product) (Offer, bool) {
 			break
 		}
 	}
-	if pr == nil && p.Aggregate != nil && p.Aggregate.Low != nil && !p.Aggregate.Low.Ambiguous {
-		pr, o.Currency = p.Aggregate.Low, p.Aggregate.Currency
+	if a := priced.Aggregate; pr == nil && a != nil && a.Low != nil && !a.Low.Ambiguous {
+		pr, o.Currency = a.Low, a.Currency
 	}
 	if pr == nil {
 		return Offer{}, false
@@ -116,19 +117,13 @@ func offerOf(p schemaorg.Product) (Offer, bool) {
 	return o, true
 }
 
-// ItemList returns the page's result list ordered by position: the
-// first JSON-LD ItemList, else the first list in any syntax.
+// ItemList returns the page's result list ordered by position (see
+// schemaorg.Data.Results: a JSON-LD ItemList, else a list in any syntax,
+// else the page's top-level products in order).
 func ItemList(doc *goquery.Document) []ListItem {
-	lists := Structured(doc).ItemLists()
-	if len(lists) == 0 {
+	l, ok := Structured(doc).Results()
+	if !ok {
 		return nil
-	}
-	l := lists[0]
-	for _, x := range lists {
-		if x.Syntax == schemaorg.JSONLD {
-			l = x
-			break
-		}
 	}
 	out := make([]ListItem, 0, len(l.Items))
 	for _, it := range l.Items {
@@ -169,8 +164,9 @@ func ProductOffers(doc *goquery.Document) []Offer {
 	if !ok {
 		return nil
 	}
+	prod, _ := c.Product.Priced()
 	var out []Offer
-	for _, off := range c.Product.AllOffers() {
+	for _, off := range prod.AllOffers() {
 		if off.Price == nil || off.Price.Ambiguous {
 			continue
 		}

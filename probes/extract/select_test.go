@@ -108,6 +108,12 @@ func TestStructuredPages(t *testing.T) {
 	if len(offers) != 3 || offers[0].Seller != "Haushalt24" || offers[0].Rating != 4.1 || offers[2].Price != 249.9 {
 		t.Errorf("offers: %+v", offers)
 	}
+	if o, ok := Product(loadDoc(t, "jsonld-productgroup.html"), ""); !ok || o.Price != 59 || o.Name != "Merino Tee" || o.Brand != "Fjell" {
+		t.Errorf("product group: %+v", o)
+	}
+	if items := ItemList(loadDoc(t, "microdata-cards-nolist.html")); len(items) != 3 || items[1].Offer == nil || items[1].Offer.Price != 1049 {
+		t.Errorf("cards without a list: %+v", items)
+	}
 	if _, ok := Product(loadDoc(t, "jsonld-ambiguous-price.html"), ""); ok {
 		t.Error("an ambiguous price was recorded")
 	}

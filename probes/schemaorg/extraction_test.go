@@ -397,3 +397,42 @@ func TestJSONLDContexts(t *testing.T) {
 		t.Errorf("prefix context: %+v", all[2])
 	}
 }
+
+func TestGroupsAndImplicitLists(t *testing.T) {
+	d := loadPage(t, "jsonld-productgroup.html")
+	g := mainOf(t, d, "jsonld-productgroup.html")
+	if !g.Item.Is("ProductGroup") || len(g.Variants) != 3 || len(g.Offers) != 0 {
+		t.Fatalf("%+v", g)
+	}
+	v, ok := g.Priced()
+	if !ok || v.SKU != "MT-S-NAVY" {
+		t.Fatalf("priced variant: %+v", v)
+	}
+	wantPrice(t, onlyOffer(t, v), "59.00", "USD")
+	if g.Variants[1].Offers[0].Availability != "OutOfStock" || g.Brand.Name != "Fjell" {
+		t.Errorf("%+v", g.Variants[1])
+	}
+	if _, ok := d.Results(); ok {
+		t.Error("variants of one product read as a result list")
+	}
+
+	d = loadPage(t, "microdata-cards-nolist.html")
+	if len(d.ItemLists()) != 0 {
+		t.Fatal("an ItemList where the page has none")
+	}
+	l, ok := d.Results()
+	if !ok || !l.Implicit || len(l.Items) != 3 {
+		t.Fatalf("%+v", l)
+	}
+	if l.Items[1].URL != "https://shop.test/oferta/czajnik-szklany-202" {
+		t.Errorf("url: %q", l.Items[1].URL)
+	}
+	wantPrice(t, l.Items[1].Product.Offers[0], "1049.00", "PLN")
+	if p := l.Items[2].Product.Offers[0].Price; p.Kind != "from" || p.Value != 129 {
+		t.Errorf("from price: %+v", p)
+	}
+	// A list in the markup wins over the products around it.
+	if l, ok := loadPage(t, "mixed-syntaxes.html").Results(); !ok || l.Implicit || len(l.Items) != 1 {
+		t.Errorf("explicit list: %+v", l)
+	}
+}

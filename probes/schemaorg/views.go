@@ -80,6 +80,9 @@ type Product struct {
 	Offers    []Offer         `json:"offers"`
 	Aggregate *AggregateOffer `json:"aggregate,omitempty"`
 	Rating    *Rating         `json:"rating,omitempty"`
+	// Variants are the products of a ProductGroup (hasVariant), which
+	// usually carry the offers the group itself lacks.
+	Variants []Product `json:"variants,omitempty"`
 	// Nested is set for a product inside another item (a result list, a
 	// related product), which is not the page's own product.
 	Nested bool   `json:"nested,omitempty"`
@@ -113,6 +116,21 @@ func (p Product) LowPrice() (*price.Price, bool) {
 	return best, best != nil
 }
 
+// Priced returns the product itself when it has an offer or an
+// AggregateOffer, else its first variant that has one (a ProductGroup
+// page shows its default variant's price); false when none has.
+func (p Product) Priced() (Product, bool) {
+	if len(p.Offers) > 0 || p.Aggregate != nil {
+		return p, true
+	}
+	for _, v := range p.Variants {
+		if len(v.Offers) > 0 || v.Aggregate != nil {
+			return v, true
+		}
+	}
+	return p, false
+}
+
 // ListItem is one entry of a result list.
 type ListItem struct {
 	Position int    `json:"position"`
@@ -131,9 +149,11 @@ type ItemList struct {
 	Count int64      `json:"count,omitempty"`
 	Items []ListItem `json:"items"`
 	// Next is the page's rel=next link, for paged results.
-	Next   string `json:"next,omitempty"`
-	Syntax Syntax `json:"syntax"`
-	Pos    int    `json:"pos"`
+	Next string `json:"next,omitempty"`
+	// Implicit marks a list made by Results from top-level products.
+	Implicit bool   `json:"implicit,omitempty"`
+	Syntax   Syntax `json:"syntax"`
+	Pos      int    `json:"pos"`
 }
 
 // productTypes are the schema.org types read as products.
@@ -203,6 +223,11 @@ func (d *Data) product(it *Item, par map[*Item][]edge) Product {
 	}
 	if r := it.Items("aggregateRating"); len(r) > 0 {
 		p.Rating = d.rating(r[0], it)
+	}
+	for _, v := range it.Items("hasVariant") {
+		if v != it && isProduct(v) {
+			p.Variants = append(p.Variants, d.product(v, par))
+		}
 	}
 	p.Seller = party(it, "seller")
 	if p.Seller.Empty() {
@@ -462,6 +487,40 @@ func (d *Data) listItem(i int, v Value, par map[*Item][]edge) ListItem {
 		li.Product = &p
 	}
 	return li
+}
+
+// Results returns the page's result list: its first JSON-LD list, else
+// its first list in any syntax, else, where a page marks each result as a
+// top-level product without a list around them, those products in
+// document order (Implicit set). False when the page has none of these.
+func (d *Data) Results() (ItemList, bool) {
+	lists := d.ItemLists()
+	for _, l := range lists {
+		if l.Syntax == JSONLD {
+			return l, true
+		}
+	}
+	if len(lists) > 0 {
+		return lists[0], true
+	}
+	var top []Product
+	for _, p := range d.Products() {
+		if !p.Nested {
+			top = append(top, p)
+		}
+	}
+	if len(top) < 2 {
+		return ItemList{}, false
+	}
+	l := ItemList{Items: []ListItem{}, Next: d.Next, Syntax: top[0].Syntax, Pos: top[0].Pos, Implicit: true}
+	for i, p := range top {
+		li := ListItem{Position: i + 1, URL: p.URL, Name: p.Name, Item: p.Item, Product: &top[i]}
+		if li.URL == "" && p.ID != "" && !strings.HasPrefix(p.ID, "_:") {
+			li.URL = p.ID
+		}
+		l.Items = append(l.Items, li)
+	}
+	return l, true
 }
 
 // Choice is the product a page is about, and why it was chosen.
