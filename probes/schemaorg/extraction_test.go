@@ -436,3 +436,26 @@ func TestGroupsAndImplicitLists(t *testing.T) {
 		t.Errorf("explicit list: %+v", l)
 	}
 }
+
+func TestPageLanguage(t *testing.T) {
+	for in, want := range map[string]string{
+		`<html lang="de-AT"><meta property="og:locale" content="en_US"></html>`: "de-AT",
+		`<html><meta property="og:locale" content="pl_PL"></html>`:              "pl-PL",
+		`<html><meta http-equiv="Content-Language" content="zh-CN"></html>`:     "zh-CN",
+		`<html><p>none</p></html>`: "",
+	} {
+		if got := parseString(t, in).Lang; got != want {
+			t.Errorf("%s: lang %q, want %q", in, got, want)
+		}
+	}
+	// The language decides how a displayed price is read: fuel at
+	// "1,459 €/l" has three decimals, which only the locale can tell.
+	const fuel = `<div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Diesel</span><div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><span itemprop="price">1,459 €/l</span></div></div>`
+	p := parseString(t, `<html><meta property="og:locale" content="de_DE">`+fuel+`</html>`).Products()[0].Offers[0].Price
+	if p.Ambiguous || p.Amount != "1.459" || p.Kind != "per_unit" {
+		t.Errorf("with a locale: %+v", p)
+	}
+	if p := parseString(t, `<html>`+fuel+`</html>`).Products()[0].Offers[0].Price; !p.Ambiguous {
+		t.Errorf("without a locale: %+v", p)
+	}
+}

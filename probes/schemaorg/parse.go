@@ -106,6 +106,25 @@ func (p *page) walk(doc *html.Node) {
 		}
 	}
 	visit(doc)
+	if p.data.Lang == "" {
+		p.data.Lang = p.metaLang()
+	}
+}
+
+// metaLang is the page language from a Content-Language declaration or
+// og:locale, for pages whose <html> has no lang (many shop templates).
+func (p *page) metaLang() string {
+	for _, m := range p.metas {
+		he, _ := attr(m, "http-equiv")
+		prop, _ := attr(m, "property")
+		c, _ := attr(m, "content")
+		if strings.EqualFold(he, "content-language") || strings.EqualFold(prop, "og:locale") {
+			if f := strings.FieldsFunc(c, func(r rune) bool { return r == ',' || r == ' ' }); len(f) > 0 {
+				return strings.ReplaceAll(f[0], "_", "-")
+			}
+		}
+	}
+	return ""
 }
 
 func (p *page) resolveURL(h string) *url.URL {
