@@ -1,16 +1,18 @@
-// Package extract reads structured commerce data from pages: schema.org
-// Product/Offer and ItemList in JSON-LD first, then microdata, then CSS
-// selectors the profile supplies.
+// Package extract gives the probes the commerce data of a page in the
+// shape they record: the product's offer, the ranked result list and a
+// product's offers from several sellers. It reads schema.org items
+// through package schemaorg (JSON-LD, microdata, RDFa, OpenGraph, in that
+// precedence) and falls back to the CSS selectors of the profile
+// (Select, SelectOne) for pages without structured data.
 package extract
 
 import (
-	"encoding/json"
-	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/platscan/platscan/probes/price"
+	"github.com/platscan/platscan/probes/schemaorg"
 )
 
 // Offer is one product as a page presents it.
@@ -23,7 +25,8 @@ type Offer struct {
 	Currency string  `json:"currency,omitempty"`
 	Rating   float64 `json:"rating,omitempty"`
 	Reviews  int     `json:"reviews,omitempty"`
-	// Source says where the price came from: jsonld, microdata or selector.
+	// Source says where the price came from: jsonld, microdata, rdfa,
+	// opengraph or selector.
 	Source string `json:"source"`
 }
 
@@ -34,221 +37,147 @@ type ListItem struct {
 	Offer    *Offer `json:"offer,omitempty"`
 }
 
-// Product returns the page's product offer. priceSelector, when not empty,
-// is a CSS selector used if neither JSON-LD nor microdata gives a price.
-func Product(doc *goquery.Document, priceSelector string) (Offer, bool) {
-	for _, node := range jsonLD(doc) {
-		if o, ok := productOf(node); ok {
-			return o, true
-		}
+// Structured reads the schema.org items of a goquery document, resolving
+// links against the document's URL when it has one.
+func Structured(doc *goquery.Document) *schemaorg.Data {
+	base := ""
+	if doc.Url != nil {
+		base = doc.Url.String()
 	}
-	if s := doc.Find("[itemprop=price]").First(); s.Length() > 0 {
-		raw := s.AttrOr("content", s.Text())
-		if v, ok := ParsePrice(raw); ok {
-			o := Offer{Price: v, Source: "microdata"}
-			o.Currency = doc.Find("[itemprop=priceCurrency]").First().AttrOr("content", "")
-			o.Name = strings.TrimSpace(doc.Find("[itemprop=name]").First().Text())
-			o.SKU = doc.Find("[itemprop=sku]").First().AttrOr("content", "")
+	if len(doc.Nodes) == 0 {
+		return &schemaorg.Data{Items: []*schemaorg.Item{}}
+	}
+	root := doc.Nodes[0]
+	for root.Parent != nil {
+		root = root.Parent
+	}
+	return schemaorg.ParseNode(root, base)
+}
+
+// source keeps the names measurements already use for each syntax.
+func source(s schemaorg.Syntax) string {
+	if s == schemaorg.JSONLD {
+		return "jsonld"
+	}
+	return string(s)
+}
+
+// Product returns the page's product offer: the main product of the
+// structured data (its first offer with a readable price, else its
+// AggregateOffer's lowPrice). priceSelector, when not empty, is a CSS
+// selector used if the structured data gives no price.
+func Product(doc *goquery.Document, priceSelector string) (Offer, bool) {
+	d := Structured(doc)
+	base := ""
+	if doc.Url != nil {
+		base = doc.Url.String()
+	}
+	if c, ok := d.MainProduct(base); ok {
+		if o, ok := offerOf(c.Product); ok {
 			return o, true
 		}
 	}
 	if priceSelector != "" {
-		if v, ok := ParsePrice(doc.Find(priceSelector).First().Text()); ok {
-			return Offer{Price: v, Source: "selector"}, true
+		p, ok := price.Parse(doc.Find(priceSelector).First().Text(), price.Hint{Lang: d.Lang})
+		if ok && !p.Ambiguous {
+			return Offer{Price: p.Value, Currency: p.Currency, Source: "selector"}, true
 		}
 	}
 	return Offer{}, false
 }
 
-// ItemList returns the page's first schema.org ItemList, ordered by
-// position.
-func ItemList(doc *goquery.Document) []ListItem {
-	for _, node := range jsonLD(doc) {
-		m, ok := node.(map[string]any)
-		if !ok || !isType(m, "ItemList") {
-			continue
-		}
-		els, _ := m["itemListElement"].([]any)
-		var out []ListItem
-		for i, e := range els {
-			em, ok := e.(map[string]any)
-			if !ok {
-				continue
-			}
-			li := ListItem{Position: i + 1}
-			if p, ok := number(em["position"]); ok {
-				li.Position = int(p)
-			}
-			li.URL, _ = em["url"].(string)
-			if item, ok := em["item"].(map[string]any); ok {
-				if o, ok := productOf(item); ok {
-					li.Offer = &o
-				}
-				if li.URL == "" {
-					li.URL, _ = item["url"].(string)
-				}
-			}
-			out = append(out, li)
-		}
-		sort.SliceStable(out, func(a, b int) bool { return out[a].Position < out[b].Position })
-		return out
+// offerOf flattens a product into the recorded Offer; false when it has
+// no price that can be read without doubt.
+func offerOf(p schemaorg.Product) (Offer, bool) {
+	priced, _ := p.Priced()
+	o := Offer{Name: p.Name, SKU: p.SKU, Brand: p.Brand.Name, Seller: p.Seller.Name, Source: source(p.Syntax)}
+	if p.Rating != nil {
+		o.Rating, o.Reviews = p.Rating.Value, int(max(p.Rating.Reviews, p.Rating.Count))
 	}
-	return nil
-}
-
-// jsonLD returns every top-level JSON-LD node on the page, flattening
-// arrays and @graph.
-func jsonLD(doc *goquery.Document) []any {
-	var out []any
-	var add func(v any)
-	add = func(v any) {
-		switch t := v.(type) {
-		case []any:
-			for _, x := range t {
-				add(x)
+	var pr *price.Price
+	for _, off := range priced.Offers {
+		if off.Price != nil && !off.Price.Ambiguous {
+			pr, o.Currency = off.Price, off.Currency
+			if off.Seller.Name != "" {
+				o.Seller = off.Seller.Name
 			}
-		case map[string]any:
-			if g, ok := t["@graph"]; ok {
-				add(g)
-				return
-			}
-			out = append(out, t)
+			break
 		}
 	}
-	doc.Find(`script[type="application/ld+json"]`).Each(func(_ int, s *goquery.Selection) {
-		var v any
-		if json.Unmarshal([]byte(s.Text()), &v) == nil {
-			add(v)
-		}
-	})
-	return out
-}
-
-func isType(m map[string]any, want string) bool {
-	switch t := m["@type"].(type) {
-	case string:
-		return t == want || strings.HasSuffix(t, "/"+want)
-	case []any:
-		for _, x := range t {
-			if s, _ := x.(string); s == want {
-				return true
-			}
-		}
+	if a := priced.Aggregate; pr == nil && a != nil && a.Low != nil && !a.Low.Ambiguous {
+		pr, o.Currency = a.Low, a.Currency
 	}
-	return false
-}
-
-func productOf(node any) (Offer, bool) {
-	m, ok := node.(map[string]any)
-	if !ok || !isType(m, "Product") {
+	if pr == nil {
 		return Offer{}, false
 	}
-	o := Offer{Source: "jsonld", Name: str(m["name"]), SKU: str(m["sku"])}
-	o.Brand = nameOf(m["brand"])
-	if ar, ok := m["aggregateRating"].(map[string]any); ok {
-		o.Rating, _ = number(ar["ratingValue"])
-		n, _ := number(ar["reviewCount"])
-		o.Reviews = int(n)
+	o.Price = pr.Value
+	if o.Currency == "" {
+		o.Currency = pr.Currency
 	}
-	offers := m["offers"]
-	if arr, ok := offers.([]any); ok && len(arr) > 0 {
-		offers = arr[0]
-	}
-	om, ok := offers.(map[string]any)
-	if !ok {
-		return Offer{}, false
-	}
-	price, ok := number(om["price"])
-	if !ok {
-		price, ok = number(om["lowPrice"]) // AggregateOffer
-	}
-	if !ok {
-		return Offer{}, false
-	}
-	o.Price = price
-	o.Currency = str(om["priceCurrency"])
-	o.Seller = nameOf(om["seller"])
 	return o, true
 }
 
-func nameOf(v any) string {
-	switch t := v.(type) {
-	case string:
-		return t
-	case map[string]any:
-		return str(t["name"])
+// ItemList returns the page's result list ordered by position (see
+// schemaorg.Data.Results: a JSON-LD ItemList, else a list in any syntax,
+// else the page's top-level products in order).
+func ItemList(doc *goquery.Document) []ListItem {
+	l, ok := Structured(doc).Results()
+	if !ok {
+		return nil
 	}
-	return ""
+	out := make([]ListItem, 0, len(l.Items))
+	for _, it := range l.Items {
+		li := ListItem{Position: it.Position, URL: it.URL}
+		if it.Product != nil {
+			if o, ok := offerOf(*it.Product); ok {
+				li.Offer = &o
+			}
+		}
+		out = append(out, li)
+	}
+	return out
 }
 
-func str(v any) string {
-	switch t := v.(type) {
-	case string:
-		return t
-	case float64:
-		return strconv.FormatFloat(t, 'f', -1, 64)
-	}
-	return ""
-}
-
-func number(v any) (float64, bool) {
-	switch t := v.(type) {
-	case float64:
-		return t, true
-	case string:
-		return ParsePrice(t)
-	}
-	return 0, false
-}
-
-var priceRe = regexp.MustCompile(`\d[\d,，]*(?:\.\d+)?`)
-
-// ParsePrice reads the first number in s, ignoring currency signs and
-// thousands separators ("¥1,299.00" -> 1299).
+// ParsePrice reads the price in s with no locale ("¥1,299.00" -> 1299,
+// "1.299,00 €" -> 1299). A string that can be read more than one way
+// ("1,234" with no currency) gives false rather than a guess; callers
+// that know the page language or currency should use price.Parse.
 func ParsePrice(s string) (float64, bool) {
-	m := priceRe.FindString(s)
-	if m == "" {
+	p, ok := price.Parse(s, price.Hint{})
+	if !ok || p.Ambiguous {
 		return 0, false
 	}
-	m = strings.NewReplacer(",", "", "，", "").Replace(m)
-	v, err := strconv.ParseFloat(m, 64)
-	return v, err == nil
+	return p.Value, true
 }
 
 // ProductOffers returns every offer of the page's product (several sellers
-// of one item), with the seller's rating when the markup gives it.
+// of one item, directly or in an AggregateOffer), with the seller's rating
+// when the markup gives it. Offers whose price cannot be read without
+// doubt are left out.
 func ProductOffers(doc *goquery.Document) []Offer {
-	for _, node := range jsonLD(doc) {
-		m, ok := node.(map[string]any)
-		if !ok || !isType(m, "Product") {
+	d := Structured(doc)
+	base := ""
+	if doc.Url != nil {
+		base = doc.Url.String()
+	}
+	c, ok := d.MainProduct(base)
+	if !ok {
+		return nil
+	}
+	prod, _ := c.Product.Priced()
+	var out []Offer
+	for _, off := range prod.AllOffers() {
+		if off.Price == nil || off.Price.Ambiguous {
 			continue
 		}
-		var list []any
-		switch o := m["offers"].(type) {
-		case []any:
-			list = o
-		case map[string]any:
-			list = []any{o}
+		o := Offer{Price: off.Price.Value, Currency: off.Currency, Seller: off.Seller.Name, Source: source(off.Syntax)}
+		if off.SellerRating != nil {
+			o.Rating = off.SellerRating.Value
 		}
-		var out []Offer
-		for _, x := range list {
-			om, ok := x.(map[string]any)
-			if !ok {
-				continue
-			}
-			price, ok := number(om["price"])
-			if !ok {
-				continue
-			}
-			o := Offer{Price: price, Currency: str(om["priceCurrency"]), Seller: nameOf(om["seller"]), Source: "jsonld"}
-			if s, ok := om["seller"].(map[string]any); ok {
-				if ar, ok := s["aggregateRating"].(map[string]any); ok {
-					o.Rating, _ = number(ar["ratingValue"])
-				}
-			}
-			out = append(out, o)
-		}
-		return out
+		out = append(out, o)
 	}
-	return nil
+	return out
 }
+
+// trimText collapses white space the way a reader sees it.
+func trimText(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -51,3 +51,15 @@ func TestItemList(t *testing.T) {
 		t.Fatalf("%+v", items)
 	}
 }
+
+func TestParsePrice(t *testing.T) {
+	for in, want := range map[string]float64{"¥1,299.00": 1299, "15,95 €": 15.95, "1 849 руб.": 1849, "1.727 Ft": 1727, "$1 298,00": 1298} {
+		if got, ok := ParsePrice(in); !ok || got != want {
+			t.Errorf("ParsePrice(%q) = %v, %v; want %v", in, got, ok, want)
+		}
+	}
+	// An ambiguous string is refused, not guessed.
+	if got, ok := ParsePrice("1,234"); ok {
+		t.Errorf("ParsePrice(1,234) = %v, want no reading without a cue", got)
+	}
+}

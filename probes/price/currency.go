@@ -1,0 +1,219 @@
+package price
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// sign is one way a currency is written: a symbol ("€"), a local
+// abbreviation ("zł", "руб") or an ISO 4217 code.
+type sign struct {
+	text string
+	// codes are the ISO 4217 currencies the sign can mean, most likely
+	// first; one code means the sign is unambiguous.
+	codes []string
+	// word signs are letters and need a word boundary on both sides, so
+	// "kr" is found in "1.299 kr" but not in "Akron".
+	word bool
+}
+
+// signs lists currency signs longest first, so "US$" wins over "$" and
+// "R$" over "R". Codes are checked separately (isoCodes).
+var signs = func() []sign {
+	s := []sign{
+		{text: "US$", codes: []string{"USD"}}, {text: "U$S", codes: []string{"USD"}},
+		{text: "CA$", codes: []string{"CAD"}}, {text: "C$", codes: []string{"CAD"}},
+		{text: "AU$", codes: []string{"AUD"}}, {text: "A$", codes: []string{"AUD"}},
+		{text: "NZ$", codes: []string{"NZD"}}, {text: "HK$", codes: []string{"HKD"}},
+		{text: "SG$", codes: []string{"SGD"}}, {text: "S$", codes: []string{"SGD"}},
+		{text: "NT$", codes: []string{"TWD"}}, {text: "R$", codes: []string{"BRL"}},
+		{text: "MX$", codes: []string{"MXN"}}, {text: "RD$", codes: []string{"DOP"}},
+		{text: "$", codes: []string{"USD", "CAD", "AUD", "MXN", "ARS", "CLP", "COP", "NZD", "SGD", "HKD", "TWD"}},
+		{text: "€", codes: []string{"EUR"}}, {text: "£", codes: []string{"GBP"}},
+		{text: "JP¥", codes: []string{"JPY"}}, {text: "CN¥", codes: []string{"CNY"}},
+		{text: "¥", codes: []string{"CNY", "JPY"}}, {text: "￥", codes: []string{"CNY", "JPY"}},
+		{text: "元", codes: []string{"CNY"}}, {text: "人民币", codes: []string{"CNY"}},
+		{text: "円", codes: []string{"JPY"}}, {text: "원", codes: []string{"KRW"}},
+		{text: "₩", codes: []string{"KRW"}}, {text: "₹", codes: []string{"INR"}},
+		{text: "₽", codes: []string{"RUB"}}, {text: "₴", codes: []string{"UAH"}},
+		{text: "₺", codes: []string{"TRY"}}, {text: "₫", codes: []string{"VND"}},
+		{text: "₱", codes: []string{"PHP"}}, {text: "฿", codes: []string{"THB"}},
+		{text: "₪", codes: []string{"ILS"}}, {text: "₦", codes: []string{"NGN"}},
+		{text: "₸", codes: []string{"KZT"}}, {text: "₾", codes: []string{"GEL"}},
+		{text: "₼", codes: []string{"AZN"}}, {text: "৳", codes: []string{"BDT"}},
+		{text: "₨", codes: []string{"PKR", "LKR", "NPR"}}, {text: "E£", codes: []string{"EGP"}},
+		{text: "د.إ", codes: []string{"AED"}}, {text: "ر.س", codes: []string{"SAR"}},
+		{text: "RMB", codes: []string{"CNY"}, word: true},
+		{text: "Rs.", codes: []string{"INR", "PKR", "LKR", "NPR"}, word: true},
+		{text: "Rs", codes: []string{"INR", "PKR", "LKR", "NPR"}, word: true},
+		{text: "руб.", codes: []string{"RUB"}, word: true}, {text: "руб", codes: []string{"RUB"}, word: true},
+		{text: "р.", codes: []string{"RUB"}, word: true},
+		{text: "грн", codes: []string{"UAH"}, word: true},
+		{text: "zł", codes: []string{"PLN"}, word: true}, {text: "Kč", codes: []string{"CZK"}, word: true},
+		{text: "Ft", codes: []string{"HUF"}, word: true}, {text: "kr.", codes: []string{"DKK", "SEK", "NOK", "ISK"}, word: true},
+		{text: "kr", codes: []string{"SEK", "NOK", "DKK", "ISK"}, word: true},
+		{text: "SFr.", codes: []string{"CHF"}, word: true}, {text: "Fr.", codes: []string{"CHF"}, word: true},
+		{text: "TL", codes: []string{"TRY"}, word: true}, {text: "RM", codes: []string{"MYR"}, word: true},
+		{text: "Rp", codes: []string{"IDR"}, word: true}, {text: "lei", codes: []string{"RON"}, word: true},
+		{text: "Lei", codes: []string{"RON"}, word: true}, {text: "лв.", codes: []string{"BGN"}, word: true},
+		{text: "лв", codes: []string{"BGN"}, word: true}, {text: "kn", codes: []string{"HRK"}, word: true},
+		{text: "đ", codes: []string{"VND"}, word: true}, {text: "Euro", codes: []string{"EUR"}, word: true},
+		{text: "euros", codes: []string{"EUR"}, word: true}, {text: "euro", codes: []string{"EUR"}, word: true},
+		{text: "R", codes: []string{"ZAR"}, word: true}, {text: "บาท", codes: []string{"THB"}},
+		{text: "S/.", codes: []string{"PEN"}}, {text: "S/", codes: []string{"PEN"}},
+		{text: "Р", codes: []string{"RUB"}, word: true}, {text: "تومان", codes: []string{"IRR"}}, {text: "ریال", codes: []string{"IRR"}},
+		{text: "Dhs", codes: []string{"AED"}, word: true}, {text: "AED", codes: []string{"AED"}, word: true},
+	}
+	sort.SliceStable(s, func(i, j int) bool { return utf8.RuneCountInString(s[i].text) > utf8.RuneCountInString(s[j].text) })
+	return s
+}()
+
+// signsByRune indexes signs by their first rune, longest first.
+var signsByRune = func() map[rune][]sign {
+	m := map[rune][]sign{}
+	for _, s := range signs {
+		r, _ := utf8.DecodeRuneInString(s.text)
+		m[r] = append(m[r], s)
+	}
+	return m
+}()
+
+// isoCodes are the ISO 4217 codes recognised when written out
+// ("EUR 12,50", "12.50 USD"). Only codes that shops commonly print are
+// listed, so three capital letters in a product name are not taken for a
+// currency.
+var isoCodes = map[string]bool{}
+
+func init() {
+	for _, c := range strings.Fields(`AED ARS AUD AZN BDT BGN BHD BRL CAD CHF CLP CNY COP CZK DKK DOP EGP EUR GBP GEL HKD
+		HRK HUF IDR ILS INR IQD IRR ISK JOD JPY KRW KWD KZT LKR LYD MAD MXN MYR NGN NOK NPR NZD OMR PEN PHP PKR PLN QAR RON
+		RSD RUB SAR SEK SGD THB TND TRY TWD UAH USD VND ZAR`) {
+		isoCodes[c] = true
+	}
+}
+
+// threeDecimals are the currencies with three minor digits. In every other
+// currency a shop never prints three digits after the decimal mark for a
+// whole item's price, which decides "1.299 €" (1299) without a locale.
+var threeDecimals = map[string]bool{"BHD": true, "IQD": true, "JOD": true, "KWD": true, "LYD": true, "OMR": true, "TND": true}
+
+// zeroDecimals are the currencies priced in whole units (by ISO 4217,
+// or in practice as shops print them).
+var zeroDecimals = map[string]bool{"JPY": true, "KRW": true, "VND": true, "CLP": true, "ISK": true, "PYG": true,
+	"UGX": true, "XAF": true, "XOF": true, "GNF": true, "RWF": true, "KMF": true, "VUV": true}
+
+// minorDigits is how many digits a currency's minor unit has.
+func minorDigits(code string) int {
+	switch {
+	case zeroDecimals[code]:
+		return 0
+	case threeDecimals[code]:
+		return 3
+	}
+	return 2
+}
+
+// decimalMark is the decimal mark a currency's home market writes, where
+// that is one mark; currencies used with both (EUR, CHF, CAD) are absent.
+var decimalMark = map[string]rune{}
+
+func init() {
+	for _, c := range strings.Fields("USD GBP CNY JPY INR KRW AUD NZD HKD SGD TWD MXN PHP THB MYR ILS AED SAR PKR LKR NPR NGN EGP BDT QAR KWD BHD OMR JOD DOP PEN") {
+		decimalMark[c] = '.'
+	}
+	for _, c := range strings.Fields("BRL RUB PLN CZK HUF TRY SEK NOK DKK ISK RON BGN HRK UAH VND IDR ARS COP CLP ZAR KZT GEL AZN RSD MAD TND") {
+		decimalMark[c] = ','
+	}
+}
+
+// found is a currency sign located in the normalised text.
+type found struct {
+	start, end int // rune offsets
+	text       string
+	codes      []string
+}
+
+// findSigns returns every currency sign in r, in order, without overlaps.
+func findSigns(r []rune) []found {
+	var out []found
+	for i := 0; i < len(r); {
+		f, ok := signAt(r, i)
+		if !ok {
+			i++
+			continue
+		}
+		out = append(out, f)
+		i = f.end
+	}
+	return out
+}
+
+func signAt(r []rune, i int) (found, bool) {
+	if i+3 <= len(r) && wordStart(r, i) && wordEnd(r, i+3) {
+		if c := string(r[i : i+3]); isoCodes[c] {
+			return found{start: i, end: i + 3, text: c, codes: []string{c}}, true
+		}
+	}
+	for _, s := range signsByRune[r[i]] {
+		n := utf8.RuneCountInString(s.text)
+		if i+n > len(r) || string(r[i:i+n]) != s.text {
+			continue
+		}
+		if s.word && (!wordStart(r, i) || !wordEnd(r, i+n)) {
+			continue
+		}
+		return found{start: i, end: i + n, text: s.text, codes: s.codes}, true
+	}
+	return found{}, false
+}
+
+func wordStart(r []rune, i int) bool { return i == 0 || !unicode.IsLetter(r[i-1]) }
+
+// wordEnd also accepts a sign that ends in a dot ("Rs.") before a letter.
+func wordEnd(r []rune, i int) bool {
+	return i >= len(r) || !unicode.IsLetter(r[i]) || r[i-1] == '.'
+}
+
+// langCurrency picks the currency an ambiguous sign means on a page in
+// lang ("¥" on a Japanese page is yen, "kr" on a Swedish page is kronor).
+var langCurrency = map[string]string{
+	"zh": "CNY", "ja": "JPY", "sv": "SEK", "nb": "NOK", "nn": "NOK", "no": "NOK", "da": "DKK", "is": "ISK",
+	"en-us": "USD", "en-ca": "CAD", "fr-ca": "CAD", "en-au": "AUD", "en-nz": "NZD", "es-mx": "MXN",
+	"es-ar": "ARS", "es-cl": "CLP", "es-co": "COP", "en-sg": "SGD", "zh-hk": "HKD", "zh-tw": "TWD",
+	"en-in": "INR", "hi": "INR", "ur": "PKR", "si": "LKR", "ne": "NPR", "en-hk": "HKD", "zh-sg": "SGD",
+}
+
+// resolveCurrency narrows a sign's candidate codes with the hint currency
+// and then the page language; it returns "" when they leave a choice.
+func resolveCurrency(codes []string, h Hint) string {
+	if len(codes) == 1 {
+		return codes[0]
+	}
+	if hc := strings.ToUpper(h.Currency); hc != "" {
+		for _, c := range codes {
+			if c == hc {
+				return c
+			}
+		}
+	}
+	lang := strings.ToLower(strings.ReplaceAll(h.Lang, "_", "-"))
+	for _, key := range []string{lang, primary(lang)} {
+		if c, ok := langCurrency[key]; ok {
+			for _, x := range codes {
+				if x == c {
+					return c
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func primary(lang string) string {
+	if i := strings.IndexByte(lang, '-'); i >= 0 {
+		return lang[:i]
+	}
+	return lang
+}

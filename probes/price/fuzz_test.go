@@ -1,0 +1,48 @@
+package price
+
+import (
+	"strconv"
+	"testing"
+)
+
+// FuzzParse checks that no string makes Parse panic and that what it
+// returns keeps its promises: low <= high, Value is Amount, an ambiguous
+// result says why.
+func FuzzParse(f *testing.F) {
+	for _, c := range loadCorpus(f) {
+		f.Add(c.raw, c.hint.Lang, c.hint.Currency, c.hint.Machine)
+	}
+	f.Fuzz(func(t *testing.T, s, lang, cur string, machine bool) {
+		p, ok := Parse(s, Hint{Lang: lang, Currency: cur, Machine: machine})
+		if !ok {
+			return
+		}
+		if p.Low > p.High || p.Value != p.Low {
+			t.Fatalf("%q: low %v high %v value %v", s, p.Low, p.High, p.Value)
+		}
+		v, err := strconv.ParseFloat(p.Amount, 64)
+		if err != nil || v != p.Value {
+			t.Fatalf("%q: amount %q does not match value %v", s, p.Amount, p.Value)
+		}
+		if p.Ambiguous && p.Reason == "" {
+			t.Fatalf("%q: ambiguous without a reason", s)
+		}
+		if (p.Kind == Range) != (p.HighAmount != "") {
+			t.Fatalf("%q: kind %s with high %q", s, p.Kind, p.HighAmount)
+		}
+	})
+}
+
+// FuzzParseCount checks ParseCount never panics and never returns a
+// negative count.
+func FuzzParseCount(f *testing.F) {
+	for _, s := range []string{"1.2万", "10万+", "1,234 reviews", "3.5k", "(1.234)", "1,5 Tsd.", "999+"} {
+		f.Add(s, "")
+	}
+	f.Fuzz(func(t *testing.T, s, lang string) {
+		c, ok := ParseCount(s, lang)
+		if ok && c.Value < 0 {
+			t.Fatalf("%q: negative count %d", s, c.Value)
+		}
+	})
+}
