@@ -560,10 +560,11 @@ func TestTextProbesNotRun(t *testing.T) {
 		{Rule: "CN-AML-ART9", Status: "unknown", Reason: "not checked automatically yet; needs manual review"},
 		{Rule: "EU-DMA-ART6-7-INTEROP", Status: "not_applicable", Reason: "gatekeepers only"},
 	}, Summary: policies.Summary{High: 1, RulesEvaluated: 22, Records: 1}}
-	in := &Input{Report: rep, Catalog: cat, Records: []evidence.Record{{ID: "m", Kind: evidence.KindMeasurement, Probe: "terms"}}}
+	in := &Input{Report: rep, Catalog: cat, Records: []evidence.Record{{ID: "r", Kind: evidence.KindExchange, Probe: "robots"}, {ID: "m", Kind: evidence.KindMeasurement, Probe: "terms"}}}
 	out := string(render(t, FormatText, in))
 	for _, want := range []string{
 		"P: 1 finding (1 high, 0 medium, 0 low, 0 info); 2 obligations checked; 1 evidence record\n",
+		"CN-PIPL-ART45-PORTABILITY  not checked: the interop probe did not run (probes run: terms)\n",
 		"Coverage: 1 fail, 1 pass, 2 unknown, 1 not applicable\n",
 		"CN-PIPL-ART45-PORTABILITY  not checked: the interop probe did not run (probes run: terms)",
 		"Needs manual review (1): ",

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/platscan/platscan/evidence"
 	"github.com/platscan/platscan/policies"
 	"github.com/platscan/platscan/rules"
 )
@@ -66,7 +67,9 @@ func newView(in *Input) *view {
 	probes := map[string]bool{}
 	for i, r := range in.Records {
 		v.records[r.ID] = recordRef{Line: i + 1, Kind: string(r.Kind), Probe: r.Probe, Persona: r.Persona, URL: r.URL}
-		if r.Probe != "" && r.Probe != "scan" {
+		// A probe ran when it measured something; exchanges alone (robots.txt,
+		// a page fetched for another probe) do not count.
+		if r.Probe != "" && (r.Kind == evidence.KindMeasurement || r.Kind == evidence.KindImport) {
 			probes[r.Probe] = true
 		}
 	}
