@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gobwas/glob"
+	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/platscan/platscan/internal/yamlfile"
 	"github.com/platscan/platscan/policies"
@@ -37,10 +37,9 @@ type Waiver struct {
 	File string `yaml:"-" json:"file,omitempty"`
 	Line int    `yaml:"-" json:"line,omitempty"`
 
-	end      time.Time // first instant the waiver no longer holds
-	rule     glob.Glob
-	platform glob.Glob
-	scope    scope
+	end   time.Time // first instant the waiver no longer holds
+	valid bool      // set by Parse once the globs are checked
+	scope scope
 }
 
 // Scope kinds. A scope is one of:
@@ -52,8 +51,8 @@ type Waiver struct {
 //	                     survives a change of host or port; a glob that
 //	                     starts with a scheme is matched against the whole URL
 //
-// In globs * matches within one path segment, ** across segments, ? one
-// character, [abc] a class and {a,b} alternatives.
+// In globs * matches within one path segment, /**/ any number of
+// segments, ? one character, [abc] a class and {a,b} alternatives.
 const (
 	ScopeID      = "id"
 	ScopePersona = "persona"
@@ -62,7 +61,6 @@ const (
 
 type scope struct {
 	kind, pattern string
-	glob          glob.Glob
 }
 
 // Set is a validated waiver file.
@@ -138,14 +136,13 @@ func (w *Waiver) validate(at func(field, format string, args ...any) error, cat 
 			return at(f.name, "is required")
 		}
 	}
-	var err error
-	if w.rule, err = glob.Compile(w.Rule); err != nil {
+	if !doublestar.ValidatePattern(w.Rule) {
 		return at("rule", "bad glob %q", w.Rule)
 	}
-	if cat != nil && !matchesAnyRule(w.rule, cat) {
+	if cat != nil && !matchesAnyRule(w.Rule, cat) {
 		return at("rule", "%q names no obligation in the catalog (see platscan rules list)", w.Rule)
 	}
-	if w.platform, err = glob.Compile(w.Platform); err != nil {
+	if !doublestar.ValidatePattern(w.Platform) {
 		return at("platform", "bad glob %q", w.Platform)
 	}
 	day, err := time.Parse("2006-01-02", w.Expires)
@@ -153,6 +150,7 @@ func (w *Waiver) validate(at func(field, format string, args ...any) error, cat 
 		return at("expires", "%q is not a date (YYYY-MM-DD)", w.Expires)
 	}
 	w.end = day.AddDate(0, 0, 1)
+	w.valid = true
 	if w.Scope == "" || w.Scope == "*" {
 		w.scope = scope{}
 		return nil
@@ -168,17 +166,17 @@ func (w *Waiver) validate(at func(field, format string, args ...any) error, cat 
 	case kind == ScopeID && !idPattern.MatchString(pattern):
 		return at("scope", "%q: a finding id is 16 lower-case hex digits (see the report)", w.Scope)
 	}
-	g, err := glob.Compile(pattern, '/')
-	if err != nil {
+	if !doublestar.ValidatePattern(pattern) {
+		w.valid = false
 		return at("scope", "bad glob %q", pattern)
 	}
-	w.scope = scope{kind: kind, pattern: pattern, glob: g}
+	w.scope = scope{kind: kind, pattern: pattern}
 	return nil
 }
 
-func matchesAnyRule(g glob.Glob, cat *rules.Catalog) bool {
+func matchesAnyRule(pattern string, cat *rules.Catalog) bool {
 	for _, o := range cat.All() {
-		if g.Match(o.ID) {
+		if doublestar.MatchUnvalidated(pattern, o.ID) {
 			return true
 		}
 	}
@@ -190,7 +188,7 @@ func (w Waiver) InForce(now time.Time) bool { return now.Before(w.end) }
 
 // Matches reports whether the waiver covers finding f of platform.
 func (w Waiver) Matches(platform string, f policies.Finding) bool {
-	if w.rule == nil || !w.rule.Match(f.Rule) || !w.platform.Match(platform) {
+	if !w.valid || !doublestar.MatchUnvalidated(w.Rule, f.Rule) || !doublestar.MatchUnvalidated(w.Platform, platform) {
 		return false
 	}
 	switch w.scope.kind {
@@ -199,7 +197,7 @@ func (w Waiver) Matches(platform string, f policies.Finding) bool {
 	case ScopeID:
 		return f.ID == w.scope.pattern
 	case ScopePersona:
-		return f.Persona != "" && w.scope.glob.Match(f.Persona)
+		return f.Persona != "" && doublestar.MatchUnvalidated(w.scope.pattern, f.Persona)
 	case ScopeURL:
 		return matchURL(w.scope, FindingURL(f))
 	}
@@ -211,7 +209,7 @@ func matchURL(s scope, raw string) bool {
 		return false
 	}
 	if strings.Contains(s.pattern, "://") {
-		return s.glob.Match(raw)
+		return doublestar.MatchUnvalidated(s.pattern, raw)
 	}
 	p := raw
 	if i := strings.Index(raw, "://"); i >= 0 {
@@ -222,7 +220,7 @@ func matchURL(s scope, raw string) bool {
 			p = "/"
 		}
 	}
-	return s.glob.Match(p)
+	return doublestar.MatchUnvalidated(s.pattern, p)
 }
 
 // FindingURL is the page a finding is about: its metrics' url, when the
