@@ -77,7 +77,7 @@ func (v *view) mdFinding(ew *errWriter, f findingView) {
 		meta = append(meta, msg(v.lang, "persona")+": `"+f.Persona+"`")
 	}
 	if u := webURL(f.URL); u != "" {
-		meta = append(meta, fmt.Sprintf("%s: <%s>", msg(v.lang, "page"), u))
+		meta = append(meta, fmt.Sprintf("%s: <%s>", msg(v.lang, "page"), autolinkEscaper.Replace(u)))
 	}
 	meta = append(meta, msg(v.lang, "finding_id")+": `"+f.ID+"`")
 	ev := make([]string, 0, 3)
@@ -164,6 +164,9 @@ func mdTable(ew *errWriter, head []string, rows [][]string) {
 var mdEscaper = strings.NewReplacer("\\", "\\\\", "<", "&lt;", ">", "&gt;", "&", "&amp;", "*", "\\*", "_", "\\_", "`", "\\`", "[", "\\[", "]", "\\]", "|", "\\|", "\n", " ", "\r", " ", "#", "\\#")
 
 func mdText(s string) string { return mdEscaper.Replace(s) }
+
+// autolinkEscaper keeps a URL from a platform inside its <…> autolink.
+var autolinkEscaper = strings.NewReplacer("<", "%3C", ">", "%3E", " ", "%20")
 
 // mdCell escapes a table cell, leaving code spans and emphasis the report
 // itself wrote.

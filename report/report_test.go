@@ -601,10 +601,10 @@ func TestTextWaiversAndBaseline(t *testing.T) {
 
 func TestMarkdownEscapesPlatformText(t *testing.T) {
 	rep := &policies.Report{Platform: "P|<b>", Findings: []policies.Finding{{ID: "1111111111111111", Rule: "R", Severity: "high", Summary: "a | b <script>alert(1)</script> *x*",
-		Quote: "[link](javascript:alert(1))", Evidence: []string{"e"}, Metrics: map[string]any{}}},
+		Quote: "[link](javascript:alert(1))", Evidence: []string{"e"}, Metrics: map[string]any{"url": "http://p.example/a><img src=x>"}}},
 		Coverage: []policies.Coverage{{Rule: "R", Status: "fail", Reason: "x|y"}}}
 	out := string(render(t, FormatMarkdown, &Input{Report: rep}))
-	for _, bad := range []string{"<script>", "<b>", "[link](", "a | b", "x|y"} {
+	for _, bad := range []string{"<script>", "<b>", "[link](", "a | b", "x|y", "<img"} {
 		if strings.Contains(out, bad) {
 			t.Errorf("markdown passes %q through:\n%s", bad, out)
 		}

@@ -258,3 +258,32 @@ func TestCheckSARIFPointsAtTheExport(t *testing.T) {
 		t.Fatalf("SARIF location is not the export:\n%.3000s", out)
 	}
 }
+
+func TestArgumentRewriting(t *testing.T) {
+	app := newApp(nil, nil)
+	for in, want := range map[string]string{
+		"platscan eval RUN --format json -q":                  "platscan -q eval RUN --format json",
+		"platscan check --input a.csv --verbose --out d":      "platscan --verbose check --input a.csv --out d",
+		"platscan report RUN -V":                              "platscan -V report RUN",
+		"platscan verify RUN --json":                          "platscan verify RUN --format json",
+		"platscan verify RUN --json=false":                    "platscan verify RUN",
+		"platscan rules show X -json":                         "platscan rules show X --format json",
+		"platscan complaint RUN --finding F --out c.zip":      "platscan complaint RUN --finding F --output c.zip",
+		"platscan complaint RUN --out=c.zip":                  "platscan complaint RUN --output=c.zip",
+		"platscan keys generate --out k.pem":                  "platscan keys generate --output k.pem",
+		"platscan scan --profile p.yaml --out dir":            "platscan scan --profile p.yaml --out dir",
+		"platscan -q demo --out d":                            "platscan -q demo --out d",
+		"platscan check --input a.csv -- --verbose":           "platscan check --input a.csv -- --verbose",
+		"platscan --verbose rules list --json --lang zh":      "platscan --verbose rules list --format json --lang zh",
+		"platscan fixtures serve --out profiles --addr :8480": "platscan fixtures serve --out profiles --addr :8480",
+	} {
+		var stderr strings.Builder
+		got := strings.Join(hoistGlobal(app, deprecate(app, strings.Fields(in), &stderr)), " ")
+		if got != want {
+			t.Errorf("%s\n got  %s\n want %s", in, got, want)
+		}
+		if warned := stderr.Len() > 0; warned != (strings.Contains(in, "-json") || strings.Contains(in, "complaint") || strings.Contains(in, "keys")) {
+			t.Errorf("%s: deprecation warning %q", in, stderr.String())
+		}
+	}
+}
