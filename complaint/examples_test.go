@@ -178,7 +178,7 @@ func checkEveryFinding(t *testing.T, dir string, rep *policies.Report) {
 func checkLetters(t *testing.T, letters map[string]string, rep *policies.Report, price policies.Finding) {
 	t.Helper()
 	var text bytes.Buffer
-	if err := (report.Text{}).Write(&text, &policies.Report{Platform: rep.Platform, Findings: []policies.Finding{price}}); err != nil {
+	if err := (report.Text{}).Write(&text, &report.Input{Report: &policies.Report{Platform: rep.Platform, Findings: []policies.Finding{price}}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, row := range price.Metrics["products"].([]any) {

@@ -342,11 +342,11 @@ func (p *Profile) validate(doc *yamlfile.Doc) error {
 		return doc.Errorf("$.platform.base_url", "%q is not an absolute http(s) URL", p.Platform.BaseURL)
 	}
 	if len(p.Platform.Jurisdictions) == 0 {
-		return doc.Errorf("$.platform.jurisdictions", "name at least one of %v", Jurisdictions)
+		return doc.Errorf("$.platform.jurisdictions", "name at least one of %s", strings.Join(Jurisdictions, ", "))
 	}
 	for i, j := range p.Platform.Jurisdictions {
 		if !slices.Contains(Jurisdictions, strings.ToLower(j)) {
-			return doc.Errorf(fmt.Sprintf("$.platform.jurisdictions[%d]", i), "%q is not one of %v", j, Jurisdictions)
+			return doc.Errorf(fmt.Sprintf("$.platform.jurisdictions[%d]", i), "%q is not one of %s", j, strings.Join(Jurisdictions, ", "))
 		}
 		p.Platform.Jurisdictions[i] = strings.ToLower(j)
 	}

@@ -7,20 +7,26 @@ import (
 	"text/tabwriter"
 
 	"github.com/platscan/platscan/internal/numfmt"
+	"github.com/platscan/platscan/internal/plural"
 	"github.com/platscan/platscan/policies"
 )
 
 // Text is the human report: findings with their citations, quotes and
-// evidence, then a coverage table of the obligations that were checked.
+// evidence, then a coverage table of the obligations that were judged or
+// could not be, and the list of those that need a person to check them.
 type Text struct{}
 
 // Write implements Writer.
-func (Text) Write(w io.Writer, rep *policies.Report) error {
+func (Text) Write(w io.Writer, in *Input) error {
+	v := newView(in)
+	rep := in.Report
 	ew := &errWriter{w: w}
 	s := rep.Summary
-	ew.printf("%s: %d findings (%d high, %d medium, %d low, %d info); %d obligations checked; %d evidence records\n",
-		rep.Platform, len(rep.Findings), s.High, s.Medium, s.Low, s.Info, s.RulesEvaluated, s.Records)
-	for _, f := range rep.Findings {
+	ew.printf("%s: %s (%d high, %d medium, %d low, %d info); %s; %s\n",
+		rep.Platform, plural.Of(len(rep.Findings), "finding"), s.High, s.Medium, s.Low, s.Info,
+		plural.Words(v.checked(), "obligation checked", "obligations checked"), plural.Of(s.Records, "evidence record"))
+	writeTriage(ew, v)
+	for _, f := range v.findings {
 		ew.printf("\n%-6s %s  %s\n", strings.ToUpper(f.Severity), f.Rule, f.Title)
 		ew.printf("       %s\n", f.TitleZH)
 		ew.printf("       %s\n", f.Summary)
@@ -29,31 +35,72 @@ func (Text) Write(w io.Writer, rep *policies.Report) error {
 		}
 		var cites []string
 		for _, c := range f.Citations {
-			cites = append(cites, fmt.Sprintf("%s %s [%s]", c.Instrument, c.Article, c.Jurisdiction))
+			cites = append(cites, citation(c))
 		}
-		writeEffects(ew, f)
+		writeEffects(ew, f.Finding)
 		ew.printf("       law: %s\n", strings.Join(cites, "; "))
 		ew.printf("       evidence: %s\n", shortIDs(f.Evidence))
 		ew.printf("       finding id: %s\n", f.ID)
+		writeState(ew, f.State)
 	}
-	counts := map[string]int{}
-	for _, c := range rep.Coverage {
-		counts[c.Status]++
+	order, counts := v.statusCounts()
+	var parts []string
+	for _, st := range order {
+		parts = append(parts, fmt.Sprintf("%d %s", counts[st], strings.ReplaceAll(st, "_", " ")))
 	}
-	ew.printf("\nCoverage: %d fail, %d pass, %d unknown, %d not applicable\n", counts[policies.StatusFail], counts[policies.StatusPass],
-		counts[policies.StatusUnknown], counts[policies.StatusNotApplicable])
+	ew.printf("\nCoverage: %s\n", strings.Join(parts, ", "))
 	tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
-	for _, c := range rep.Coverage {
-		// The table lists what was judged; the long tail of obligations not
-		// automated yet is in the JSON report.
-		if c.Status == policies.StatusPass || c.Status == policies.StatusFail || (c.Status == policies.StatusUnknown && !strings.HasPrefix(c.Reason, "not checked automatically") && !strings.HasPrefix(c.Reason, "advisory")) {
+	for _, c := range v.coverage {
+		// Not applicable ones are only counted; the manual ones follow.
+		if c.Status != policies.StatusNotApplicable && !c.Manual {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.Status, c.Rule, c.Reason)
 		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if manual := v.manual(); len(manual) > 0 {
+		ew.printf("\nNeeds manual review (%d): no built-in policy checks these yet\n", len(manual))
+		tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
+		for _, c := range manual {
+			title := v.title(c.Obligation)
+			if c.Obligation.Advisory {
+				title += " (advisory)"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\n", c.Rule, title)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
 	return ew.err
+}
+
+// writeTriage says what waivers and a baseline did to the findings.
+func writeTriage(ew *errWriter, v *view) {
+	suppressed, expired, newer, unchanged := v.tally()
+	if len(v.in.Waivers) > 0 {
+		ew.printf("Waivers: %s suppressed (reported, not failing)", plural.Of(suppressed, "finding"))
+		if expired > 0 {
+			ew.printf("; %s whose waiver expired, reported again", plural.Of(expired, "finding"))
+		}
+		ew.printf("\n")
+	}
+	if v.in.Baseline != nil {
+		ew.printf("Baseline: %d new, %d unchanged (only new findings fail)\n", newer, unchanged)
+	}
+}
+
+func writeState(ew *errWriter, s State) {
+	switch {
+	case s.Suppressed:
+		ew.printf("       waived until %s by %s: %s (%s)\n", s.Waiver.Expires, s.Waiver.Approver, s.Waiver.Reason, s.Waiver.Where())
+	case s.WaiverExpired:
+		ew.printf("       WAIVER EXPIRED on %s (%s, approved by %s: %s); the finding counts again\n", s.Waiver.Expires, s.Waiver.Where(), s.Waiver.Approver, s.Waiver.Reason)
+	}
+	if s.Baseline != "" {
+		ew.printf("       baseline: %s\n", s.Baseline)
+	}
 }
 
 // writeEffects prints the per-product (or per-query) table that pricing

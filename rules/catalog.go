@@ -192,11 +192,11 @@ func validate(l located) error {
 	case o.Evidence == "":
 		return at("evidence", "is required")
 	case !slices.Contains(Jurisdictions, o.Jurisdiction):
-		return at("jurisdiction", "%q is not one of %v", o.Jurisdiction, Jurisdictions)
+		return at("jurisdiction", "%q is not one of %s", o.Jurisdiction, strings.Join(Jurisdictions, ", "))
 	case !slices.Contains(Families, o.Family):
-		return at("family", "%q is not one of %v", o.Family, Families)
+		return at("family", "%q is not one of %s", o.Family, strings.Join(Families, ", "))
 	case !slices.Contains(Severities, o.Severity):
-		return at("severity", "%q is not one of %v", o.Severity, Severities)
+		return at("severity", "%q is not one of %s", o.Severity, strings.Join(Severities, ", "))
 	case !datePattern.MatchString(o.EffectiveFrom):
 		return at("effective_from", "%q is not a YYYY-MM-DD date", o.EffectiveFrom)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -50,7 +51,7 @@ func checkCommand() *cli.Command {
 				defer os.RemoveAll(tmp)
 				dir = filepath.Join(tmp, "run")
 			}
-			sig, err := signer(c, c.App.ErrWriter)
+			sig, err := signer(c)
 			if err != nil {
 				return err
 			}
@@ -61,9 +62,20 @@ func checkCommand() *cli.Command {
 				return err // classified where it was made: a bad export is input
 			}
 			if c.String("out") != "" {
-				fmt.Fprintf(c.App.ErrWriter, "run stored in %s\n", res.Dir)
+				note(c, "run stored in %s", res.Dir)
 			}
-			return errors.Join(judgedErr(err), jp.render(c.App.Writer, res.Report))
+			jp.imports = importPaths(c.StringSlice("input"))
+			return errors.Join(judgedErr(err), jp.render(c, res.Report, res.Dir))
 		},
 	}
+}
+
+// importPaths maps each export's file name, as its import record names
+// it, to the path the user gave, so SARIF points into their repository.
+func importPaths(inputs []string) map[string]string {
+	out := map[string]string{}
+	for _, p := range inputs {
+		out[filepath.Base(p)] = strings.TrimPrefix(filepath.ToSlash(filepath.Clean(p)), "./")
+	}
+	return out
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/platscan/platscan/complaint"
 	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/internal/plural"
 	"github.com/platscan/platscan/rules"
 )
 
@@ -21,8 +22,9 @@ func complaintCommand() *cli.Command {
 		ArgsUsage: "RUN",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "finding", Required: true, Usage: "finding `ID` (see the report)"},
-			&cli.StringFlag{Name: "lang", Value: "zh", Usage: "letter language: zh or en"},
-			&cli.StringFlag{Name: "out", Usage: "bundle `FILE` (default complaint-<finding>.zip)"},
+			langFlag(),
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "bundle `FILE` (default complaint-<finding>.zip)"},
+			forceFlag(),
 			&cli.StringFlag{Name: "complainant", Usage: "YAML `FILE` naming who complains (name, organisation, contact, role: merchant|consumer, request); without it the letter has marked blanks"},
 			&cli.BoolFlag{Name: "allow-incomplete", Usage: "build a bundle from a run that did not complete"},
 		},
@@ -34,13 +36,16 @@ func complaintCommand() *cli.Command {
 			if err := completeRun(dir, c.Bool("allow-incomplete")); err != nil {
 				return err
 			}
-			lang := c.String("lang")
-			if lang != "zh" && lang != "en" {
-				return inputErr(fmt.Errorf("--lang %q: use zh or en", lang))
+			lang, err := checkLang(c)
+			if err != nil {
+				return err
 			}
-			out := c.String("out")
+			out := c.String("output")
 			if out == "" {
 				out = "complaint-" + c.String("finding") + ".zip"
+			}
+			if err := checkOutput(out, c.Bool("force")); err != nil {
+				return err
 			}
 			cat, err := rules.Default()
 			if err != nil {
@@ -59,7 +64,7 @@ func complaintCommand() *cli.Command {
 				}
 				return inputErr(fmt.Errorf("complaint: %w", err))
 			}
-			if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+			if err := writeFile(out, buf.Bytes(), c.Bool("force")); err != nil {
 				return inputErr(err)
 			}
 			fmt.Fprintf(c.App.Writer, "wrote %s (%d bytes); check it with: platscan verify %s\n", out, buf.Len(), out)
@@ -95,14 +100,20 @@ func verifyBundle(c *cli.Context, path string) error {
 		return inputErr(err)
 	}
 	w := c.App.Writer
-	if c.Bool("json") {
-		return printJSON(c, rep)
+	if c.String("format") == "json" {
+		if err := printJSON(c, verifyJSON(rep)); err != nil {
+			return err
+		}
+		if !rep.OK() {
+			return errFindings
+		}
+		return nil
 	}
 	for _, p := range rep.Problems {
 		fmt.Fprintf(w, "FAIL %s\n", p)
 	}
 	if !rep.OK() {
-		fmt.Fprintf(w, "%s: %d problems\n", filepath.Base(path), len(rep.Problems))
+		fmt.Fprintf(w, "%s: %s\n", filepath.Base(path), plural.Of(len(rep.Problems), "problem"))
 		return errFindings
 	}
 	fmt.Fprintf(w, "OK %s: %d records with inclusion proofs against Merkle root %s, %d bodies, %d WARC records; signed by %s\n",

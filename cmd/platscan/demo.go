@@ -37,7 +37,7 @@ func demoCommand() *cli.Command {
 				urls[v.Slug] = srv.URL
 			}
 			// The demo shows the built-in policies with default thresholds.
-			e, err := judgeParams{failOn: "high", format: "text"}.engine(c.Context)
+			e, err := judgeParams{failOn: "high", output: outputParams{format: "text", lang: "en"}}.engine(c.Context)
 			if err != nil {
 				return err
 			}
@@ -64,7 +64,11 @@ func demoCommand() *cli.Command {
 					example = res.Report.Findings[0].ID
 				}
 				fmt.Fprintf(w, "=== %s (%s) -> %s\n", v.Name, urls[v.Slug], dir)
-				if err := (report.Text{}).Write(w, res.Report); err != nil {
+				in, err := outputParams{format: report.FormatText, lang: "en"}.input(c, res.Report, res.Dir)
+				if err != nil {
+					return err
+				}
+				if err := (report.Text{}).Write(w, in); err != nil {
 					return err
 				}
 				fmt.Fprintln(w)
@@ -77,11 +81,13 @@ func demoCommand() *cli.Command {
 			}
 			shop := filepath.Join(out, "shopmart")
 			fmt.Fprintf(w, "Both runs are signed (manifest.dsse.json). Next:\n")
-			fmt.Fprintf(w, "  platscan verify %s\n      re-check every hash, the WARC capture, the Merkle root and the signature\n", shop)
+			fmt.Fprintf(w, "  platscan verify %s   # re-check every hash, the WARC capture, the Merkle root and the signature\n", shop)
 			if example != "" {
-				fmt.Fprintf(w, "  platscan complaint %s --finding %s --lang zh --out complaint.zip\n      build a complaint bundle for one finding (letter, evidence, inclusion proofs); check it with: platscan verify complaint.zip\n      add --complainant FILE to sign the letter (docs/complaint.md)\n", shop, example)
+				fmt.Fprintf(w, "  platscan complaint %s --finding %s --lang zh --output complaint.zip   # a complaint bundle for one finding: letter, evidence, inclusion proofs; add --complainant FILE to sign it (docs/complaint.md)\n", shop, example)
+				fmt.Fprintf(w, "  platscan verify complaint.zip   # anyone can check a bundle offline\n")
 			}
-			fmt.Fprintf(w, "  platscan report %s --format json\n  platscan fixtures serve      browse the fake platforms yourself\n", shop)
+			fmt.Fprintf(w, "  platscan report %s --format html --output shopmart.html   # a self-contained report with charts (also sarif, junit, md, json)\n", shop)
+			fmt.Fprintf(w, "  platscan fixtures serve   # browse the fake platforms yourself\n")
 			return nil
 		},
 	}
@@ -117,7 +123,7 @@ func demoRuleChange(c *cli.Context, out string, e *policies.Engine) error {
 	if err := clearOldRun(dir); err != nil {
 		return err
 	}
-	sig, err := signer(c, c.App.ErrWriter)
+	sig, err := signer(c)
 	if err != nil {
 		return err
 	}

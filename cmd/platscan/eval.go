@@ -11,8 +11,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/internal/plural"
 	"github.com/platscan/platscan/policies"
-	"github.com/platscan/platscan/report"
 	"github.com/platscan/platscan/scan"
 )
 
@@ -47,7 +47,7 @@ func evalCommand() *cli.Command {
 				return fmt.Errorf("eval %s: %w", dir, err)
 			}
 			// A failed policy still leaves the rest of the judgement to show.
-			return errors.Join(judgedErr(err), jp.render(c.App.Writer, rep))
+			return errors.Join(judgedErr(err), jp.render(c, rep, dir))
 		},
 	}
 }
@@ -55,20 +55,17 @@ func evalCommand() *cli.Command {
 func reportCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "report",
-		Usage:     "render a run's findings",
+		Usage:     "render a run's stored findings as text, JSON, SARIF, JUnit XML, Markdown or HTML",
 		ArgsUsage: "RUN",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` instead of stdout"},
-		},
+		Flags:     outputFlags(),
 		Action: func(c *cli.Context) error {
 			dir, err := runDir(c)
 			if err != nil {
 				return err
 			}
-			rw, err := report.Get(c.String("format"))
-			if err != nil {
-				return inputErr(err)
+			op := outputParamsFrom(c)
+			if err := op.check(); err != nil {
+				return err
 			}
 			b, err := os.ReadFile(filepath.Join(dir, evidence.FindingsFile))
 			if err != nil {
@@ -78,16 +75,11 @@ func reportCommand() *cli.Command {
 			if err := json.Unmarshal(b, &rep); err != nil {
 				return inputErr(fmt.Errorf("%s: %w", filepath.Join(dir, evidence.FindingsFile), err))
 			}
-			w := c.App.Writer
-			if out := c.String("output"); out != "" {
-				f, err := os.Create(out)
-				if err != nil {
-					return inputErr(err)
-				}
-				defer f.Close()
-				w = f
+			in, err := op.input(c, &rep, dir)
+			if err != nil {
+				return err
 			}
-			return rw.Write(w, &rep)
+			return op.write(c.App.Writer, in)
 		},
 	}
 }
@@ -98,10 +90,13 @@ func verifyCommand() *cli.Command {
 		Usage:     "re-check every hash in a run; exit 1 naming each problem",
 		ArgsUsage: "RUN",
 		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "json", Usage: "print the verification report as JSON"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"},
 			&cli.StringFlag{Name: "trust", Usage: "require the run to be signed by the key with this `FINGERPRINT` (sha256:...)"},
 		},
 		Action: func(c *cli.Context) error {
+			if err := textOrJSON(c); err != nil {
+				return err
+			}
 			target := c.Args().First()
 			if strings.HasSuffix(target, ".zip") {
 				return verifyBundle(c, target)
@@ -115,8 +110,8 @@ func verifyCommand() *cli.Command {
 				return inputErr(err)
 			}
 			w := c.App.Writer
-			if c.Bool("json") {
-				if err := printJSON(c, rep); err != nil {
+			if c.String("format") == "json" {
+				if err := printJSON(c, verifyJSON(rep)); err != nil {
 					return err
 				}
 			} else {
@@ -132,7 +127,7 @@ func verifyCommand() *cli.Command {
 						fmt.Fprintf(w, "signed by %s\n", rep.KeyID)
 					}
 				} else {
-					fmt.Fprintf(w, "%s: %d problems\n", dir, len(rep.Problems))
+					fmt.Fprintf(w, "%s: %s\n", dir, plural.Of(len(rep.Problems), "problem"))
 				}
 			}
 			if !rep.OK() {
@@ -141,4 +136,25 @@ func verifyCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// textOrJSON validates --format on the commands that print either.
+func textOrJSON(c *cli.Context) error {
+	if f := c.String("format"); f != "text" && f != "json" {
+		return inputErr(fmt.Errorf("--format %q: use text or json", f))
+	}
+	return nil
+}
+
+// verifyJSON gives empty lists instead of null, so a consumer can
+// iterate "problems" without a null check.
+func verifyJSON(rep *evidence.Report) *evidence.Report {
+	out := *rep
+	if out.Problems == nil {
+		out.Problems = []evidence.Problem{}
+	}
+	if out.Warnings == nil {
+		out.Warnings = []evidence.Problem{}
+	}
+	return &out
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -32,7 +31,7 @@ func keyFlag() cli.Flag {
 
 // signer loads the signing key, generating the default one on first use
 // and saying so on stderr.
-func signer(c *cli.Context, stderr io.Writer) (*evidence.Ed25519Signer, error) {
+func signer(c *cli.Context) (*evidence.Ed25519Signer, error) {
 	path := c.String("key")
 	if path != "" {
 		k, err := evidence.LoadKey(path)
@@ -48,7 +47,7 @@ func signer(c *cli.Context, stderr io.Writer) (*evidence.Ed25519Signer, error) {
 			return nil, scanErr(err)
 		}
 		s := evidence.NewEd25519Signer(k)
-		fmt.Fprintf(stderr, "generated a signing key at %s (fingerprint %s); publish the fingerprint so others can check your runs\n", path, s.KeyID())
+		note(c, "generated a signing key at %s (fingerprint %s); publish the fingerprint so others can check your runs", path, s.KeyID())
 		return s, nil
 	}
 	if err != nil {
@@ -64,11 +63,26 @@ func keysCommand() *cli.Command {
 		Subcommands: []*cli.Command{{
 			Name:  "generate",
 			Usage: "create an ed25519 signing key (FILE and FILE.pub) and print its fingerprint",
-			Flags: []cli.Flag{&cli.StringFlag{Name: "out", Usage: "key `FILE` (default " + defaultKeyPath() + ")"}},
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "key `FILE` (default " + defaultKeyPath() + ")"},
+				&cli.BoolFlag{Name: "force", Usage: "replace an existing key (runs signed with it can then no longer be re-signed; their signatures stay valid)"},
+			},
 			Action: func(c *cli.Context) error {
-				path := c.String("out")
+				path := c.String("output")
 				if path == "" {
 					path = defaultKeyPath()
+				}
+				if err := checkOutput(path, c.Bool("force")); err != nil {
+					return err
+				}
+				if c.Bool("force") {
+					// GenerateKey never overwrites; with --force the old
+					// key goes first (its .pub with it).
+					for _, p := range []string{path, path + ".pub"} {
+						if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+							return inputErr(err)
+						}
+					}
 				}
 				k, err := evidence.GenerateKey(path)
 				if err != nil {

@@ -48,6 +48,9 @@ func scanErr(err error) error  { return &exitError{code: exitScan, err: err} }
 // more: the command has already reported why.
 var errFindings = &exitError{code: exitFindings, err: errors.New("")}
 
+// errDone ends the program successfully before any command runs.
+var errDone = &exitError{code: exitOK, err: errors.New("")}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args, os.Stdout, os.Stderr)
@@ -63,6 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	app := newApp(stdout, stderr)
 	started := false
 	markStarted(app.Commands, &started)
+	args = hoistGlobal(app, deprecate(app, args, stderr))
 	err := app.RunContext(ctx, interspersed(app, args))
 	if err == nil {
 		return exitOK
@@ -127,10 +131,27 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Version: version,
 		Writer:  stdout, ErrWriter: stderr,
 		HideHelpCommand: true,
+		// -v is --verbose, as in most tools; the version is -V.
+		HideVersion: true,
 		// Errors go back to run, which alone picks the exit code.
 		ExitErrHandler: func(*cli.Context, error) {},
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "verbose", Usage: "log every request to stderr"},
+		Flags:          globalFlags(),
+		Before: func(c *cli.Context) error {
+			if c.Bool("quiet") && c.Bool("verbose") {
+				return inputErr(errors.New("--quiet and --verbose contradict each other; use one"))
+			}
+			if c.Bool("version") {
+				// Wherever --version was typed, it is the whole command.
+				fmt.Fprintf(c.App.Writer, "platscan version %s\n", version)
+				return errDone
+			}
+			return nil
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return inputErr(fmt.Errorf("no command %q (see platscan --help)", c.Args().First()))
+			}
+			return cli.ShowAppHelp(c)
 		},
 		Commands: []*cli.Command{
 			demoCommand(), scanCommand(), evalCommand(), reportCommand(), verifyCommand(),
@@ -139,10 +160,31 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 	}
 }
 
+// globalFlags work before or after the command (hoistGlobal moves them).
+func globalFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log every request and decision to stderr"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only the report and errors: no notes, progress or warnings about unused waivers"},
+		&cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version"},
+	}
+}
+
 func logger(c *cli.Context) *slog.Logger {
 	level := slog.LevelWarn
-	if c.Bool("verbose") {
+	switch {
+	case c.Bool("verbose"):
 		level = slog.LevelDebug
+	case c.Bool("quiet"):
+		level = slog.LevelError
 	}
 	return slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level}))
+}
+
+// note tells the user something on stderr that is not the command's
+// output: where a run was stored, that a key was generated. --quiet
+// silences it.
+func note(c *cli.Context, format string, args ...any) {
+	if !c.Bool("quiet") {
+		fmt.Fprintf(c.App.ErrWriter, format+"\n", args...)
+	}
 }

@@ -9,12 +9,15 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/platscan/platscan/evidence"
 	"github.com/platscan/platscan/fixtures"
 	"github.com/platscan/platscan/policies"
+	"github.com/platscan/platscan/report"
 )
 
 func platscan(t *testing.T, args ...string) (int, string, string) {
@@ -36,12 +39,46 @@ func oneLine(t *testing.T, stderr, want string) {
 	}
 }
 
-func TestDemoEndToEnd(t *testing.T) {
-	dir := t.TempDir()
-	code, out, stderr := platscan(t, "demo", "--out", dir)
-	if code != exitOK {
-		t.Fatalf("demo exit %d\n%s\n%s", code, out, stderr)
+// testRoot holds what tests share across the package (the demo run); a
+// test's own files go in t.TempDir().
+var testRoot string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "platscan-cmd-test-")
+	if err != nil {
+		panic(err)
 	}
+	testRoot = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// The demo takes most of this package's test time, so the tests that only
+// read its runs share one.
+var demoRun struct {
+	sync.Once
+	dir, out, stderr string
+	code             int
+}
+
+// sharedDemo runs `platscan demo` once and returns its output directory
+// and standard output. Tests must not modify it.
+func sharedDemo(t *testing.T) (string, string) {
+	t.Helper()
+	demoRun.Do(func() {
+		t.Setenv("PLATSCAN_KEY", filepath.Join(testRoot, "key.pem"))
+		demoRun.dir = filepath.Join(testRoot, "demo")
+		demoRun.code, demoRun.out, demoRun.stderr = platscan(t, "demo", "--out", demoRun.dir)
+	})
+	if demoRun.code != exitOK {
+		t.Fatalf("demo exit %d\n%s\n%s", demoRun.code, demoRun.out, demoRun.stderr)
+	}
+	return demoRun.dir, demoRun.out
+}
+
+func TestDemoEndToEnd(t *testing.T) {
+	dir, out := sharedDemo(t)
 	if !strings.Contains(out, "Shopmart: 59 findings") || !strings.Contains(out, "Fairmarket: 0 findings") ||
 		!strings.Contains(out, "a week later") || !strings.Contains(out, "/rules changed between the scans") {
 		t.Fatalf("demo output:\n%s", out)
@@ -65,7 +102,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(shop, "findings.json"))
 	json.Unmarshal(b, &rep0)
 	bundle := filepath.Join(t.TempDir(), "c.zip")
-	if code, out, stderr := platscan(t, "complaint", shop, "--finding", rep0.Findings[0].ID, "--lang", "zh", "--out", bundle); code != exitOK {
+	if code, out, stderr := platscan(t, "complaint", shop, "--finding", rep0.Findings[0].ID, "--lang", "zh", "--output", bundle); code != exitOK {
 		t.Fatalf("complaint: %d %s %s", code, out, stderr)
 	}
 	if code, out, _ := platscan(t, "verify", bundle); code != exitOK || !strings.HasPrefix(out, "OK ") {
@@ -78,14 +115,14 @@ func TestDemoEndToEnd(t *testing.T) {
 	who := filepath.Join(t.TempDir(), "who.yaml")
 	os.WriteFile(who, []byte("name: 李明\norganisation: 杭州明远贸易有限公司\ncontact: 电话 0571-0000 0000\nrole: merchant\nrequest: [责令平台删除相关条款]\n"), 0o644)
 	signed := filepath.Join(t.TempDir(), "signed.zip")
-	if code, out, stderr := platscan(t, "complaint", shop, "--finding", rep0.Findings[0].ID, "--complainant", who, "--out", signed); code != exitOK {
+	if code, out, stderr := platscan(t, "complaint", shop, "--finding", rep0.Findings[0].ID, "--complainant", who, "--lang", "zh", "--output", signed); code != exitOK {
 		t.Fatalf("complaint --complainant: %d %s %s", code, out, stderr)
 	}
 	if letter := zipEntry(t, signed, "complaint.md"); !strings.Contains(letter, "李明（杭州明远贸易有限公司），平台内经营者") || !strings.Contains(letter, "1. 责令平台删除相关条款") || strings.Contains(letter, "待填写") {
 		t.Errorf("letter does not name the complainant:\n%s", letter)
 	}
 	os.WriteFile(who, []byte("name: 李明\ncontact: x\nrole: seller\n"), 0o644)
-	code, _, stderr = platscan(t, "complaint", shop, "--finding", rep0.Findings[0].ID, "--complainant", who, "--out", signed)
+	code, _, stderr := platscan(t, "complaint", shop, "--finding", rep0.Findings[0].ID, "--complainant", who, "--output", signed)
 	if code != exitInput {
 		t.Fatalf("bad complainant: exit %d", code)
 	}
@@ -103,13 +140,55 @@ func TestDemoEndToEnd(t *testing.T) {
 	if code, out, _ := platscan(t, "report", shop, "--format", "json"); code != exitOK || !strings.Contains(out, `"rule": "CN-ECL-ART35-NOUNREASON"`) {
 		t.Fatalf("report: %d", code)
 	}
+}
 
-	// Running the demo again replaces its own runs.
-	if code, _, stderr := platscan(t, "demo", "--out", dir); code != exitOK {
+// Running the demo again replaces its own runs, and the findings keep
+// their ids (and so their SARIF fingerprints) although every fixture
+// listens on a new port.
+func TestDemoRerunKeepsFingerprints(t *testing.T) {
+	dir, _ := sharedDemo(t)
+	again := filepath.Join(t.TempDir(), "demo")
+	if err := os.CopyFS(again, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := platscan(t, "demo", "--out", again); code != exitOK {
 		t.Fatalf("second demo: %d %s", code, stderr)
+	}
+	fingerprints := func(run string) []string {
+		code, out, stderr := platscan(t, "report", run, "--format", "sarif")
+		if code != exitOK {
+			t.Fatalf("report sarif: %d %s", code, stderr)
+		}
+		var log struct {
+			Runs []struct {
+				Results []struct {
+					PartialFingerprints map[string]string `json:"partialFingerprints"`
+					Locations           []struct {
+						PhysicalLocation struct {
+							ArtifactLocation struct {
+								URI string `json:"uri"`
+							} `json:"artifactLocation"`
+						} `json:"physicalLocation"`
+					} `json:"locations"`
+				} `json:"results"`
+			} `json:"runs"`
+		}
+		if err := json.Unmarshal([]byte(out), &log); err != nil {
+			t.Fatal(err)
+		}
+		var fps []string
+		for _, r := range log.Runs[0].Results {
+			fps = append(fps, r.PartialFingerprints[report.FingerprintKey])
+		}
+		return fps
+	}
+	first, second := fingerprints(filepath.Join(dir, "shopmart")), fingerprints(filepath.Join(again, "shopmart"))
+	if len(first) != 59 || !slices.Equal(first, second) {
+		t.Fatalf("fingerprints changed between runs:\n%v\n%v", first, second)
 	}
 
 	// Tamper with one byte of a blob: verify fails and names it.
+	shop := filepath.Join(again, "shopmart")
 	recs, _ := evidence.ReadRecords(shop)
 	var blob string
 	for _, r := range recs {
@@ -119,11 +198,14 @@ func TestDemoEndToEnd(t *testing.T) {
 		}
 	}
 	path := evidence.BlobPath(shop, blob)
-	b, _ = os.ReadFile(path)
+	b, _ := os.ReadFile(path)
 	b[len(b)/2] ^= 0x01
-	os.WriteFile(path, b, 0o644)
-	code, out, _ = platscan(t, "verify", shop)
-	if code != exitFindings || !strings.Contains(out, "FAIL blobs/sha256/"+blob[:2]+"/"+blob) {
+	os.Chmod(path, 0o644)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := platscan(t, "verify", shop)
+	if code != exitFindings || !strings.Contains(out, "FAIL blobs/sha256/"+blob[:2]+"/"+blob) || !strings.Contains(out, ": 1 problem\n") {
 		t.Fatalf("verify after tamper: %d\n%s", code, out)
 	}
 }

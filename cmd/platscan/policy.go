@@ -16,7 +16,7 @@ func policyCommand() *cli.Command {
 			ArgsUsage: "[DIR...]",
 			Flags:     []cli.Flag{&cli.StringSliceFlag{Name: "data", Usage: "data `FILE` as for scan"}},
 			Action: func(c *cli.Context) error {
-				e, err := judgeParams{policyDirs: c.Args().Slice(), dataFiles: c.StringSlice("data"), failOn: "high", format: "text"}.engine(c.Context)
+				e, err := judgeParams{policyDirs: c.Args().Slice(), dataFiles: c.StringSlice("data"), failOn: "high", output: outputParams{format: "text", lang: "en"}}.engine(c.Context)
 				if err != nil {
 					return err
 				}

@@ -11,20 +11,27 @@ import (
 )
 
 func rulesCommand() *cli.Command {
-	lang := &cli.StringFlag{Name: "lang", Value: "en", Usage: "en or zh"}
-	asJSON := &cli.BoolFlag{Name: "json", Usage: "print JSON"}
+	lang := langFlag()
+	format := &cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"}
 	return &cli.Command{
 		Name:  "rules",
 		Usage: "the obligation catalog",
 		Subcommands: []*cli.Command{
 			{
-				Name: "list", Usage: "list every obligation", Flags: []cli.Flag{lang, asJSON},
+				Name: "list", Usage: "list every obligation", Flags: []cli.Flag{lang, format},
 				Action: func(c *cli.Context) error {
+					if err := textOrJSON(c); err != nil {
+						return err
+					}
+					lang, err := checkLang(c)
+					if err != nil {
+						return err
+					}
 					cat, err := rules.Default()
 					if err != nil {
 						return err
 					}
-					if c.Bool("json") {
+					if c.String("format") == "json" {
 						return printJSON(c, cat.All())
 					}
 					tw := tabwriter.NewWriter(c.App.Writer, 2, 4, 2, ' ', 0)
@@ -34,14 +41,17 @@ func rulesCommand() *cli.Command {
 						if o.Automated {
 							auto = "yes"
 						}
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", o.ID, o.Jurisdiction, o.Article, o.Family, auto, o.Title.In(c.String("lang")))
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", o.ID, o.Jurisdiction, o.Article, o.Family, auto, o.Title.In(lang))
 					}
 					return tw.Flush()
 				},
 			},
 			{
-				Name: "show", Usage: "show one obligation", ArgsUsage: "ID", Flags: []cli.Flag{asJSON},
+				Name: "show", Usage: "show one obligation", ArgsUsage: "ID", Flags: []cli.Flag{format},
 				Action: func(c *cli.Context) error {
+					if err := textOrJSON(c); err != nil {
+						return err
+					}
 					cat, err := rules.Default()
 					if err != nil {
 						return err
@@ -50,7 +60,7 @@ func rulesCommand() *cli.Command {
 					if !ok {
 						return inputErr(fmt.Errorf("no obligation %q (see platscan rules list)", c.Args().First()))
 					}
-					if c.Bool("json") {
+					if c.String("format") == "json" {
 						return printJSON(c, o)
 					}
 					w := c.App.Writer

@@ -50,8 +50,8 @@ func scanCommand() *cli.Command {
 				if res == nil {
 					return err
 				}
-				fmt.Fprintf(c.App.ErrWriter, "run completed in %s (verify with: platscan verify %s)\n", res.Dir, res.Dir)
-				return errors.Join(judgedErr(err), jp.render(c.App.Writer, res.Report))
+				note(c, "run completed in %s (verify with: platscan verify %s)", res.Dir, res.Dir)
+				return errors.Join(judgedErr(err), jp.render(c, res.Report, res.Dir))
 			}
 			if c.String("profile") == "" {
 				return inputErr(errors.New("scan needs --profile FILE (or --resume RUN)"))
@@ -75,20 +75,20 @@ func scanCommand() *cli.Command {
 			if res == nil {
 				return err
 			}
-			fmt.Fprintf(c.App.ErrWriter, "run stored in %s (verify with: platscan verify %s)\n", res.Dir, res.Dir)
-			return errors.Join(judgedErr(err), jp.render(c.App.Writer, res.Report))
+			note(c, "run stored in %s (verify with: platscan verify %s)", res.Dir, res.Dir)
+			return errors.Join(judgedErr(err), jp.render(c, res.Report, res.Dir))
 		},
 	}
 }
 
 // scanOne runs a scan with a progress bar when stderr is a terminal.
 func scanOne(c *cli.Context, prof *profile.Profile, dir string, e *policies.Engine) (*scan.Result, error) {
-	sig, err := signer(c, c.App.ErrWriter)
+	sig, err := signer(c)
 	if err != nil {
 		return nil, err
 	}
 	opts := scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c), Signer: sig, Probes: c.StringSlice("probe")}
-	if isTerminal(c.App.ErrWriter) {
+	if isTerminal(c.App.ErrWriter) && !c.Bool("quiet") {
 		var bar *progressbar.ProgressBar
 		opts.Progress = func(probe string, done, total int) {
 			if bar == nil {
@@ -131,7 +131,7 @@ func resumeOne(c *cli.Context, dir string, prof *profile.Profile, e *policies.En
 	if _, err := os.Stat(filepath.Join(dir, "records.jsonl")); err != nil {
 		return nil, inputErr(fmt.Errorf("%s is not a platscan run directory (no records.jsonl)", dir))
 	}
-	sig, err := signer(c, c.App.ErrWriter)
+	sig, err := signer(c)
 	if err != nil {
 		return nil, err
 	}

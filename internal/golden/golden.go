@@ -12,6 +12,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files with the current output")
 
+// Updating reports whether the test binary runs with -update, for tests
+// that refresh a generated part of a larger file themselves.
+func Updating() bool { return *update }
+
 // Compare fails t if got differs from the contents of path. With -update it
 // writes got to path instead.
 func Compare(t testing.TB, path string, got []byte) {

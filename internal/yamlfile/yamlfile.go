@@ -74,6 +74,11 @@ func (d *Doc) Errorf(path, format string, args ...any) *Error {
 	return e
 }
 
+// Line returns the line of the field at path, or 0 when it is absent.
+func (d *Doc) Line(path string) int {
+	return d.Errorf(path, "").Line
+}
+
 func fieldName(path string) string {
 	return strings.TrimPrefix(strings.TrimPrefix(path, "$"), ".")
 }
