@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -32,12 +33,23 @@ type Platform struct {
 	Name          string   `json:"name"`
 	BaseURL       string   `json:"base_url"`
 	Jurisdictions []string `json:"jurisdictions"`
-	Designations  []string `json:"designations"`
+	// Designations are the designation kinds (gatekeeper, vlop).
+	Designations []string `json:"designations"`
+	// Designated details designations with their services and dates, when
+	// the profile gives them; a kind listed only in Designations counts as
+	// designated on an unknown date.
+	Designated []rules.Designation `json:"designated,omitempty"`
 }
 
-// applies reports whether ob binds platform p.
-func (p Platform) applies(ob rules.Obligation) bool {
-	return ob.AppliesToPlatform(p.Jurisdictions, p.Designations)
+// ruleContext returns what catalog applicability needs to know of p.
+func (p Platform) ruleContext() rules.Platform {
+	ds := slices.Clone(p.Designated)
+	for _, k := range p.Designations {
+		if !slices.ContainsFunc(ds, func(d rules.Designation) bool { return d.Kind == k }) {
+			ds = append(ds, rules.Designation{Kind: k})
+		}
+	}
+	return rules.Platform{Jurisdictions: p.Jurisdictions, Designations: ds}
 }
 
 // Run describes the run the measurements come from.
@@ -172,6 +184,10 @@ type rawFinding struct {
 	Quote     string         `json:"quote"`
 	Metrics   map[string]any `json:"metrics"`
 	Evidence  []string       `json:"evidence"`
+
+	// Conditions lists the facts of the obligation's condition that the
+	// policy's evidence establishes (catalog condition.requires).
+	Conditions []string `json:"conditions"`
 }
 
 // Evaluate judges in and returns the report (without tool and record
@@ -205,23 +221,48 @@ func (e *Engine) Evaluate(ctx context.Context, in *Input) (*Report, error) {
 			}
 		}
 	}
-	return e.assemble(in.Platform, found, unknown)
+	// The run's start decides which dated duties bound the platform; an
+	// input without one is judged as if every date had passed.
+	at, _ := time.Parse(time.RFC3339, in.Run.Started)
+	return e.assemble(in.Platform, at, found, unknown)
 }
 
-func (e *Engine) assemble(p Platform, found []rawFinding, unknown []rawUnknown) (*Report, error) {
+// missing returns the facts of ob's condition that rf does not establish.
+func missing(ob rules.Obligation, rf rawFinding) []string {
+	var out []string
+	for _, f := range ob.Requires() {
+		if !slices.Contains(rf.Conditions, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (e *Engine) assemble(p Platform, at time.Time, found []rawFinding, unknown []rawUnknown) (*Report, error) {
 	rep := &Report{Platform: p.Name, Findings: []Finding{}, Coverage: []Coverage{}}
-	failed := map[string]string{} // catalog id -> why it failed
+	rp := p.ruleContext()
+	applies := func(ob rules.Obligation) bool { return ob.At(rp, at).Applies }
+	failed := map[string]string{}     // catalog id -> why it failed
+	withheld := map[string][]string{} // catalog id -> facts a policy saw conduct for but did not establish
 	for _, rf := range found {
 		ob, ok := e.catalog.Lookup(rf.Rule)
 		meta, declared := e.meta[rf.Rule]
 		if !ok || !declared {
 			return nil, fmt.Errorf("a policy emitted a finding for %q, which no findings rule declares in its METADATA", rf.Rule)
 		}
-		if !p.applies(ob) {
+		if !applies(ob) {
 			continue
 		}
 		if len(rf.Evidence) == 0 {
 			return nil, fmt.Errorf("a %s finding carries no evidence; every finding must cite records", rf.Rule)
+		}
+		if gap := missing(ob, rf); len(gap) > 0 {
+			for _, g := range gap {
+				if !slices.Contains(withheld[ob.ID], g) {
+					withheld[ob.ID] = append(withheld[ob.ID], g)
+				}
+			}
+			continue
 		}
 		f := Finding{Rule: rf.Rule, Title: ob.Title.EN, TitleZH: ob.Title.ZH, Severity: meta.Severity, Family: ob.Family,
 			Persona: rf.Persona, Summary: rf.Summary, SummaryZH: rf.SummaryZH, Quote: rf.Quote, Metrics: rf.Metrics, Evidence: dedupe(rf.Evidence)}
@@ -231,7 +272,7 @@ func (e *Engine) assemble(p Platform, found []rawFinding, unknown []rawUnknown) 
 		f.Citations = append(f.Citations, ob.Citation())
 		failed[ob.ID] = "see findings"
 		for _, rel := range ob.Related {
-			if ro, ok := e.catalog.Lookup(rel); ok && p.applies(ro) {
+			if ro, ok := e.catalog.Lookup(rel); ok && applies(ro) && len(missing(ro, rf)) == 0 {
 				f.Citations = append(f.Citations, ro.Citation())
 				if _, own := failed[rel]; !own {
 					failed[rel] = "see " + ob.ID + " findings"
@@ -281,13 +322,15 @@ func (e *Engine) assemble(p Platform, found []rawFinding, unknown []rawUnknown) 
 	judged := e.judged()
 	for _, ob := range e.catalog.All() {
 		c := Coverage{Rule: ob.ID}
+		a := ob.At(rp, at)
 		switch why, fail := failed[ob.ID]; {
-		case !ob.AppliesTo(p.Jurisdictions):
-			c.Status, c.Reason = StatusNotApplicable, fmt.Sprintf("applies in %s; the platform's jurisdictions are %s", ob.Jurisdiction, strings.Join(p.Jurisdictions, ", "))
-		case !p.applies(ob):
-			c.Status, c.Reason = StatusNotApplicable, fmt.Sprintf("applies only to a platform designated %s (profile platform.designations)", ob.Scope)
+		case !a.Applies:
+			c.Status, c.Reason = StatusNotApplicable, a.Reason
 		case fail:
 			c.Status, c.Reason = StatusFail, why
+		case len(withheld[ob.ID]) > 0:
+			c.Status, c.Reason = StatusUnknown, fmt.Sprintf("conduct was seen but no finding raised: the duty's condition was not established (%s): %s",
+				strings.Join(withheld[ob.ID], ", "), firstSentence(ob.Condition.Text.EN))
 		case len(unknownWhy[ob.ID]) > 0:
 			c.Status, c.Reason = StatusUnknown, strings.Join(unknownWhy[ob.ID], "; ")
 		case e.throughUnknown(ob.ID, unknownWhy) != "":
@@ -301,6 +344,9 @@ func (e *Engine) assemble(p Platform, found []rawFinding, unknown []rawUnknown) 
 			c.Status, c.Reason = StatusUnknown, "advisory provision: reported as a gap, never as a breach; not checked automatically yet"
 		default:
 			c.Status, c.Reason = StatusUnknown, "not checked automatically yet; needs manual review"
+		}
+		if a.Applies && a.Note != "" {
+			c.Reason += "; " + a.Note
 		}
 		if c.Status != StatusNotApplicable && judged[ob.ID] != "" {
 			rep.Summary.RulesEvaluated++
@@ -367,6 +413,15 @@ func (e *Engine) judged() map[string]string {
 		}
 	}
 	return out
+}
+
+// firstSentence cuts a condition's text to its first sentence, which
+// states the condition; the rest (sources, examples) is in the catalog.
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
 }
 
 func dedupe(ids []string) []string {

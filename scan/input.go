@@ -11,6 +11,7 @@ import (
 	"github.com/platscan/platscan/evidence"
 	"github.com/platscan/platscan/policies"
 	"github.com/platscan/platscan/profile"
+	"github.com/platscan/platscan/rules"
 )
 
 // BuildInput turns a run's measurement records into the policy input
@@ -19,7 +20,7 @@ import (
 func BuildInput(prof *profile.Profile, recs []evidence.Record, started time.Time, version string) (*policies.Input, error) {
 	in := &policies.Input{
 		Platform: policies.Platform{Name: prof.Platform.Name, BaseURL: prof.Platform.BaseURL, Jurisdictions: prof.Platform.Jurisdictions,
-			Designations: nonNil(prof.Platform.Designations)},
+			Designations: prof.Platform.Kinds(), Designated: designated(prof.Platform.Designations)},
 		Run:          policies.Run{Started: started.UTC().Format(time.RFC3339), Tool: "platscan " + version},
 		FirstParty:   map[string][]string{"brands": nonNil(prof.FirstParty.Brands), "sellers": nonNil(prof.FirstParty.Sellers)},
 		Competitors:  nonNil(prof.Competitors),
@@ -43,6 +44,18 @@ func BuildInput(prof *profile.Profile, recs []evidence.Record, started time.Time
 		in.Measurements[r.Probe] = append(in.Measurements[r.Probe], m)
 	}
 	return in, nil
+}
+
+// designated passes on the designations that name a service or a date;
+// bare kinds travel in Platform.Designations alone.
+func designated(ds []profile.Designation) []rules.Designation {
+	var out []rules.Designation
+	for _, d := range ds {
+		if d.Service != "" || d.Date != "" {
+			out = append(out, rules.Designation{Kind: d.Kind, Service: d.Service, Date: d.Date})
+		}
+	}
+	return out
 }
 
 func nonNil(s []string) []string {
