@@ -110,6 +110,9 @@ func TestConditionalDutiesNeedTheirCondition(t *testing.T) {
 		if len(fs) != 1 || coverageOf(rep, id).Status != StatusFail {
 			t.Fatalf("%s with its condition established: %+v, coverage %+v", id, fs, coverageOf(rep, id))
 		}
+		if fs[0].CatalogVersion == "" || fs[0].CatalogVersion != e.CatalogVersion() {
+			t.Errorf("%s finding carries catalog version %q, want %q", id, fs[0].CatalogVersion, e.CatalogVersion())
+		}
 	}
 }
 

@@ -108,6 +108,10 @@ type Finding struct {
 	Quote     string           `json:"quote,omitempty"`
 	Metrics   map[string]any   `json:"metrics"`
 	Evidence  []string         `json:"evidence"`
+
+	// CatalogVersion is the version of the rules catalog the finding
+	// cites, so a citation can be traced to the wording it was made with.
+	CatalogVersion string `json:"catalog_version,omitempty"`
 }
 
 // Coverage statuses.
@@ -264,7 +268,7 @@ func (e *Engine) assemble(p Platform, at time.Time, found []rawFinding, unknown 
 			}
 			continue
 		}
-		f := Finding{Rule: rf.Rule, Title: ob.Title.EN, TitleZH: ob.Title.ZH, Severity: meta.Severity, Family: ob.Family,
+		f := Finding{CatalogVersion: e.catalog.Version(), Rule: rf.Rule, Title: ob.Title.EN, TitleZH: ob.Title.ZH, Severity: meta.Severity, Family: ob.Family,
 			Persona: rf.Persona, Summary: rf.Summary, SummaryZH: rf.SummaryZH, Quote: rf.Quote, Metrics: rf.Metrics, Evidence: dedupe(rf.Evidence)}
 		if f.Metrics == nil {
 			f.Metrics = map[string]any{}

@@ -109,7 +109,7 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 		return nil, err
 	}
 	man := evidence.Manifest{Tool: evidence.Tool{Name: "platscan", Version: opts.Version}, Platform: opts.Platform,
-		PolicyBundleSHA256: opts.Engine.BundleHash(), FindingsSHA256: sum,
+		PolicyBundleSHA256: opts.Engine.BundleHash(), CatalogVersion: opts.Engine.CatalogVersion(), FindingsSHA256: sum,
 		Started: started.Format(time.RFC3339), Finished: opts.Now().UTC().Format(time.RFC3339), Complete: true}
 	if man, err = seal(ctx, opts.Dir, store, man, opts.Signer); err != nil {
 		return nil, err

@@ -167,6 +167,16 @@ func TestScanFixtures(t *testing.T) {
 			if !res.Manifest.Complete || res.Manifest.Records != vr.Records || res.Manifest.ProfileSHA256 == "" {
 				t.Errorf("manifest %+v", res.Manifest)
 			}
+			// The manifest and every finding name the catalog version the
+			// citations come from.
+			if res.Manifest.CatalogVersion == "" {
+				t.Errorf("manifest has no catalog version: %+v", res.Manifest)
+			}
+			for _, f := range rep.Findings {
+				if f.CatalogVersion != res.Manifest.CatalogVersion {
+					t.Errorf("%s finding cites catalog %q, the manifest %q", f.Rule, f.CatalogVersion, res.Manifest.CatalogVersion)
+				}
+			}
 			// Every finding's evidence is in the run.
 			recs, _ := evidence.ReadRecords(res.Dir)
 			ids := map[string]bool{}
