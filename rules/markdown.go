@@ -33,7 +33,7 @@ func (c *Catalog) Markdown() string {
 	}
 	b.WriteString("\n## Entries\n")
 	for _, o := range c.list {
-		fmt.Fprintf(&b, "\n### %s\n\n**%s** · %s\n\n%s %s (%s). %s Source: %s\n\n%s\n\n%s\n",
+		fmt.Fprintf(&b, "\n### %s\n\n**%s** · %s\n\n%s %s (%s). In force %s. Source: %s\n\n%s\n\n%s\n",
 			o.ID, o.Title.EN, o.Title.ZH, o.Instrument.EN, o.Article, o.Instrument.ZH, o.InForce(), o.URL, o.Summary.EN, o.Summary.ZH)
 		if cond := o.Condition; cond != nil {
 			fmt.Fprintf(&b, "\nCondition: %s\n\n条件：%s\n", cond.Text.EN, cond.Text.ZH)
@@ -57,13 +57,13 @@ func (c *Catalog) Markdown() string {
 }
 
 // InForce says from (and until) when the article applies and which clause
-// says so.
+// says so: "from 2019-01-01 (Art. 89)".
 func (o Obligation) InForce() string {
-	s := fmt.Sprintf("In force from %s (%s)", o.EffectiveFrom, o.EffectiveClause)
+	s := fmt.Sprintf("from %s (%s)", o.EffectiveFrom, o.EffectiveClause)
 	if o.EffectiveUntil != "" {
 		s += fmt.Sprintf(" until %s", o.EffectiveUntil)
 	}
-	return s + "."
+	return s
 }
 
 // Machine describes the parts of the condition platscan applies by itself.

@@ -182,7 +182,7 @@ func TestRulesAndPolicyTest(t *testing.T) {
 		t.Fatalf("rules list: %d", code)
 	}
 	code, out, _ = platscan(t, "rules", "show", "BJ-DEPR-ART49-CONSUMER")
-	if code != exitOK || !strings.Contains(out, "不得对消费者实施不公平差别待遇") || !strings.Contains(out, "Art. 49(1)") {
+	if code != exitOK || !strings.Contains(out, "不得对消费者实施不公平的差别待遇") || !strings.Contains(out, "Art. 49(1)") {
 		t.Fatalf("rules show:\n%s", out)
 	}
 	code, out, _ = platscan(t, "policy", "test", "../../policies/testdata/good")
