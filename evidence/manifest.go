@@ -33,6 +33,8 @@ type Manifest struct {
 	FindingsSHA256     string `json:"findings_sha256,omitempty"`
 	// MerkleRoot is the RFC 6962 root over the record ids, in order.
 	MerkleRoot string `json:"merkle_root,omitempty"`
+	// CatalogVersion is the rules catalog version the findings cite.
+	CatalogVersion string `json:"catalog_version,omitempty"`
 	// Capture names the WARC file and its SHA-256 at the end of the scan.
 	Capture       string `json:"capture,omitempty"`
 	CaptureSHA256 string `json:"capture_sha256,omitempty"`

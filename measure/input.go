@@ -22,8 +22,24 @@ type Platform struct {
 	BaseURL string `json:"base_url"`
 	// Jurisdictions are where the platform operates (cn, cn-bj, eu).
 	Jurisdictions []string `json:"jurisdictions"`
-	// Designations are regulatory designations (gatekeeper, vlop).
+	// Designations are the designation kinds (gatekeeper, vlop).
 	Designations []string `json:"designations"`
+	// Designated details designations with their services and dates, when
+	// the profile gives them; a kind listed only in Designations counts as
+	// designated on an unknown date.
+	Designated []Designation `json:"designated"`
+}
+
+// Designation is a regulatory designation of the platform, or of one of
+// its services, as the profile states it.
+type Designation struct {
+	Kind string `json:"kind"`
+	// Service names the designated service as the decision lists it.
+	Service string `json:"service"`
+	// Date is when the service was listed in the designation decision
+	// (DMA) or the designation was notified (DSA), YYYY-MM-DD; "" when the
+	// profile does not say.
+	Date string `json:"date"`
 }
 
 // Run describes the run the measurements come from.

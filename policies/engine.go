@@ -275,6 +275,9 @@ func ruleName(r *ast.Rule) string {
 // goes into every run's manifest.
 func (e *Engine) BundleHash() string { return e.bundleHash }
 
+// CatalogVersion is the version of the rules catalog the engine cites.
+func (e *Engine) CatalogVersion() string { return e.catalog.Version() }
+
 // Meta returns what the policies declare about each catalog id they judge.
 func (e *Engine) Meta() map[string]RuleMeta { return e.meta }
 

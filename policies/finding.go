@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -25,9 +26,20 @@ type Input = measure.Input
 // Platform identifies the judged platform.
 type Platform = measure.Platform
 
-// applies reports whether ob binds platform p.
-func applies(p Platform, ob rules.Obligation) bool {
-	return ob.AppliesToPlatform(p.Jurisdictions, p.Designations)
+// ruleContext returns what catalog applicability needs to know of p: a
+// kind listed only in Designations counts as designated on an unknown
+// date.
+func ruleContext(p Platform) rules.Platform {
+	var ds []rules.Designation
+	for _, d := range p.Designated {
+		ds = append(ds, rules.Designation{Kind: d.Kind, Service: d.Service, Date: d.Date})
+	}
+	for _, k := range p.Designations {
+		if !slices.ContainsFunc(ds, func(d rules.Designation) bool { return d.Kind == k }) {
+			ds = append(ds, rules.Designation{Kind: k})
+		}
+	}
+	return rules.Platform{Jurisdictions: p.Jurisdictions, Designations: ds}
 }
 
 // Tool names the program in a report.
@@ -80,6 +92,15 @@ type Finding struct {
 	Quote     string           `json:"quote,omitempty"`
 	Metrics   map[string]any   `json:"metrics"`
 	Evidence  []string         `json:"evidence"`
+
+	// Condition, on an info finding, names the legal condition the duty
+	// needs that this scan could not establish (dominance, a designation):
+	// the conduct was measured, the breach is not claimed.
+	Condition string `json:"condition,omitempty"`
+
+	// CatalogVersion is the version of the rules catalog the finding
+	// cites, so a citation can be traced to the wording it was made with.
+	CatalogVersion string `json:"catalog_version,omitempty"`
 }
 
 // Coverage statuses.
@@ -168,6 +189,10 @@ type rawFinding struct {
 	Quote     string         `json:"quote"`
 	Metrics   map[string]any `json:"metrics"`
 	Evidence  []string       `json:"evidence"`
+
+	// Conditions lists the facts of the obligation's condition that the
+	// policy's evidence establishes (catalog condition.requires).
+	Conditions []string `json:"conditions"`
 }
 
 // judgement is what the policies said about one input.
@@ -236,25 +261,69 @@ func Validate(in *Input) error {
 	return nil
 }
 
+// missing returns the facts of ob's condition that rf does not establish.
+func missing(ob rules.Obligation, rf rawFinding) []string {
+	var out []string
+	for _, f := range ob.Requires() {
+		if !slices.Contains(rf.Conditions, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 func (e *Engine) assemble(in *Input, j judgement) (*Report, error) {
 	p := in.Platform
+	// The run's start decides which dated duties bound the platform; an
+	// input without one is judged as if every date had passed.
+	at, _ := time.Parse(time.RFC3339, in.Run.Started)
+	rp := ruleContext(p)
+	applies := func(ob rules.Obligation) bool { return ob.At(rp, at).Applies }
 	family := recordFamilies(in)
 	rep := &Report{Platform: p.Name, Findings: []Finding{}, Coverage: []Coverage{}}
-	failed := map[string]string{} // catalog id -> why it failed
+	failed := map[string]string{}     // catalog id -> why it failed
+	withheld := map[string][]string{} // catalog id -> facts a policy saw conduct for but did not establish
+	conditional := map[string]bool{}  // catalog id -> an info finding names its missing condition
 	for _, rf := range j.found {
 		ob, ok := e.catalog.Lookup(rf.Rule)
 		meta, declared := e.meta[rf.Rule]
 		if !ok || !declared {
 			return nil, fmt.Errorf("a policy emitted a finding for %q, which no findings rule declares in its METADATA", rf.Rule)
 		}
-		if _, broken := j.failed[rf.Rule]; broken || !applies(p, ob) {
+		if j.failed[rf.Rule] != "" {
 			continue
 		}
 		if len(rf.Evidence) == 0 {
 			return nil, fmt.Errorf("a %s finding carries no evidence; every finding must cite records", rf.Rule)
 		}
-		f := Finding{Rule: rf.Rule, Title: ob.Title.EN, TitleZH: ob.Title.ZH, Severity: meta.Severity, Family: ob.Family,
+		f := Finding{CatalogVersion: e.catalog.Version(), Rule: rf.Rule, Title: ob.Title.EN, TitleZH: ob.Title.ZH, Severity: meta.Severity, Family: ob.Family,
 			Persona: rf.Persona, Summary: rf.Summary, SummaryZH: rf.SummaryZH, Quote: rf.Quote, Metrics: rf.Metrics, Evidence: dedupe(rf.Evidence)}
+		// The conduct was measured, but the duty needs a condition this
+		// scan cannot establish: say so in an info finding rather than
+		// stay silent or claim a breach.
+		a := ob.At(rp, at)
+		gap := missing(ob, rf)
+		switch {
+		case !ob.AppliesTo(p.Jurisdictions) || (a.Applies == false && ob.Scope == ""):
+			continue // another jurisdiction, or a duty not in force at the run
+		case !a.Applies:
+			f.Condition = a.Reason
+		case len(gap) > 0:
+			for _, g := range gap {
+				if !slices.Contains(withheld[ob.ID], g) {
+					withheld[ob.ID] = append(withheld[ob.ID], g)
+				}
+			}
+			f.Condition = fmt.Sprintf("not established by this scan: %s (%s)", strings.Join(gap, ", "), firstSentence(conditionText(ob)))
+		}
+		if f.Condition != "" {
+			f.Severity = "info"
+			f.Summary = "Conduct measured; the duty binds only on a condition this scan cannot establish (" + f.Condition + "). " + f.Summary
+			if f.SummaryZH != "" {
+				f.SummaryZH = "已检测到相关行为，但该义务以本次检测无法认定的条件为前提（" + f.Condition + "）。" + f.SummaryZH
+			}
+			conditional[ob.ID] = true
+		}
 		// A finding belongs to the family of the measurements it rests
 		// on, whatever family the catalog files the duty under.
 		for _, id := range f.Evidence {
@@ -267,11 +336,13 @@ func (e *Engine) assemble(in *Input, j judgement) (*Report, error) {
 			f.Metrics = map[string]any{}
 		}
 		f.Citations = append(f.Citations, ob.Citation())
-		failed[ob.ID] = "see findings"
+		if f.Condition == "" {
+			failed[ob.ID] = "see findings"
+		}
 		for _, rel := range ob.Related {
-			if ro, ok := e.catalog.Lookup(rel); ok && applies(p, ro) {
+			if ro, ok := e.catalog.Lookup(rel); ok && applies(ro) && len(missing(ro, rf)) == 0 {
 				f.Citations = append(f.Citations, ro.Citation())
-				if _, own := failed[rel]; !own {
+				if _, own := failed[rel]; !own && f.Condition == "" {
 					failed[rel] = "see " + ob.ID + " findings"
 				}
 			}
@@ -324,16 +395,21 @@ func (e *Engine) assemble(in *Input, j judgement) (*Report, error) {
 	}
 	for _, ob := range e.catalog.All() {
 		c := Coverage{Rule: ob.ID}
+		a := ob.At(rp, at)
 		switch why, fail := failed[ob.ID]; {
-		case !ob.AppliesTo(p.Jurisdictions):
-			c.Status, c.Reason = StatusNotApplicable, fmt.Sprintf("applies in %s; the platform's jurisdictions are %s", ob.Jurisdiction, strings.Join(p.Jurisdictions, ", "))
-		case !applies(p, ob):
-			c.Status, c.Reason = StatusNotApplicable, fmt.Sprintf("applies only to a platform designated %s (profile platform.designations)", ob.Scope)
+		case !a.Applies:
+			c.Status, c.Reason = StatusNotApplicable, a.Reason
+			if conditional[ob.ID] {
+				c.Reason += "; the conduct was measured (see the info finding)"
+			}
 		case j.failed[ob.ID] != "":
 			c.Status, c.Reason = StatusError, j.failed[ob.ID]
 			rep.Summary.Errors++
 		case fail:
 			c.Status, c.Reason = StatusFail, why
+		case len(withheld[ob.ID]) > 0:
+			c.Status, c.Reason = StatusUnknown, fmt.Sprintf("conduct was seen (see the info finding) but no breach is claimed: the duty's condition was not established (%s): %s",
+				strings.Join(withheld[ob.ID], ", "), firstSentence(conditionText(ob)))
 		case len(unknownWhy[ob.ID]) > 0:
 			c.Status, c.Reason = StatusUnknown, strings.Join(unknownWhy[ob.ID], "; ")
 		case e.throughUnknown(ob.ID, unknownWhy, j.failed) != "":
@@ -355,12 +431,32 @@ func (e *Engine) assemble(in *Input, j judgement) (*Report, error) {
 		default:
 			c.Status, c.Reason = StatusUnknown, "not checked automatically yet; needs manual review"
 		}
+		if a.Applies && a.Note != "" {
+			c.Reason += "; " + a.Note
+		}
 		if c.Status == StatusPass || c.Status == StatusFail {
 			rep.Summary.RulesEvaluated++
 		}
 		rep.Coverage = append(rep.Coverage, c)
 	}
 	return rep, nil
+}
+
+// conditionText is the English text of ob's condition ("" when none).
+func conditionText(ob rules.Obligation) string {
+	if ob.Condition == nil {
+		return ""
+	}
+	return ob.Condition.Text.EN
+}
+
+// firstSentence cuts a condition's text to its first sentence, which
+// states the condition; the rest (sources, examples) is in the catalog.
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
 }
 
 // recordFamilies maps each measurement record of the input to its family.

@@ -342,3 +342,35 @@ func TestFindingFamilyFromEvidence(t *testing.T) {
 		t.Fatalf("test premise: finding %v, catalog family %s", found, ob.Family)
 	}
 }
+
+// Conduct the Anti-Monopoly Law forbids only to a dominant undertaking is
+// reported as an info finding naming the missing condition, never as a
+// breach and never in silence.
+func TestDominanceIsNamedNotAssumed(t *testing.T) {
+	e := engine(t, Options{})
+	clause := meas(t, &measure.Clause{Base: measure.Base{Type: "clause", Evidence: []string{"d1", "x1"}}, ID: "c1", Category: "exclusivity",
+		URL: "http://p.test/agreement", Lang: "zh", Text: "商家不得在其他电子商务平台开设店铺。", Start: 1, End: 18, Cue: "不得在其他", TextSHA256: "abc"}, "m1", "p")
+	rep, err := e.Evaluate(context.Background(), input(t, []string{"cn"}, clause))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var aml []Finding
+	for _, f := range rep.Findings {
+		if f.Rule == "CN-AML-ART22-1-4-EXCL" {
+			aml = append(aml, f)
+		}
+	}
+	if len(aml) != 1 || aml[0].Severity != "info" || !strings.Contains(aml[0].Condition, "dominant_position") {
+		t.Fatalf("AML findings %+v", aml)
+	}
+	cov := map[string]Coverage{}
+	for _, c := range rep.Coverage {
+		cov[c.Rule] = c
+	}
+	if c := cov["CN-AML-ART22-1-4-EXCL"]; c.Status != StatusUnknown || !strings.Contains(c.Reason, "dominant_position") {
+		t.Errorf("coverage %+v", c)
+	}
+	if c := cov["CN-ECL-ART35-NOUNREASON"]; c.Status != StatusFail {
+		t.Errorf("the unconditional duty on the same clause: %+v", c)
+	}
+}

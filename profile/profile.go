@@ -5,6 +5,7 @@ package profile
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"regexp"
@@ -43,7 +44,69 @@ type Platform struct {
 	Jurisdictions []string `yaml:"jurisdictions"`
 	// Designations are regulatory designations that scope some duties:
 	// "gatekeeper" (EU DMA), "vlop" (EU DSA very large online platform).
-	Designations []string `yaml:"designations"`
+	Designations []Designation `yaml:"designations"`
+}
+
+// Designation is one designation of the platform or one of its services.
+// In YAML it is either a bare kind ("gatekeeper": designated, date
+// unknown) or a mapping {kind, service, date} naming the designated
+// service and the date it was listed in the designation decision (DMA) or
+// the designation was notified (DSA).
+type Designation struct {
+	Kind    string
+	Service string
+	Date    string
+
+	problem, at string // a decoding problem, reported with its line by Load
+}
+
+// UnmarshalYAML accepts both forms; what is wrong is kept for validate,
+// which can name the line.
+func (d *Designation) UnmarshalYAML(unmarshal func(any) error) error {
+	var v any
+	if err := unmarshal(&v); err != nil {
+		return err
+	}
+	switch t := v.(type) {
+	case string:
+		d.Kind = t
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(t)) {
+			s, ok := t[k].(string)
+			if !ok {
+				d.problem, d.at = "must be text", "."+k
+				return nil
+			}
+			switch k {
+			case "kind":
+				d.Kind = s
+			case "service":
+				d.Service = s
+			case "date":
+				d.Date = s
+			default:
+				d.problem, d.at = fmt.Sprintf("unknown key %q (use kind, service, date)", k), "."+k
+				return nil
+			}
+		}
+	default:
+		d.problem = "is neither a designation kind nor a mapping {kind, service, date}"
+	}
+	return nil
+}
+
+// DesignationKinds lists the kinds of designation a profile may state.
+var DesignationKinds = []string{"gatekeeper", "vlop"}
+
+// Kinds returns the designation kinds, each once, in profile order.
+func (p Platform) Kinds() []string {
+	out := []string{}
+	for _, d := range p.Designations {
+		if !slices.Contains(out, d.Kind) {
+			out = append(out, d.Kind)
+		}
+	}
+	return out
 }
 
 // FirstParty says who counts as the platform itself.
@@ -351,8 +414,14 @@ func (p *Profile) validate(doc *yamlfile.Doc) error {
 		p.Platform.Jurisdictions[i] = strings.ToLower(j)
 	}
 	for i, d := range p.Platform.Designations {
-		if d != "gatekeeper" && d != "vlop" {
-			return doc.Errorf(fmt.Sprintf("$.platform.designations[%d]", i), "%q is not gatekeeper or vlop", d)
+		at := fmt.Sprintf("$.platform.designations[%d]", i)
+		switch {
+		case d.problem != "":
+			return doc.Errorf(at+d.at, "%s", d.problem)
+		case !slices.Contains(DesignationKinds, d.Kind):
+			return doc.Errorf(at, "%q is not gatekeeper or vlop", d.Kind)
+		case d.Date != "" && !validDate(d.Date):
+			return doc.Errorf(at+".date", "%q is not a YYYY-MM-DD date", d.Date)
 		}
 	}
 	if p.Interop.Configured() && len(p.Competitors) == 0 && len(p.Interop.OAuth.Competitor) == 0 && len(p.Interop.Crawlers.Competitor) == 0 {
@@ -429,6 +498,11 @@ func (p *Profile) validate(doc *yamlfile.Doc) error {
 		}
 	}
 	return p.Limits.parse(doc)
+}
+
+func validDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil && len(s) == len(time.DateOnly)
 }
 
 func (l *Limits) parse(doc *yamlfile.Doc) error {

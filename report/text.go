@@ -39,6 +39,18 @@ func (Text) Write(w io.Writer, in *Input) error {
 		}
 		writeEffects(ew, f.Finding)
 		ew.printf("       law: %s\n", strings.Join(cites, "; "))
+		for _, c := range f.Citations {
+			// platscan's reading of an article is shown apart from the
+			// statute, so a reader can weigh the two separately.
+			if in := c.Interpretation; in != nil {
+				var support []string
+				for _, src := range in.Support {
+					support = append(support, src.Title)
+				}
+				ew.printf("       reading of %s %s (platscan's, not the statute): %s\n", c.Instrument, c.Article, in.Text.EN)
+				ew.printf("         supported by: %s\n", strings.Join(support, "; "))
+			}
+		}
 		ew.printf("       evidence: %s\n", shortIDs(f.Evidence))
 		ew.printf("       finding id: %s\n", f.ID)
 		writeState(ew, f.State)

@@ -82,7 +82,7 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 		return nil, err
 	}
 	head := measure.Input{
-		Platform: measure.Platform{Name: opts.Platform, Jurisdictions: nonNil(opts.Jurisdictions), Designations: nonNil(opts.Designations)},
+		Platform: measure.Platform{Name: opts.Platform, Jurisdictions: nonNil(opts.Jurisdictions), Designations: nonNil(opts.Designations), Designated: []measure.Designation{}},
 		Run:      measure.Run{Started: started.Format(time.RFC3339), Tool: "platscan " + opts.Version, Complete: true},
 		Personas: []string{}, FirstParty: measure.FirstParty{Brands: []string{}, Sellers: []string{}}, Competitors: []string{},
 	}
@@ -99,7 +99,7 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 		return nil, err
 	}
 	man := evidence.Manifest{Tool: evidence.Tool{Name: "platscan", Version: opts.Version}, Platform: opts.Platform,
-		PolicyBundleSHA256: opts.Engine.BundleHash(), FindingsSHA256: sum,
+		PolicyBundleSHA256: opts.Engine.BundleHash(), CatalogVersion: opts.Engine.CatalogVersion(), FindingsSHA256: sum,
 		Started: started.Format(time.RFC3339), Finished: opts.Now().UTC().Format(time.RFC3339), Complete: true}
 	if man, err = seal(ctx, opts.Dir, store, man, opts.Signer); err != nil {
 		return nil, err

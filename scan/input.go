@@ -81,7 +81,7 @@ func profileHeader(prof *profile.Profile, started time.Time, version string, com
 	robots := prof.Limits.RobotsPolicy()
 	h := measure.Input{
 		Platform: measure.Platform{Name: prof.Platform.Name, BaseURL: prof.Platform.BaseURL,
-			Jurisdictions: nonNil(prof.Platform.Jurisdictions), Designations: nonNil(prof.Platform.Designations)},
+			Jurisdictions: nonNil(prof.Platform.Jurisdictions), Designations: nonNil(prof.Platform.Kinds()), Designated: designated(prof.Platform.Designations)},
 		Run:         measure.Run{Started: started.UTC().Format(time.RFC3339), Tool: "platscan " + version, Complete: complete, Robots: robots},
 		Personas:    []string{},
 		FirstParty:  measure.FirstParty{Brands: nonNil(prof.FirstParty.Brands), Sellers: nonNil(prof.FirstParty.Sellers)},
@@ -91,6 +91,18 @@ func profileHeader(prof *profile.Profile, started time.Time, version string, com
 		h.Personas = append(h.Personas, p.ID)
 	}
 	return h
+}
+
+// designated passes on the designations that name a service or a date;
+// bare kinds travel in Platform.Designations alone.
+func designated(ds []profile.Designation) []measure.Designation {
+	out := []measure.Designation{}
+	for _, d := range ds {
+		if d.Service != "" || d.Date != "" {
+			out = append(out, measure.Designation{Kind: d.Kind, Service: d.Service, Date: d.Date})
+		}
+	}
+	return out
 }
 
 func nonNil(s []string) []string {

@@ -206,6 +206,7 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 	man.Tool = evidence.Tool{Name: "platscan", Version: opts.Version}
 	man.Platform = prof.Platform.Name
 	man.PolicyBundleSHA256 = opts.Engine.BundleHash()
+	man.CatalogVersion = opts.Engine.CatalogVersion()
 	capture, err := warc.Create(filepath.Join(opts.Dir, warc.FileName), map[string]string{
 		"software": "platscan " + opts.Version, "format": "WARC File Format 1.1", "isPartOf": prof.Platform.Name,
 		"description": "HTTP exchanges of a platscan compliance scan; see records.jsonl for the evidence chain"})

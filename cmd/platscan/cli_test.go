@@ -141,11 +141,11 @@ func TestLangValidated(t *testing.T) {
 		oneLine(t, stderr, `: use en or zh`)
 	}
 	// One default everywhere (en), and PLATSCAN_LANG sets it.
-	if _, out, _ := platscan(t, "rules", "list"); !strings.Contains(out, "Rule changes consulted publicly") {
+	if _, out, _ := platscan(t, "rules", "list"); !strings.Contains(out, "Rule changes consulted on publicly") {
 		t.Errorf("rules list default language:\n%s", out)
 	}
 	t.Setenv("PLATSCAN_LANG", "zh")
-	if _, out, _ := platscan(t, "rules", "list"); !strings.Contains(out, "修改交易规则应公开征求意见") {
+	if _, out, _ := platscan(t, "rules", "list"); !strings.Contains(out, "修改平台服务协议和交易规则应公开征求意见") {
 		t.Errorf("PLATSCAN_LANG=zh ignored")
 	}
 }

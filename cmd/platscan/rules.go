@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
@@ -63,25 +65,46 @@ func rulesCommand() *cli.Command {
 					if c.String("format") == "json" {
 						return printJSON(c, o)
 					}
-					w := c.App.Writer
-					fmt.Fprintf(w, "%s\n  %s\n  %s\n\n", o.ID, o.Title.EN, o.Title.ZH)
-					fmt.Fprintf(w, "Instrument:   %s / %s\nArticle:      %s\nJurisdiction: %s", o.Instrument.EN, o.Instrument.ZH, o.Article, o.Jurisdiction)
-					if o.Scope != "" {
-						fmt.Fprintf(w, " (only %s)", o.Scope)
-					}
-					fmt.Fprintf(w, "\nIn force:     %s\nSource:       %s\nFamily:       %s\nSeverity:     %s\nAutomated:    %v\n", o.EffectiveFrom, o.URL, o.Family, o.Severity, o.Automated)
-					if o.Advisory {
-						fmt.Fprintln(w, "Advisory:     yes (a policy aim, reported as a gap, never a breach)")
-					}
-					fmt.Fprintf(w, "\n%s\n%s\n\nEvidence: %s\n", o.Summary.EN, o.Summary.ZH, o.Evidence)
-					if len(o.Related) > 0 {
-						fmt.Fprintf(w, "Related:  %v\n", o.Related)
-					}
+					writeObligation(c.App.Writer, o)
 					return nil
 				},
 			},
 		},
 	}
+}
+
+// writeObligation prints one catalog entry for a reader who checks it
+// against the law: the statute reference, the paraphrase, the condition and
+// platscan's interpretation apart from it, and when and against what the
+// entry was last checked.
+func writeObligation(w io.Writer, o rules.Obligation) {
+	fmt.Fprintf(w, "%s\n  %s\n  %s\n\n", o.ID, o.Title.EN, o.Title.ZH)
+	fmt.Fprintf(w, "Statute:      %s, %s\n              %s %s\nJurisdiction: %s", o.Instrument.EN, o.Article, o.Instrument.ZH, o.Article, o.Jurisdiction)
+	if o.Scope != "" {
+		fmt.Fprintf(w, " (only %s)", o.Scope)
+	}
+	fmt.Fprintf(w, "\nIn force:     %s\nSource:       %s\nFamily:       %s\nSeverity:     %s\nAutomated:    %v\n", o.InForce(), o.URL, o.Family, o.Severity, o.Automated)
+	if o.Advisory {
+		fmt.Fprintln(w, "Advisory:     yes (a policy aim, reported as a gap, never a breach)")
+	}
+	fmt.Fprintf(w, "\nWhat the article says (platscan's paraphrase):\n  %s\n  %s\n", o.Summary.EN, o.Summary.ZH)
+	if cond := o.Condition; cond != nil {
+		fmt.Fprintf(w, "\nCondition:\n  %s\n  %s\n", cond.Text.EN, cond.Text.ZH)
+		if m := cond.Machine(o.Scope); m != "" {
+			fmt.Fprintf(w, "  Applied by platscan: %s\n", m)
+		}
+	}
+	if in := o.Interpretation; in != nil {
+		fmt.Fprintf(w, "\nInterpretation (platscan's reading, not the statute):\n  %s\n  %s\n  Supported by:\n", in.Text.EN, in.Text.ZH)
+		for _, s := range in.Support {
+			fmt.Fprintf(w, "    - %s\n", s)
+		}
+	}
+	fmt.Fprintf(w, "\nEvidence: %s\n", o.Evidence)
+	if len(o.Related) > 0 {
+		fmt.Fprintf(w, "Related:  %s\n", strings.Join(o.Related, ", "))
+	}
+	fmt.Fprintf(w, "Checked:  %s, against %s\n", o.Checked, o.CheckedAgainst)
 }
 
 func printJSON(c *cli.Context, v any) error {

@@ -117,6 +117,17 @@ findings contains f if {
 all_checkouts := [m | some m in ms; m.type == "checkout"]
 
 # Checkouts whose options were read.
+# METADATA
+# title: A dominant undertaking may not refuse to deal without good reason
+# custom:
+#   rule: CN-AML-ART22-1-3-REFUSAL
+#   severity: high
+findings contains f if {
+	some m in treatments("oauth")
+	targeted(m)
+	f := treatment_finding("CN-AML-ART22-1-3-REFUSAL", m)
+}
+
 checkouts := [m | some m in all_checkouts; m.status >= 200; m.status < 300]
 
 own_only(m, kind) if {

@@ -50,7 +50,7 @@ test_bare_refusal_fires if {
 
 test_oauth_refusal_fires if {
 	ms := [setup, tr("oauth", "rival-app", "competitor", "refused", 3), tr("oauth", "neutral-app", "control", "ok", 0)]
-	rules_of(interop.findings) == {"BJ-DEPR-ART49-NOHINDER", "EU-DMA-ART6-7-INTEROP"} with input.measurements.interop as ms
+	rules_of(interop.findings) == {"BJ-DEPR-ART49-NOHINDER", "EU-DMA-ART6-7-INTEROP", "CN-AML-ART22-1-3-REFUSAL"} with input.measurements.interop as ms
 }
 
 checkout(pay, own) := {"type": "checkout", "url": "u", "final_url": "u", "status": 200, "fetch": "answered", "error": "", "payments": pay, "deliveries": ["SF Express"], "first_party": ["Own Pay"], "own_payments": own, "own_deliveries": 0, "record": "c", "evidence": ["x"]}

@@ -107,6 +107,25 @@ findings contains f if {
 }
 
 # METADATA
+# title: A dominant undertaking may not discriminate between counterparties in equal conditions
+# custom:
+#   rule: CN-AML-ART22-1-6-DISCRIM
+#   severity: high
+findings contains f if {
+	some m in tests("persona_test", "personalised")
+	discriminates(m)
+	f := {
+		"rule": "CN-AML-ART22-1-6-DISCRIM",
+		"key": concat(":", ["price", m.persona]),
+		"persona": m.persona,
+		"summary": price_summary(m),
+		"summary_zh": price_summary_zh(m),
+		"metrics": metrics(m, th.min_effect_pct),
+		"evidence": lib.evidence_of(m),
+	}
+}
+
+# METADATA
 # title: No steering of some consumers towards pricier offers
 # custom:
 #   rule: CN-ALGO-ART21-PRICE

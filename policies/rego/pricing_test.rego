@@ -22,8 +22,9 @@ rules_of(fs) := {f.rule | some f in fs}
 
 test_surcharge_fires if {
 	fs := pricing.findings with input.measurements.pricing as [ptest({}), opt(true)]
-	rules_of(fs) == {"CN-ALGO-ART21-PRICE"}
+	rules_of(fs) == {"CN-ALGO-ART21-PRICE", "CN-AML-ART22-1-6-DISCRIM"}
 	some f in fs
+	f.rule == "CN-ALGO-ART21-PRICE"
 	contains(f.summary, "loyal_user paid 3% more than new_user on 5 of 20 products (95% CI 2.6% to 3.4%; permutation p = 0.002")
 	f.evidence == ["m1", "x1", "x2"]
 }
@@ -57,13 +58,13 @@ test_underpowered_is_unknown_not_pass if {
 test_ineffective_opt_out_fires if {
 	after := ptest({"phase": "opted_out"})
 	fs := pricing.findings with input.measurements.pricing as [ptest({}), after, opt(true)]
-	rules_of(fs) == {"CN-ALGO-ART21-PRICE", "CN-ECL-ART18-NONPERS"}
+	rules_of(fs) == {"CN-ALGO-ART21-PRICE", "CN-AML-ART22-1-6-DISCRIM", "CN-ECL-ART18-NONPERS"}
 }
 
 test_working_opt_out_is_silent if {
 	after := ptest({"phase": "opted_out", "p_adjusted": 0.5, "above_floor": []})
 	fs := pricing.findings with input.measurements.pricing as [ptest({}), after, opt(true)]
-	rules_of(fs) == {"CN-ALGO-ART21-PRICE"}
+	rules_of(fs) == {"CN-ALGO-ART21-PRICE", "CN-AML-ART22-1-6-DISCRIM"}
 }
 
 test_missing_opt_out_fires_only_when_personalising if {
@@ -82,5 +83,5 @@ test_steering_fires if {
 test_alpha_comes_from_data if {
 	fs := pricing.findings with input.measurements.pricing as [ptest({"p_adjusted": 0.03}), opt(true)]
 		with data.platscan.thresholds.pricing.alpha as 0.05
-	count(fs) == 1
+	rules_of(fs) == {"CN-ALGO-ART21-PRICE", "CN-AML-ART22-1-6-DISCRIM"}
 }

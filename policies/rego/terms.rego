@@ -225,3 +225,28 @@ unknown contains {"rule": r, "reason": "only rules pages were read, not the user
 	not agreement_read
 	some r in ["EU-P2B-ART5-RANKING", "EU-P2B-ART7-DIFFTREAT"]
 }
+
+# The Anti-Monopoly Law forbids the same conduct only to a dominant
+# undertaking, which a scan cannot establish: these findings carry no
+# conditions, so the engine reports them as info findings that name the
+# missing condition (docs/policies.md).
+
+# METADATA
+# title: A dominant undertaking may not restrict its counterparties to dealing with it alone
+# custom:
+#   rule: CN-AML-ART22-1-4-EXCL
+#   severity: high
+findings contains f if {
+	some c in active({"exclusivity"})
+	f := clause_finding("CN-AML-ART22-1-4-EXCL", c)
+}
+
+# METADATA
+# title: A dominant undertaking may not tie or impose unreasonable conditions
+# custom:
+#   rule: CN-AML-ART22-1-5-TYING
+#   severity: high
+findings contains f if {
+	some c in active({"tying"})
+	f := clause_finding("CN-AML-ART22-1-5-TYING", c)
+}

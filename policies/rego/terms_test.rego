@@ -12,7 +12,7 @@ clause(negated) := {
 
 test_exclusivity_clause_fires_with_quote if {
 	fs := terms.findings with input.measurements.terms as array.concat([doc, clause(false)], disclosures)
-	count(fs) == 1
+	rules_of(fs) == {"CN-ECL-ART35-NOUNREASON", "CN-AML-ART22-1-4-EXCL"}
 	some f in fs
 	f.rule == "CN-ECL-ART35-NOUNREASON"
 	f.quote == "商家不得在其他电子商务平台开设店铺。"
@@ -61,7 +61,7 @@ test_missing_disclosures_fire if {
 
 test_consumer_clauses_and_tying if {
 	rules_of(terms.findings) == {"CN-CPL-ART26-STDTERMS", "EU-UCTD-ART3-UNFAIR"} with input.measurements.terms as array.concat([doc, of("arbitration", "仲裁")], disclosures)
-	rules_of(terms.findings) == {"CN-ECL-ART19-TYING"} with input.measurements.terms as array.concat([doc, of("tying", "默认勾选运费险")], disclosures)
+	rules_of(terms.findings) == {"CN-ECL-ART19-TYING", "CN-AML-ART22-1-5-TYING"} with input.measurements.terms as array.concat([doc, of("tying", "默认勾选运费险")], disclosures)
 }
 
 test_rules_page_alone_cannot_show_a_missing_disclosure if {
