@@ -304,7 +304,7 @@ func (e *Engine) assemble(in *Input, j judgement) (*Report, error) {
 		a := ob.At(rp, at)
 		gap := missing(ob, rf)
 		switch {
-		case !ob.AppliesTo(p.Jurisdictions) || (a.Applies == false && ob.Scope == ""):
+		case !ob.AppliesTo(p.Jurisdictions) || (!a.Applies && ob.Scope == ""):
 			continue // another jurisdiction, or a duty not in force at the run
 		case !a.Applies:
 			f.Condition = a.Reason
