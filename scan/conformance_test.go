@@ -212,3 +212,26 @@ func TestRobotsDisallowAllIsUnknown(t *testing.T) {
 		t.Errorf("the signed-in export is a user action, not crawling: %+v", c)
 	}
 }
+
+// An export with only its header row holds no result: the ranking
+// obligations are unknown, never pass.
+func TestEmptyExportIsUnknown(t *testing.T) {
+	csv := filepath.Join(t.TempDir(), "ranking.csv")
+	if err := os.WriteFile(csv, []byte("query,position,item,seller,first_party,price,rating,reviews\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Check(context.Background(), []string{csv}, CheckOptions{Dir: filepath.Join(t.TempDir(), "run"), Engine: testEngine(t), Version: "test",
+		Platform: "P", Jurisdictions: []string{"cn-bj", "cn"}, TopK: 10, Now: clock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cov := coverage(res.Report)
+	for _, id := range []string{"CN-ECL-ART37-SELFOP", "CN-ECL-ART40-RANKING", "BJ-DEPR-ART49-SME"} {
+		if cov[id].Status != policies.StatusUnknown {
+			t.Errorf("%s on an empty export: %+v", id, cov[id])
+		}
+	}
+	if !strings.Contains(cov["CN-ECL-ART37-SELFOP"].Reason, "holds no result rows") {
+		t.Errorf("reason: %q", cov["CN-ECL-ART37-SELFOP"].Reason)
+	}
+}

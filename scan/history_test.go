@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/platscan/platscan/fixtures"
+	"github.com/platscan/platscan/internal/fault"
 	"github.com/platscan/platscan/policies"
 	"github.com/platscan/platscan/profile"
 )
@@ -72,5 +74,46 @@ func TestRuleChangeAcrossRuns(t *testing.T) {
 	}
 	if !rules["CN-ECL-ART34-NOTICE7"] || !rules["EU-P2B-ART3-TC"] {
 		t.Fatalf("change findings %v", rules)
+	}
+}
+
+// eval --previous compares two runs of one platform, earlier against
+// later: a run of another platform, or the later run given as previous,
+// is an input error (it would report changes that never happened).
+func TestEvalAgainstRefusesWrongPrevious(t *testing.T) {
+	root := t.TempDir()
+	shop, fair := filepath.Join(root, "shop"), filepath.Join(root, "fair")
+	termsRun(t, fixtures.Shopmart, shop)
+	srv := httptest.NewServer(fixtures.Handler(fixtures.Fairmarket))
+	defer srv.Close()
+	raw, _ := fixtures.Profile(fixtures.Fairmarket, map[string]string{"fairmarket": srv.URL})
+	prof, err := profile.Parse("fairmarket.yaml", raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := Run(context.Background(), prof, Options{Dir: fair, Engine: testEngine(t), Version: "test", Probes: []string{"terms"}, Now: func() time.Time { return later }}); err != nil {
+		t.Fatal(err)
+	}
+	e := testEngine(t)
+	_, err = EvalAgainst(context.Background(), shop, fair, e, "test")
+	if fault.KindOf(err) != fault.KindInput || !strings.Contains(err.Error(), "runs of different platforms cannot be compared") {
+		t.Errorf("another platform's run as previous: %v", err)
+	}
+	// A run of Shopmart that started after shop, given as shop's previous.
+	next := filepath.Join(root, "next")
+	srv2 := httptest.NewServer(fixtures.Handler(fixtures.Shopmart))
+	defer srv2.Close()
+	raw, _ = fixtures.Profile(fixtures.Shopmart, map[string]string{"shopmart": srv2.URL})
+	prof, _ = profile.Parse("shopmart.yaml", raw)
+	if _, err := Run(context.Background(), prof, Options{Dir: next, Engine: e, Version: "test", Probes: []string{"terms"}, Now: func() time.Time { return later }}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = EvalAgainst(context.Background(), shop, next, e, "test")
+	if fault.KindOf(err) != fault.KindInput || !strings.Contains(err.Error(), "give the earlier run as --previous") {
+		t.Errorf("a later run as previous: %v", err)
+	}
+	if _, err := EvalAgainst(context.Background(), next, shop, e, "test"); err != nil {
+		t.Errorf("the right order is refused: %v", err)
 	}
 }
