@@ -16,6 +16,16 @@ func TestSchemaGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden.Compare(t, "../docs/input.schema.json", append(b, '\n'))
+	md, err := Markdown(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Compare(t, "../docs/input.md", []byte(md))
+	for _, k := range Kinds() {
+		if !strings.Contains(md, "### `"+k.Type+"`: "+k.Doc) {
+			t.Errorf("docs/input.md lacks %s", k.Name())
+		}
+	}
 }
 
 // Every registered kind, prepared from its zero value with evidence,
