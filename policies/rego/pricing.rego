@@ -157,9 +157,16 @@ checked contains {"rule": "CN-ALGO-ART21-PRICE", "basis": basis} if {
 	basis := sprintf("%s compared with %s", [lib.plural(count(powered_tests), "persona", "personas"), powered_tests[0].reference])
 }
 
-unknown contains {"rule": "CN-ALGO-ART21-PRICE", "reason": reason} if {
+prices := [m | some m in input.measurements.pricing; m.type == "price"]
+
+no_comparison_reason := "no persona price comparison was made (the profile needs pricing.products, a reference persona and two control personas)" if {
+	count(prices) == 0
+} else := sprintf("no price could be read from the %d product page visits (%s): add structured data or a price selector to the profile (`platscan inspect`)", [count(prices), prices[0].error]) if {
+	count([m | some m in prices; m.error == ""]) == 0
+} else := "too few prices were read for the personas to be compared"
+
+unknown contains {"rule": "CN-ALGO-ART21-PRICE", "reason": no_comparison_reason} if {
 	count(tests("persona_test", "personalised")) == 0
-	reason := "no persona price comparison was made (the profile needs pricing.products, a reference persona and two control personas)"
 }
 
 unknown contains {"rule": "CN-ALGO-ART21-PRICE", "reason": reason} if {
