@@ -4,13 +4,17 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/platscan/platscan/evidence"
 	"github.com/platscan/platscan/internal/fault"
 	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/policies"
+	"github.com/platscan/platscan/internal/table"
 	"github.com/platscan/platscan/probes"
+	"github.com/platscan/platscan/probes/pricing"
 	"github.com/platscan/platscan/probes/ranking"
 )
 
@@ -23,35 +27,65 @@ type CheckOptions struct {
 	Jurisdictions []string
 	Designations  []string
 	TopK          int
-	Signer        evidence.Signer
+	// Reference names the pricing log's reference segment (default its
+	// first); Controls the segments of users in the reference's situation,
+	// whose differences are the platform's own noise.
+	Reference string
+	Controls  []string
+	Signer    evidence.Signer
 	Now           func() time.Time
 }
 
-// Check judges a platform's own exports (ranking exports today: CSV or
-// JSON) the way a scan judges what it fetched: each file is stored as an
-// import record, the metrics become a measurement citing them, and the
-// run is written, signed and verifiable like any other.
+// Export kinds check reads (docs/ci.md).
+const (
+	exportRanking = "ranking export"
+	exportPricing = "pricing log"
+)
+
+// export is one input file, read.
+type export struct {
+	name, kind string
+	data       []byte
+	rows       []ranking.Row
+	log        *pricing.Log
+	record     string // its import record
+}
+
+// readExport reads one input, telling the kind from its columns.
+func readExport(path string) (export, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return export{}, fault.Input(err)
+	}
+	e := export{name: path, data: b}
+	head := table.Header(b)
+	switch {
+	case pricing.IsLog(head):
+		e.kind = exportPricing
+		e.log, err = pricing.ImportLog(path, b)
+	default:
+		e.kind = exportRanking
+		e.rows, err = ranking.Import(path, b)
+	}
+	return e, fault.Input(err)
+}
+
+// Check judges a platform's own exports (ranking exports and pricing logs,
+// CSV or JSON) the way a scan judges what it fetched, with the probes'
+// own measurement code: each file is stored as an import record, the
+// measurements cite it, and the run is written, signed and verifiable
+// like any other.
 func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	var rows []ranking.Row
-	type file struct {
-		name string
-		data []byte
-	}
-	var files []file
+	var exports []export
 	for _, in := range inputs {
-		b, err := os.ReadFile(in)
+		e, err := readExport(in)
 		if err != nil {
-			return nil, fault.Input(err)
+			return nil, err
 		}
-		rs, err := ranking.Import(in, b)
-		if err != nil {
-			return nil, fault.Input(err)
-		}
-		rows = append(rows, rs...)
-		files = append(files, file{in, b})
+		exports = append(exports, e)
 	}
 	store, err := evidence.Create(opts.Dir, evidence.Options{Now: opts.Now})
 	if err != nil {
@@ -59,23 +93,41 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 	}
 	defer store.Close()
 	started := opts.Now().UTC()
-	var ids []string
-	for _, f := range files {
-		sum, err := store.PutBlob(f.data)
+	var rankingIDs []string
+	var rows []ranking.Row
+	for i, e := range exports {
+		sum, err := store.PutBlob(e.data)
 		if err != nil {
 			return nil, err
 		}
-		data, _ := evidence.DataJSON(map[string]any{"format": "ranking export", "file": filepath.Base(f.name)})
-		r, err := store.Append(evidence.Record{Kind: evidence.KindImport, Probe: ranking.ID, URL: "file:" + filepath.Base(f.name), BodySHA256: sum, Data: data})
+		family := ranking.ID
+		if e.kind == exportPricing {
+			family = pricing.ID
+		}
+		data, _ := evidence.DataJSON(map[string]any{"format": e.kind, "file": filepath.Base(e.name)})
+		r, err := store.Append(evidence.Record{Kind: evidence.KindImport, Probe: family, URL: "file:" + filepath.Base(e.name), BodySHA256: sum, Data: data})
 		if err != nil {
 			return nil, err
 		}
-		ids = append(ids, r.ID)
+		exports[i].record = r.ID
+		if e.kind == exportRanking {
+			rankingIDs = append(rankingIDs, r.ID)
+			rows = append(rows, e.rows...)
+		}
 	}
-	m := ranking.Compute(rows, nil, opts.TopK)
-	m.Key, m.Evidence = "metrics", ids
-	if _, err := probes.Record(store, "", &m); err != nil {
-		return nil, err
+	if len(rankingIDs) > 0 {
+		m := ranking.Compute(rows, nil, opts.TopK)
+		m.Key, m.Evidence = "metrics", rankingIDs
+		if _, err := probes.Record(store, "", &m); err != nil {
+			return nil, err
+		}
+	}
+	for _, e := range exports {
+		if e.kind == exportPricing {
+			if err := recordPricingLog(store, e, opts); err != nil {
+				return nil, err
+			}
+		}
 	}
 	recs, err := evidence.ReadRecords(opts.Dir)
 	if err != nil {
@@ -105,4 +157,53 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 		return nil, err
 	}
 	return &Result{Dir: opts.Dir, Report: rep, Manifest: man}, judgeErr
+}
+
+// recordPricingLog analyses a pricing log as the pricing probe analyses
+// the prices it saw, and records the noise floor and persona tests.
+func recordPricingLog(store *evidence.Store, e export, opts CheckOptions) error {
+	l := e.log
+	if len(l.Segments) == 0 {
+		return nil // no price: the policies say unknown
+	}
+	ref := opts.Reference
+	if ref == "" {
+		ref = l.Segments[0]
+	}
+	if !slices.Contains(l.Segments, ref) {
+		return fault.Inputf("%s: --reference %q is not a segment of the log (segments: %s)", e.name, ref, strings.Join(l.Segments, ", "))
+	}
+	var controls, treatments []string
+	for _, c := range opts.Controls {
+		if !slices.Contains(l.Segments, c) {
+			return fault.Inputf("%s: --control %q is not a segment of the log (segments: %s)", e.name, c, strings.Join(l.Segments, ", "))
+		}
+	}
+	for _, s := range l.Segments {
+		switch {
+		case s == ref:
+		case slices.Contains(opts.Controls, s):
+			controls = append(controls, s)
+		default:
+			treatments = append(treatments, s)
+		}
+	}
+	floor, tests := pricing.Analyze(l.Panel(e.record), ref, controls, treatments, pricing.PhasePersonalised, pricing.DefaultMethod)
+	if len(floor.Evidence) == 0 {
+		floor.Evidence = []string{e.record} // no control segments: no null pair to cite
+	}
+	floor.Key = floor.Type + "|" + e.record
+	if _, err := probes.Record(store, "", &floor); err != nil {
+		return err
+	}
+	for _, t := range tests {
+		if len(t.Evidence) == 0 {
+			continue
+		}
+		t.Key = t.Type + "|" + e.record + "|" + t.Persona
+		if _, err := probes.Record(store, t.Persona, &t); err != nil {
+			return err
+		}
+	}
+	return nil
 }

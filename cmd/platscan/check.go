@@ -18,7 +18,9 @@ func checkCommand() *cli.Command {
 		Name:  "check",
 		Usage: "self-audit: judge a platform's own exports (ranking CSV or JSON) with the same policies; fits in CI",
 		Flags: append([]cli.Flag{
-			&cli.StringSliceFlag{Name: "input", Required: true, Usage: "export `FILE` (repeatable; columns in docs/method-ranking.md)"},
+			&cli.StringSliceFlag{Name: "input", Required: true, Usage: "export `FILE`: a ranking export or a pricing log, CSV or JSON (repeatable; docs/ci.md)"},
+			&cli.StringFlag{Name: "reference", Usage: "the pricing log's reference `SEGMENT` (default: its first)"},
+			&cli.StringSliceFlag{Name: "control", Usage: "a pricing log `SEGMENT` of users in the reference's situation, whose differences are the platform's noise (repeatable)"},
 			&cli.StringFlag{Name: "platform", Value: "self-audit", Usage: "platform `NAME` for the report"},
 			&cli.StringSliceFlag{Name: "jurisdiction", Value: cli.NewStringSlice("cn"), Usage: "cn, cn-bj or eu (repeatable)"},
 			&cli.StringSliceFlag{Name: "designation", Usage: "gatekeeper or vlop (repeatable)"},
@@ -57,7 +59,7 @@ func checkCommand() *cli.Command {
 			}
 			res, err := scan.Check(c.Context, c.StringSlice("input"), scan.CheckOptions{Dir: dir, Engine: e, Version: version,
 				Platform: c.String("platform"), Jurisdictions: c.StringSlice("jurisdiction"), Designations: c.StringSlice("designation"),
-				TopK: c.Int("top-k"), Signer: sig, Now: time.Now})
+				TopK: c.Int("top-k"), Reference: c.String("reference"), Controls: c.StringSlice("control"), Signer: sig, Now: time.Now})
 			if res == nil {
 				return err // classified where it was made: a bad export is input
 			}

@@ -1,0 +1,132 @@
+package scan
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/platscan/platscan/evidence"
+	"github.com/platscan/platscan/fixtures"
+	"github.com/platscan/platscan/internal/fault"
+	"github.com/platscan/platscan/measure"
+	"github.com/platscan/platscan/policies"
+)
+
+// exportsOf writes what a platform's own logs would hold of what a scan
+// saw: a ranking export of its result lists and a pricing log of the
+// prices each persona was charged.
+func exportsOf(t *testing.T, dir, out string) (rankingCSV, pricingCSV string) {
+	t.Helper()
+	recs, err := evidence.ReadRecords(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rankingCSV, pricingCSV = filepath.Join(out, "ranking.csv"), filepath.Join(out, "prices.csv")
+	rf, _ := os.Create(rankingCSV)
+	pf, _ := os.Create(pricingCSV)
+	rw, pw := csv.NewWriter(rf), csv.NewWriter(pf)
+	rw.Write([]string{"query", "position", "item", "seller", "brand", "first_party", "price", "rating", "reviews", "sponsored", "ad_label", "self_label"}) //nolint:errcheck
+	pw.Write([]string{"segment", "product", "price", "currency", "round"})                                                                                //nolint:errcheck
+	for _, r := range recs {
+		if r.Kind != evidence.KindMeasurement {
+			continue
+		}
+		var head struct{ Type string }
+		json.Unmarshal(r.Data, &head) //nolint:errcheck
+		switch {
+		case r.Probe == "ranking" && head.Type == "results":
+			var m measure.RankedResults
+			json.Unmarshal(r.Data, &m) //nolint:errcheck
+			for _, row := range m.Rows {
+				rw.Write([]string{row.Query, fmt.Sprint(row.Position), row.Item, row.Seller, row.Brand, fmt.Sprint(row.FirstParty), fmt.Sprint(row.Price), //nolint:errcheck
+					fmt.Sprint(row.Rating), fmt.Sprint(row.Reviews), fmt.Sprint(row.Sponsored), fmt.Sprint(row.AdLabel), fmt.Sprint(row.SelfLabel)})
+			}
+		case r.Probe == "pricing" && head.Type == "price":
+			var m measure.Price
+			json.Unmarshal(r.Data, &m) //nolint:errcheck
+			if m.Error == "" && m.Phase == "personalised" {
+				pw.Write([]string{r.Persona, m.Product, fmt.Sprint(m.Price), m.Currency, fmt.Sprint(m.Round)}) //nolint:errcheck
+			}
+		}
+	}
+	rw.Flush()
+	pw.Flush()
+	rf.Close()
+	pf.Close()
+	return rankingCSV, pricingCSV
+}
+
+// check on a platform's own exports finds the violations a live scan of
+// the platform finds, through the same measurement code and policies.
+func TestCheckMatchesScan(t *testing.T) {
+	for _, v := range []fixtures.Variant{fixtures.Shopmart, fixtures.Fairmarket} {
+		t.Run(v.Slug, func(t *testing.T) {
+			scanned, _ := scanFixture(t, v)
+			rk, pr := exportsOf(t, scanned.Dir, t.TempDir())
+			res, err := Check(context.Background(), []string{rk, pr}, CheckOptions{Dir: filepath.Join(t.TempDir(), "check"), Engine: testEngine(t),
+				Version: "test", Platform: v.Name, Jurisdictions: []string{"cn-bj", "cn", "eu"}, TopK: 10, Now: clock(),
+				Reference: "new_user", Controls: []string{"control_a", "control_b"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rules := func(rep *policies.Report) map[string][]string {
+				out := map[string][]string{}
+				for _, f := range rep.Findings {
+					// A log holds prices, not result lists: steering is a
+					// scan's alone.
+					if !strings.Contains(f.Summary, "pricier results first") && !slices.Contains(out[f.Rule], f.Persona) {
+						out[f.Rule] = append(out[f.Rule], f.Persona)
+					}
+				}
+				for _, ps := range out {
+					slices.Sort(ps)
+				}
+				return out
+			}
+			want, got := rules(scanned.Report), rules(res.Report)
+			// What exports can establish: price discrimination by persona,
+			// self-preferencing in the rank model, unlabelled own items and
+			// ads. (Sort options and buy boxes are not in these exports.)
+			for _, id := range []string{"CN-ALGO-ART21-PRICE", "CN-ECL-ART37-SELFOP"} {
+				if !slices.Equal(want[id], got[id]) {
+					t.Errorf("%s: scan %v, check %v", id, want[id], got[id])
+				}
+			}
+			cov, scov := coverage(res.Report), coverage(scanned.Report)
+			for _, id := range []string{"CN-ALGO-ART21-PRICE", "CN-ECL-ART37-SELFOP"} {
+				if cov[id].Status != scov[id].Status {
+					t.Errorf("%s: scan %s, check %s (%s)", id, scov[id].Status, cov[id].Status, cov[id].Reason)
+				}
+			}
+			if v.Slug == "shopmart" && len(got["CN-ALGO-ART21-PRICE"]) == 0 {
+				t.Error("the pricing log shows no discrimination")
+			}
+		})
+	}
+}
+
+// A pricing log with values that cannot be right is refused with the
+// place of the problem.
+func TestPricingLogErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ data, want string }{
+		{"segment,product,price\na,/p/1,NaN\n", "prices.csv:2: price: \"NaN\" is not a price"},
+		{"segment,product,price\na,/p/1,-3\n", "prices.csv:2: price: \"-3\" is negative"},
+		{"segment,product,price,round\na,/p/1,3,0\na,/p/1,4,0\n", "prices.csv:3: round: a saw /p/1 in round 0 already"},
+		{"segment,product,price,time\na,/p/1,3,yesterday\n", "prices.csv:2: time: \"yesterday\" is not a time"},
+		{"segment,product,price,colour\na,/p/1,3,red\n", "prices.csv:1: colour: unknown column"},
+	} {
+		path := filepath.Join(dir, "prices.csv")
+		os.WriteFile(path, []byte(c.data), 0o644) //nolint:errcheck
+		_, err := Check(context.Background(), []string{path}, CheckOptions{Dir: filepath.Join(t.TempDir(), "r"), Engine: testEngine(t), Version: "test", Platform: "P", Jurisdictions: []string{"cn"}})
+		if fault.KindOf(err) != fault.KindInput || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: got %v, want %q", c.data, err, c.want)
+		}
+	}
+}
