@@ -135,11 +135,14 @@ type Summary struct {
 
 // Report is findings.json (docs/findings.md).
 type Report struct {
-	Tool     Tool       `json:"tool"`
-	Platform string     `json:"platform"`
-	Findings []Finding  `json:"findings"`
-	Coverage []Coverage `json:"coverage"`
-	Summary  Summary    `json:"summary"`
+	Tool     Tool   `json:"tool"`
+	Platform string `json:"platform"`
+	// Run says how the evidence was gathered: which probes ran, whether
+	// the scan completed, how robots.txt was applied.
+	Run      *measure.Run `json:"run,omitempty"`
+	Findings []Finding    `json:"findings"`
+	Coverage []Coverage   `json:"coverage"`
+	Summary  Summary      `json:"summary"`
 }
 
 // SeverityRank orders severities; higher is worse. Unknown names rank 0.
@@ -280,7 +283,8 @@ func (e *Engine) assemble(in *Input, j judgement) (*Report, error) {
 	rp := ruleContext(p)
 	applies := func(ob rules.Obligation) bool { return ob.At(rp, at).Applies }
 	family := recordFamilies(in)
-	rep := &Report{Platform: p.Name, Findings: []Finding{}, Coverage: []Coverage{}}
+	run := in.Run
+	rep := &Report{Platform: p.Name, Run: &run, Findings: []Finding{}, Coverage: []Coverage{}}
 	failed := map[string]string{}     // catalog id -> why it failed
 	withheld := map[string][]string{} // catalog id -> facts a policy saw conduct for but did not establish
 	conditional := map[string]bool{}  // catalog id -> an info finding names its missing condition

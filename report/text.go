@@ -8,6 +8,7 @@ import (
 
 	"github.com/platscan/platscan/internal/numfmt"
 	"github.com/platscan/platscan/internal/plural"
+	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/policies"
 )
 
@@ -25,6 +26,7 @@ func (Text) Write(w io.Writer, in *Input) error {
 	ew.printf("%s: %s (%d high, %d medium, %d low, %d info); %s; %s\n",
 		rep.Platform, plural.Of(len(rep.Findings), "finding"), s.High, s.Medium, s.Low, s.Info,
 		plural.Words(v.checked(), "obligation checked", "obligations checked"), plural.Of(s.Records, "evidence record"))
+	writeRun(ew, rep.Run)
 	writeTriage(ew, v)
 	for _, f := range v.findings {
 		ew.printf("\n%-6s %s  %s\n", strings.ToUpper(f.Severity), f.Rule, f.Title)
@@ -176,3 +178,22 @@ func (e *errWriter) Write(p []byte) (int, error) {
 }
 
 func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }
+
+// writeRun says how the evidence was gathered, where a reader needs to
+// know it: an incomplete scan, and which robots.txt rule applied.
+func writeRun(ew *errWriter, r *measure.Run) {
+	if r == nil {
+		return
+	}
+	if !r.Complete {
+		ew.printf("INCOMPLETE scan: judged on what was read before it stopped (see manifest.json)\n")
+	}
+	switch r.Robots {
+	case "crawl":
+		ew.printf("robots.txt: obeyed for crawled pages; the personas' own actions (login, account, checkout, settings) are not crawling and were sent\n")
+	case "strict":
+		ew.printf("robots.txt: obeyed for every request, the personas' own actions included (strict_robots)\n")
+	case "ignored":
+		ew.printf("robots.txt: not obeyed (obey_robots: false)\n")
+	}
+}
