@@ -10,9 +10,9 @@ import (
 
 	"github.com/platscan/platscan/evidence"
 	"github.com/platscan/platscan/internal/fault"
+	"github.com/platscan/platscan/internal/table"
 	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/policies"
-	"github.com/platscan/platscan/internal/table"
 	"github.com/platscan/platscan/probes"
 	"github.com/platscan/platscan/probes/pricing"
 	"github.com/platscan/platscan/probes/ranking"
@@ -33,7 +33,7 @@ type CheckOptions struct {
 	Reference string
 	Controls  []string
 	Signer    evidence.Signer
-	Now           func() time.Time
+	Now       func() time.Time
 }
 
 // Export kinds check reads (docs/ci.md).

@@ -32,7 +32,7 @@ func exportsOf(t *testing.T, dir, out string) (rankingCSV, pricingCSV string) {
 	pf, _ := os.Create(pricingCSV)
 	rw, pw := csv.NewWriter(rf), csv.NewWriter(pf)
 	rw.Write([]string{"query", "position", "item", "seller", "brand", "first_party", "price", "rating", "reviews", "sponsored", "ad_label", "self_label"}) //nolint:errcheck
-	pw.Write([]string{"segment", "product", "price", "currency", "round"})                                                                                //nolint:errcheck
+	pw.Write([]string{"segment", "product", "price", "currency", "round"})                                                                                 //nolint:errcheck
 	for _, r := range recs {
 		if r.Kind != evidence.KindMeasurement {
 			continue

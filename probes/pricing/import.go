@@ -26,7 +26,7 @@ func IsLog(header []string) bool {
 type Log struct {
 	// Segments and Products in order of first appearance.
 	Segments, Products []string
-	Obs               []Observation
+	Obs                []Observation
 	// Missing counts rows whose price cell was empty.
 	Missing int
 }
