@@ -26,6 +26,8 @@ type candidate struct {
 	// trailingMinus is set for "15,00-", a negative in some ledgers and
 	// an open range in others.
 	trailingMinus bool
+	// bundle is set for the price of several items: "3 for $10", "2/$5".
+	bundle bool
 	// cue is the word bound to the amount ("Was", "税抜", "shipping")
 	// and role what it makes of the amount.
 	cue  cueKind
@@ -37,7 +39,7 @@ type candidate struct {
 // a size after a slash ("/100g"), a date or fraction ("2024-05-01",
 // "12/25") or an unreadable form. It also returns the percentages, which
 // can say which of two prices is the discounted one.
-func candidates(r []rune, signs []found, ctx scanCtx) ([]candidate, []float64) {
+func candidates(r []rune, signs []found, cues []occ, ctx scanCtx) ([]candidate, []float64) {
 	var pcts []float64
 	toks := tokenize(r, signs, ctx)
 	out := make([]candidate, 0, len(toks))
@@ -72,10 +74,11 @@ func candidates(r []rune, signs []found, ctx scanCtx) ([]candidate, []float64) {
 		}
 		if t.start > 0 && signEndingAt(signs, t.start) == nil {
 			// "A15", "iPhone15" name things; a CJK label may touch the
-			// amount it labels ("满99元", "原价299元") when a currency
-			// follows.
+			// amount it labels ("满99元", "原价299元", "到手价1099")
+			// when a currency follows or the label is a price word.
 			prev := r[t.start-1]
-			cjk := unicode.IsLetter(prev) && !isSpacedScript(prev) && signStartingAt(signs, skipSpace(r, t.next)) != nil
+			cjk := unicode.IsLetter(prev) && !isSpacedScript(prev) &&
+				(signStartingAt(signs, skipSpace(r, t.next)) != nil || labelEndsAt(cues, t.start))
 			if (unicode.IsLetter(prev) && !cjk) || prev == '#' || prev == '№' {
 				continue
 			}
@@ -123,10 +126,21 @@ func candidates(r []rune, signs []found, ctx scanCtx) ([]candidate, []float64) {
 		}
 		if c.sign != nil {
 			c.role = multipleBefore(r, c.lead)
+			c.bundle = bundleBefore(r, c.lead)
 		}
 		out = append(out, c)
 	}
 	return out, pcts
+}
+
+// labelEndsAt reports a price word ending at i ("原价|299").
+func labelEndsAt(cues []occ, i int) bool {
+	for _, o := range cues {
+		if o.end == i && isLabel(o.kind) {
+			return true
+		}
+	}
+	return false
 }
 
 // readMinus finds the minus of a negative amount: "-$5.00", "$-5.00",
@@ -229,6 +243,36 @@ func multipleBefore(r []rune, lead int) Role {
 	return RoleEach
 }
 
+// bundleWords join a count of items to the price of them all.
+var bundleWords = [][]rune{[]rune("for"), []rune("für"), []rune("pour"), []rune("por"), []rune("per"), []rune("voor"), []rune("за")}
+
+// bundleBefore reports "3 for $10", "2 für 5 €", "2/$5": a whole number
+// of items, then the price of them all.
+func bundleBefore(r []rune, lead int) bool {
+	j := skipSpaceBack(r, lead)
+	switch {
+	case j > 0 && r[j-1] == '/':
+		j--
+	default:
+		ok := false
+		for _, w := range bundleWords {
+			n := len(w)
+			if j >= n+2 && runesEqualFold(r[j-n:j], w) && r[j-n-1] == ' ' {
+				j, ok = j-n-1, true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	k := j
+	for k > 0 && isDigit(r[k-1]) {
+		k--
+	}
+	return k < j && j-k <= 2 && (k == 0 || !unicode.IsLetter(r[k-1]) && r[k-1] != '.' && r[k-1] != ',')
+}
+
 // dateRuns marks numbers joined by one '-' or '/' in threes, without
 // spaces: dates ("2024-05-01", "12/25/2024"), phone numbers and part
 // numbers, never prices.
@@ -325,8 +369,14 @@ func adjacentSign(r []rune, signs []found, t token) *found {
 		return s
 	}
 	// "-" between a sign and the number is the minus of "-€5" or a
-	// range dash; only spaces count as adjacency.
-	return signStartingAt(signs, skipSpace(r, t.next))
+	// range dash; only spaces count as adjacency. A sign set apart from
+	// t but touching the next number is that number's: "SKU 12345
+	// $9.99", "iPhone 15 $799".
+	s := signStartingAt(signs, skipSpace(r, t.next))
+	if s != nil && s.start > t.next && s.end < len(r) && isDigit(r[s.end]) {
+		return nil
+	}
+	return s
 }
 
 // perUnitAfter reports a unit after the price: "/kg", "/ 100 g",
@@ -355,11 +405,18 @@ func perUnitAfter(r []rune, signs []found, t token, sign *found) (bool, string, 
 	}
 	j = skipSpace(r, j)
 	k := j
+	letters := false
 	for k < len(r) && k < j+maxUnit {
 		c := r[k]
 		if strings.ContainsRune(")]）(（,;-~|", c) || signStartingAt(signs, k) != nil {
 			break
 		}
+		// "100 g" and "fl oz" are units; "mo. after trial" is a unit and
+		// words after it.
+		if c == ' ' && letters && !shortWordAt(r, k+1) {
+			break
+		}
+		letters = letters || unicode.IsLetter(c)
 		k++
 	}
 	unit := strings.TrimSpace(string(r[j:k]))
@@ -368,6 +425,16 @@ func perUnitAfter(r []rune, signs []found, t token, sign *found) (bool, string, 
 		return false, "", 0
 	}
 	return true, unit, skipSpaceBack(r, k)
+}
+
+// shortWordAt reports a word of one or two letters at i ("oz" of "fl
+// oz").
+func shortWordAt(r []rune, i int) bool {
+	n := 0
+	for i+n < len(r) && unicode.IsLetter(r[i+n]) {
+		n++
+	}
+	return n >= 1 && n <= 2 && (i+n == len(r) || !unicode.IsLetter(r[i+n]))
 }
 
 // wordAt reports the lower-case w at r[i:].

@@ -63,6 +63,14 @@ func choose(r []rune, cands []candidate, pcts []float64, cues []occ, val func(ca
 	}
 	free := hasCue(cues, cueFree)
 	switch {
+	case len(priced) == 1 && !free && hasCue(cues, cueSaving):
+		// "You save: $200.00" holds a saving and no price.
+		bindCues(r, priced, cues, false)
+		c := *priced[0]
+		if c.role != RoleSaving {
+			c.role = ""
+		}
+		return choice{first: c}
 	case len(priced) == 1 && !free:
 		return choice{first: *priced[0]}
 	case len(priced) == 0 && len(main) == 1 && !free:
@@ -119,6 +127,12 @@ func byCues(r []rune, pool []*candidate, pcts []float64, cues []occ, free bool, 
 		vo, ok2 := val(other)
 		if rest[named].cue == cueIncTax && ok1 && ok2 && vo < vn && vo > 0 {
 			other.role = RoleExTax
+			return choice{first: rest[named], related: append(rel, other)}
+		}
+		// A word names the price to pay ("券后价¥49", "Now $39.99"); a
+		// higher amount beside it is what it was before.
+		if (rest[named].cue == cueNow || rest[named].cue == cueOnly) && ok1 && ok2 && vo > vn && vn > 0 {
+			other.role = RoleWas
 			return choice{first: rest[named], related: append(rel, other)}
 		}
 		if lo, hi, ok := discountPair(rest[named], other, rel, pcts, val); ok && lo.tok.start == rest[named].tok.start {

@@ -59,7 +59,7 @@ var cueTexts = []struct {
 	{cueNow, 1, []string{"now", "now:", "sale", "sale price", "deal price", "special price", "offer price", "you pay", "por",
 		"por:", "ahora", "jetzt", "jetzt nur", "voor", "maintenant", "prix promo", "ora", "oferta", "promoção", "teraz",
 		"сейчас", "indirimli fiyat", "现价", "現價", "到手价", "券后价", "折后价", "活动价", "促销价", "秒杀价", "特价", "特價",
-		"セール価格", "特価", "할인가", "즉시할인가", "최종가", "giá bán", "harga diskon", "ราคาพิเศษ"}},
+		"券后", "折后", "到手", "セール価格", "特価", "할인가", "즉시할인가", "최종가", "giá bán", "harga diskon", "ราคาพิเศษ"}},
 	{cueOnly, 1, []string{"only", "just", "nur", "solo", "sólo", "apenas", "seulement", "仅", "只要", "tylko", "всего"}},
 	{cueExTax, 0, []string{"ex vat", "ex. vat", "excl. vat", "excl vat", "exc. vat", "exc vat", "excluding vat", "+ vat",
 		"+vat", "plus vat", "ex tax", "excl. tax", "tax excl.", "tax excl", "before tax", "pre-tax", "net", "netto",

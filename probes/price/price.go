@@ -138,8 +138,8 @@ func Parse(s string, h Hint) (Price, bool) {
 	}
 	ctx := newScanCtx(h.Lang, false)
 	signs := minorSigns(r, findSigns(r), h)
-	cands, pcts := candidates(r, signs, ctx)
 	cues := findCues(r)
+	cands, pcts := candidates(r, signs, cues, ctx)
 	if len(cands) == 0 {
 		return parseFree(s, r, h, cues)
 	}
@@ -180,6 +180,12 @@ func Parse(s string, h Hint) (Price, bool) {
 		p.Ambiguous, p.Reason, p.Alt = true, "a number in parentheses may be an accounting negative", signed(low, true)
 	case first.trailingMinus && !p.Ambiguous:
 		p.Ambiguous, p.Reason, p.Alt = true, "a minus after the amount may mark it negative", signed(low, true)
+	case first.bundle && !p.Ambiguous:
+		p.Ambiguous, p.Reason = true, "the price of several items (3 for $10)"
+	case first.role == RoleSaving && !first.neg && !p.Ambiguous:
+		// "You save $200"; a signed "Rabatt -10,00 €" is the
+		// discount line's own amount.
+		p.Ambiguous, p.Reason = true, "the only amount is a saving, not a price"
 	}
 	if first.perUnit {
 		p.Kind, p.Unit = PerUnit, first.unit
@@ -280,6 +286,30 @@ func hasCue(cues []occ, k cueKind) bool {
 	return false
 }
 
+// isLabel reports the cue kinds that say a number is a price.
+func isLabel(k cueKind) bool {
+	switch k {
+	case cuePrice, cueWas, cueNow, cueExTax, cueIncTax, cueEach:
+		return true
+	}
+	return false
+}
+
+// nextIsAmount reports a candidate starting at i, spaces and a colon
+// aside.
+func nextIsAmount(r []rune, i int, cands []candidate) bool {
+	i = skipSpace(r, i)
+	if i < len(r) && (r[i] == ':' || r[i] == '：') {
+		i = skipSpace(r, i+1)
+	}
+	for _, c := range cands {
+		if c.lead == i {
+			return true
+		}
+	}
+	return false
+}
+
 // hasCurrency reports a currency written in the string: a sign, a code
 // or a currency word. The letters that write hundredths ("99p", "99c")
 // do not count, as they could be other units ("4p" for a four-pack).
@@ -317,8 +347,10 @@ func onlyPriceWords(r []rune, cands []candidate, signs []found, cues []occ) bool
 		}
 	}
 	for _, o := range cues {
-		switch o.kind {
-		case cuePrice, cueWas, cueNow, cueExTax, cueIncTax, cueEach:
+		switch {
+		case o.kind == cueFrom && nextIsAmount(r, o.end, cands):
+			mark(o.start, o.end) // "ab 19,99", "from 9.99"
+		case isLabel(o.kind):
 			mark(o.start, o.end)
 			// A CJK price word ends a compound label: "指导价",
 			// "京东价", "税込価格".
