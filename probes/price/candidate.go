@@ -20,6 +20,9 @@ type candidate struct {
 	// neg is set by a minus before the amount or its sign ("-$5.00",
 	// "$-5.00", "−5,00 €", "优惠 -￥15").
 	neg bool
+	// spacedMinus is set for "- $44.99": a dash set apart before the
+	// amount, which pages use as a minus and as a separator alike.
+	spacedMinus bool
 	// paren is set for an amount alone in parentheses ("($5.00)"),
 	// which accounting writes for a negative amount.
 	paren bool
@@ -161,13 +164,14 @@ func (c *candidate) readMinus(r []rune, signs []found) {
 	}
 	m := c.lead - 1
 	if r[m] == ' ' {
-		// "- 5,00 €": a spaced minus only opens the string or a label.
+		// "- 5,00 €" at the start or after a label: a minus or a
+		// separator, which the caller is told.
 		m = skipSpaceBack(r, c.lead) - 1
 		if m < 0 || r[m] != '-' {
 			return
 		}
-		if m == 0 || (m >= 2 && r[m-1] == ' ' && (r[m-2] == ':' || r[m-2] == '：')) || r[m-1] == ':' || r[m-1] == '：' {
-			c.neg, c.lead = true, m
+		if p := skipSpaceBack(r, m); p == 0 || r[p-1] == ':' || r[p-1] == '：' {
+			c.spacedMinus = true
 		}
 		return
 	}

@@ -116,12 +116,14 @@ func byCues(r []rune, pool []*candidate, pcts []float64, cues []occ, free bool, 
 		return choice{first: *pool[0], reason: "more than one price in the string and none named as the price to pay"}
 	case len(rest) == 1:
 		return choice{first: rest[0], related: rel}
+	case sameAmounts(rest, val):
+		// "205,68 € 205.68", "$19.99 $19.99": one price printed twice
+		// (for the eye and for a screen reader).
+		return choice{first: rest[0], related: rel}
 	case named >= 0 && len(rest) == 2:
-		// "Now $39.99" with one unnamed amount: the unnamed one may
-		// be the former price or another price; only a discount that
-		// agrees says which. Beside a price named as including tax, a
-		// lower unnamed one is the price before tax ("1,980円（税込
-		// 2,178円）").
+		// One amount named as the price to pay and one unnamed. Beside
+		// a price named as including tax, a lower amount is the price
+		// before tax ("1,980円（税込2,178円）").
 		other := rest[1-named]
 		vn, ok1 := val(rest[named])
 		vo, ok2 := val(other)
@@ -129,8 +131,10 @@ func byCues(r []rune, pool []*candidate, pcts []float64, cues []occ, free bool, 
 			other.role = RoleExTax
 			return choice{first: rest[named], related: append(rel, other)}
 		}
-		// A word names the price to pay ("券后价¥49", "Now $39.99"); a
-		// higher amount beside it is what it was before.
+		// Beside a price named by "now", "券后价" or "only", a higher
+		// amount is what it was before ("¥59 券后价¥49"); a lower one
+		// is something else, and only a discount that agrees with the
+		// two decides.
 		if (rest[named].cue == cueNow || rest[named].cue == cueOnly) && ok1 && ok2 && vo > vn && vn > 0 {
 			other.role = RoleWas
 			return choice{first: rest[named], related: append(rel, other)}
@@ -149,6 +153,21 @@ func byCues(r []rune, pool []*candidate, pcts []float64, cues []occ, free bool, 
 		return choice{first: rest[named], related: rel, reason: "more than one price in the string"}
 	}
 	return choice{first: rest[0], related: rel, reason: "more than one price in the string"}
+}
+
+// sameAmounts reports that every amount in cs has one value and sign.
+func sameAmounts(cs []candidate, val func(candidate) (float64, bool)) bool {
+	v0, ok := val(cs[0])
+	if !ok {
+		return false
+	}
+	for _, c := range cs[1:] {
+		v, ok := val(c)
+		if !ok || v != v0 || c.neg != cs[0].neg {
+			return false
+		}
+	}
+	return true
 }
 
 // discountPair orders two amounts as sale and former price when a

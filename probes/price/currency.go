@@ -77,6 +77,28 @@ var signs = func() []sign {
 		{text: "S/.", codes: []string{"PEN"}}, {text: "S/", codes: []string{"PEN"}},
 		{text: "Р", codes: []string{"RUB"}, word: true}, {text: "تومان", codes: []string{"IRR"}}, {text: "ریال", codes: []string{"IRR"}},
 		{text: "Dhs", codes: []string{"AED"}, word: true}, {text: "AED", codes: []string{"AED"}, word: true},
+		// Currency words and local signs beyond the codes: Russian and
+		// Ukrainian declensions, Arabic names and abbreviations, the
+		// dinars' letters, and the spellings shops use in capitals.
+		{text: "рублей", codes: []string{"RUB"}, word: true}, {text: "рубля", codes: []string{"RUB"}, word: true},
+		{text: "рубль", codes: []string{"RUB"}, word: true}, {text: "гривень", codes: []string{"UAH"}, word: true},
+		{text: "гривні", codes: []string{"UAH"}, word: true}, {text: "гривня", codes: []string{"UAH"}, word: true},
+		{text: "درهم", codes: []string{"AED", "MAD"}, word: true}, {text: "د.إ.", codes: []string{"AED"}},
+		{text: "ريال", codes: []string{"SAR", "QAR", "OMR", "YER"}, word: true}, {text: "ر.ق", codes: []string{"QAR"}},
+		{text: "د.ك", codes: []string{"KWD"}}, {text: "د.ب", codes: []string{"BHD"}}, {text: "ر.ع.", codes: []string{"OMR"}},
+		{text: "د.ت", codes: []string{"TND"}}, {text: "د.م.", codes: []string{"MAD"}}, {text: "د.أ", codes: []string{"JOD"}},
+		{text: "دينار", codes: []string{"KWD", "BHD", "JOD", "IQD", "LYD", "TND", "RSD"}, word: true},
+		{text: "KD", codes: []string{"KWD"}, word: true}, {text: "BD", codes: []string{"BHD"}, word: true},
+		{text: "DT", codes: []string{"TND"}, word: true}, {text: "LD", codes: []string{"LYD"}, word: true},
+		{text: "Dinara", codes: []string{"RSD"}, word: true}, {text: "din.", codes: []string{"RSD"}, word: true},
+		{text: "дин.", codes: []string{"RSD"}, word: true}, {text: "LEI", codes: []string{"RON"}, word: true},
+		{text: "Zł", codes: []string{"PLN"}, word: true}, {text: "ZŁ", codes: []string{"PLN"}, word: true},
+		{text: "Br", codes: []string{"BYN"}, word: true}, {text: "Lek", codes: []string{"ALL"}, word: true},
+		{text: "KSh", codes: []string{"KES"}, word: true}, {text: "TSh", codes: []string{"TZS"}, word: true},
+		{text: "USh", codes: []string{"UGX"}, word: true}, {text: "GH₵", codes: []string{"GHS"}}, {text: "₵", codes: []string{"GHS"}},
+		{text: "FCFA", codes: []string{"XOF", "XAF"}, word: true}, {text: "CFA", codes: []string{"XOF", "XAF"}, word: true},
+		{text: "B/.", codes: []string{"PAB"}}, {text: "Bs.", codes: []string{"VES", "BOB"}, word: true},
+		{text: "Bs", codes: []string{"VES", "BOB"}, word: true}, {text: "ƒ", codes: []string{"ANG", "AWG"}},
 	}
 	sort.SliceStable(s, func(i, j int) bool { return utf8.RuneCountInString(s[i].text) > utf8.RuneCountInString(s[j].text) })
 	return s
@@ -103,6 +125,24 @@ func init() {
 		HRK HUF IDR ILS INR IQD IRR ISK JOD JPY KRW KWD KZT LKR LYD MAD MXN MYR NGN NOK NPR NZD OMR PEN PHP PKR PLN QAR RON
 		RSD RUB SAR SEK SGD THB TND TRY TWD UAH USD VND ZAR`) {
 		isoCodes[c] = true
+	}
+}
+
+// lowerCodes are the codes also recognised in lower case ("140,00 pln"):
+// those that are no word of a language shops write in ("try", "mad" and
+// "all" are).
+var lowerCodes = map[string]bool{}
+
+func init() {
+	for _, c := range strings.Fields(`AED AUD BGN BRL CAD CHF CNY CZK DKK EUR GBP HKD HUF IDR INR JPY KRW MXN MYR NOK NZD
+		PHP PLN RON RUB SEK SGD THB TWD UAH USD VND ZAR`) {
+		lowerCodes[c] = true
+	}
+	for _, c := range strings.Fields("ALL BYN GHS KES TZS UGX XOF XAF PAB VES BOB ANG AWG YER") {
+		isoCodes[c] = true
+	}
+	for _, c := range strings.Fields("UGX XOF XAF") {
+		zeroDecimals[c] = true
 	}
 }
 
@@ -168,6 +208,11 @@ func signAt(r []rune, i int) (found, bool) {
 	if r[i] >= 'A' && r[i] <= 'Z' && i+3 <= len(r) && wordStart(r, i) && wordEnd(r, i+3) {
 		if c := string(r[i : i+3]); isoCodes[c] {
 			return found{start: i, end: i + 3, text: c, codes: []string{c}}, true
+		}
+	}
+	if r[i] >= 'a' && r[i] <= 'z' && i+3 <= len(r) && wordStart(r, i) && wordEnd(r, i+3) {
+		if c := strings.ToUpper(string(r[i : i+3])); lowerCodes[c] {
+			return found{start: i, end: i + 3, text: string(r[i : i+3]), codes: []string{c}}, true
 		}
 	}
 	for _, s := range signsByRune[r[i]] {

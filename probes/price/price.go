@@ -178,6 +178,8 @@ func Parse(s string, h Hint) (Price, bool) {
 		p.Amount, p.Alt = signed(low, true), signed(lowAlt, true)
 	case first.paren && !p.Ambiguous:
 		p.Ambiguous, p.Reason, p.Alt = true, "a number in parentheses may be an accounting negative", signed(low, true)
+	case first.spacedMinus && !p.Ambiguous:
+		p.Ambiguous, p.Reason, p.Alt = true, "a dash set apart before the amount may be a minus or a separator", signed(low, true)
 	case first.trailingMinus && !p.Ambiguous:
 		p.Ambiguous, p.Reason, p.Alt = true, "a minus after the amount may mark it negative", signed(low, true)
 	case first.bundle && !p.Ambiguous:
@@ -225,8 +227,15 @@ func Parse(s string, h Hint) (Price, bool) {
 			}
 		}
 	}
-	if p.Kind == Single && p.Value == 0 && hasCue(cues, cueFree) {
-		p.Kind, p.Amount = Free, "0" // "0,00 € Gratis"
+	if p.Kind == Single && p.Value == 0 {
+		switch {
+		case hasCue(cues, cueFree):
+			p.Kind, p.Amount = Free, "0" // "0,00 € Gratis"
+		case hasRole(p.Related, RoleWas) && !p.Ambiguous:
+			// "Was: $124.95 Now: $0.00" is more often a page's
+			// placeholder than a gift; a gift says "free".
+			p.Ambiguous, p.Reason = true, "a price of zero beside a former price"
+		}
 	}
 	return p, true
 }
@@ -275,6 +284,15 @@ func parseFree(s string, r []rune, h Hint, cues []occ) (Price, bool) {
 		}
 	}
 	return Price{Raw: s, Kind: Free, Amount: "0", Currency: strings.ToUpper(h.Currency)}, true
+}
+
+func hasRole(rs []Related, role Role) bool {
+	for _, x := range rs {
+		if x.Role == role {
+			return true
+		}
+	}
+	return false
 }
 
 func hasCue(cues []occ, k cueKind) bool {
