@@ -5,7 +5,8 @@ import (
 )
 
 // Count is a number of reviews, sales or ratings as a page prints it:
-// "1,234", "1.234 Bewertungen", "1.2万", "10万+", "3.5k".
+// "1,234", "1.234 Bewertungen", "1.2万", "10万+", "3.5k", "Terjual 10rb+",
+// "+10 mil vendidos", "2.3L ratings", "Đã bán 1tr2", "१२,३४५".
 type Count struct {
 	Raw   string `json:"raw"`
 	Value int64  `json:"value"`

@@ -152,30 +152,37 @@ type occ struct {
 }
 
 // findCues returns every cue in r, in order; a shorter cue inside a
-// longer one ("price" in "list price") is not reported again.
+// longer one ("price" in "list price") is not reported again. It returns
+// nil at once for a string with no letter.
 func findCues(r []rune) []occ {
-	low := make([]rune, len(r))
 	letters := false
-	for i, c := range r {
-		low[i] = unicode.ToLower(c)
-		letters = letters || unicode.IsLetter(c) || c == '+' || c == '/'
+	for _, c := range r {
+		if unicode.IsLetter(c) || c == '+' || c == '/' {
+			letters = true
+			break
+		}
 	}
 	if !letters {
 		return nil
 	}
 	var out []occ
 	covered := 0
-	for i := 0; i < len(low); i++ {
-		for _, c := range cuesByRune[low[i]] {
+	for i := 0; i < len(r); i++ {
+		// A cue of a spaced script starts a word; one of a CJK script
+		// starts anywhere.
+		if i > 0 && unicode.IsLetter(r[i-1]) && unicode.IsLetter(r[i]) && isSpacedScript(r[i]) {
+			continue
+		}
+		for _, c := range cuesByRune[unicode.ToLower(r[i])] {
 			n := len(c.text)
-			if i+n > len(low) || !runesEqual(low[i:i+n], c.text) {
+			if i+n > len(r) || !lowerEqual(r[i:i+n], c.text) {
 				continue
 			}
-			if c.latin && unicode.IsLetter(c.text[0]) && i > 0 && (unicode.IsLetter(low[i-1]) || (c.kind == cueFree && low[i-1] == '-')) {
+			if c.latin && unicode.IsLetter(c.text[0]) && i > 0 && (unicode.IsLetter(r[i-1]) || (c.kind == cueFree && r[i-1] == '-')) {
 				continue
 			}
 			last := c.text[n-1]
-			if c.latin && unicode.IsLetter(last) && i+n < len(low) && (unicode.IsLetter(low[i+n]) || unicode.Is(unicode.Mn, low[i+n])) {
+			if c.latin && unicode.IsLetter(last) && i+n < len(r) && (unicode.IsLetter(r[i+n]) || unicode.Is(unicode.Mn, r[i+n])) {
 				continue
 			}
 			if i+n <= covered {
@@ -196,6 +203,16 @@ func findCues(r []rune) []occ {
 		k++
 	}
 	return out[:k]
+}
+
+// lowerEqual reports that a, folded to lower case, is the lower-case b.
+func lowerEqual(a, b []rune) bool {
+	for i := range a {
+		if unicode.ToLower(a[i]) != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func hasCueText(os []occ, text string) bool {
