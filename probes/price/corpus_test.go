@@ -19,6 +19,9 @@ type corpusCase struct {
 	low, high float64
 	ambiguous bool // want: the parser must flag it
 	none      bool // want: no price
+	unit      bool // want: a range with a unit ("1.99..3.49/")
+	currency  string
+	related   map[Role]float64
 }
 
 func parseHint(s string) Hint {
@@ -27,6 +30,8 @@ func parseHint(s string) Hint {
 		switch {
 		case f == "m":
 			h.Machine = true
+		case f == "f":
+			h.Field = true
 		case strings.HasPrefix(f, "l="):
 			h.Lang = f[2:]
 		case strings.HasPrefix(f, "c="):
@@ -65,16 +70,43 @@ func loadCorpus(t testing.TB) []corpusCase {
 		if len(parts) > 2 {
 			c.hint = parseHint(parts[2])
 		}
-		want := strings.TrimSpace(parts[1])
+		fields := strings.Fields(parts[1])
+		if len(fields) == 0 {
+			t.Fatalf("prices.txt:%d: empty WANT", n)
+		}
+		want := fields[0]
+		for _, f := range fields[1:] {
+			k, v, ok := strings.Cut(f, "=")
+			if !ok {
+				t.Fatalf("prices.txt:%d: bad WANT field %q", n, f)
+			}
+			if k == "cur" {
+				c.currency = v
+				continue
+			}
+			x, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatalf("prices.txt:%d: bad WANT field %q: %v", n, f, err)
+			}
+			if c.related == nil {
+				c.related = map[Role]float64{}
+			}
+			c.related[Role(k)] = x
+		}
 		var err error
 		switch {
 		case want == "?":
 			c.ambiguous = true
 		case want == "-":
 			c.none = true
+		case want == "free":
+			c.kind = Free
 		case strings.Contains(want, ".."):
 			lo, hi, _ := strings.Cut(want, "..")
 			c.kind = Range
+			if strings.HasSuffix(hi, "/") {
+				c.unit, hi = true, strings.TrimSuffix(hi, "/")
+			}
 			c.low, err = strconv.ParseFloat(lo, 64)
 			if err == nil {
 				c.high, err = strconv.ParseFloat(hi, 64)
@@ -117,7 +149,17 @@ func grade(c corpusCase, p Price, ok bool) (right, silent bool) {
 	case p.Ambiguous:
 		return false, false
 	}
-	right = p.Kind == c.kind && near(p.Low, c.low) && near(p.High, c.high)
+	right = p.Kind == c.kind && near(p.Low, c.low) && near(p.High, c.high) && c.unit == (p.Kind == Range && p.Unit != "")
+	if c.currency != "" && p.Currency != c.currency {
+		right = false
+	}
+	for role, v := range c.related {
+		found := false
+		for _, x := range p.Related {
+			found = found || (x.Role == role && near(x.Value, v))
+		}
+		right = right && found
+	}
 	return right, !right
 }
 

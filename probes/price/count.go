@@ -5,7 +5,8 @@ import (
 )
 
 // Count is a number of reviews, sales or ratings as a page prints it:
-// "1,234", "1.234 Bewertungen", "1.2万", "10万+", "3.5k".
+// "1,234", "1.234 Bewertungen", "1.2万", "10万+", "3.5k", "Terjual 10rb+",
+// "+10 mil vendidos", "2.3L ratings", "Đã bán 1tr2", "१२,३४५".
 type Count struct {
 	Raw   string `json:"raw"`
 	Value int64  `json:"value"`
@@ -29,7 +30,7 @@ func ParseCount(s, lang string) (Count, bool) {
 	if len(r) > maxRunes {
 		r = r[:maxRunes]
 	}
-	for _, t := range tokenize(r, nil) {
+	for _, t := range tokenize(r, nil, newScanCtx(lang, true)) {
 		rd, ok := t.read()
 		if !ok {
 			continue
@@ -47,6 +48,12 @@ func ParseCount(s, lang string) (Count, bool) {
 				c.Ambiguous, c.Reason = true, "no language to tell a decimal mark from a thousands separator"
 			}
 		}
+		switch {
+		case t.strayDigits:
+			c.Ambiguous, c.Reason = true, "digits touch the multiplier without continuing it"
+		case t.colloquial != "":
+			c.Ambiguous, c.Reason = true, "a single digit after a CJK unit may be the unit's next digit (1万2 is said for 12,000)"
+		}
 		a := rd.amount(t.multExp)
 		if strings.Contains(a, ".") && strings.Trim(a[strings.IndexByte(a, '.')+1:], "0") != "" {
 			c.Ambiguous, c.Reason = true, "a count with a fraction"
@@ -57,7 +64,9 @@ func ParseCount(s, lang string) (Count, bool) {
 		}
 		c.Value = int64(v)
 		rest := strings.TrimSpace(string(r[t.next:]))
-		c.AtLeast = strings.HasPrefix(rest, "+") || strings.HasPrefix(rest, "以上") || strings.HasPrefix(rest, "多")
+		b := skipSpaceBack(r, t.start)
+		c.AtLeast = strings.HasPrefix(rest, "+") || strings.HasPrefix(rest, "以上") || strings.HasPrefix(rest, "多") ||
+			strings.HasPrefix(rest, "이상") || (b > 0 && r[b-1] == '+')
 		return c, true
 	}
 	return Count{}, false

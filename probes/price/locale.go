@@ -54,3 +54,20 @@ func langMark(lang string) rune {
 	}
 	return 0
 }
+
+// langParts splits a BCP 47 tag (lower case, '-' separated) into its
+// language, script and region: "zh-hant-tw" gives "zh", "hant", "tw".
+func langParts(lang string) (language, script, region string) {
+	language, rest, _ := strings.Cut(lang, "-")
+	for rest != "" {
+		var p string
+		p, rest, _ = strings.Cut(rest, "-")
+		switch {
+		case len(p) == 4 && script == "" && region == "":
+			script = p
+		case (len(p) == 2 || (len(p) == 3 && p[0] >= '0' && p[0] <= '9')) && region == "":
+			region = p
+		}
+	}
+	return language, script, region
+}

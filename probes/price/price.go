@@ -1,6 +1,7 @@
 // Package price reads prices and counts as shops print them: "¥1,299.00",
 // "1.299,00 €", "1 849 руб.", "CHF 1'049.95", "￥99起", "¥99–199",
-// "₹1,29,999", "1.2万" reviews.
+// "₹1,29,999", "1万9,800円", "-$5.00", "Was $59.99 Now $39.99", "包邮",
+// "1.2万" reviews.
 //
 // Which separator is the decimal mark is decided by the string's form
 // first ("1.299,00" can only be read one way), then by the currency
@@ -13,7 +14,6 @@ package price
 
 import (
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -28,6 +28,12 @@ const (
 	Range   Kind = "range"    // "¥99–199": Low and High differ
 	From    Kind = "from"     // "from $9", "￥99起": a lowest price
 	PerUnit Kind = "per_unit" // "€1,49/kg", "¥39/月"
+	// Free is a price stated in words as nothing to pay: "Free",
+	// "Gratis", "Kostenlos", "免费", "包邮", "送料無料", "무료배송". Amount
+	// is "0". It is its own kind because a page that says "free" states
+	// a price as surely as one that prints "0,00 €", and a reader that
+	// returned no price for it would lose that.
+	Free Kind = "free"
 )
 
 // Hint is what the caller knows about where a string came from.
@@ -43,8 +49,37 @@ type Hint struct {
 	// Machine marks a schema.org value (an Offer's price), which the
 	// vocabulary says is written with '.' as the decimal mark and no
 	// grouping: "1.299" is then 1.299 unless the currency makes that
-	// impossible, which is reported as ambiguous.
+	// impossible, which is reported as ambiguous. A machine value is a
+	// price field (see Field).
 	Machine bool
+	// Field says the string is the text of a price field: an
+	// itemprop=price or offers element, or the element a selector names
+	// as the price. Without it (and without Machine), a string that
+	// holds words is read only when it shows a currency or a price word
+	// ("Size 10.5", "Only 3 left", "Model 2024" are not prices); a bare
+	// number ("759.00") is read either way.
+	Field bool
+}
+
+// Role says what a second amount in a price string is.
+type Role string
+
+// The roles of the amounts that stand beside the price.
+const (
+	RoleWas         Role = "was"         // a former, list or struck-through price ("Was", "UVP", "De:", "原价")
+	RoleExTax       Role = "ex_tax"      // the price before tax ("税抜", "ex VAT")
+	RoleShipping    Role = "shipping"    // a delivery charge ("+ $5.99 shipping")
+	RoleSaving      Role = "saving"      // the amount taken off ("Save $200")
+	RoleInstallment Role = "installment" // one of several payments ("10x de R$ 129,90")
+	RoleEach        Role = "each"        // the price of one of several items ("2 x 19,99 €")
+	RoleThreshold   Role = "threshold"   // the order value above which the price is free ("包邮 满99元")
+)
+
+// Related is an amount the string states beside the price.
+type Related struct {
+	Role   Role    `json:"role"`
+	Amount string  `json:"amount"`
+	Value  float64 `json:"value"`
 }
 
 // Price is one price string read.
@@ -52,7 +87,9 @@ type Price struct {
 	// Raw is the string as given.
 	Raw string `json:"raw"`
 	// Amount is the exact decimal of the price (the low end of a range):
-	// '.' as the decimal mark, no grouping, minor digits as written.
+	// '.' as the decimal mark, no grouping, minor digits as written, a
+	// leading '-' for a negative amount (a discount, refund or credit:
+	// "-$5.00", "−5,00 €", "($5.00)").
 	Amount string `json:"amount"`
 	// Value is Amount as a float64; Low and High are the ends of a range
 	// and both equal Value for other kinds. Comparisons use Low.
@@ -66,12 +103,18 @@ type Price struct {
 	Currency string `json:"currency,omitempty"`
 	Symbol   string `json:"symbol,omitempty"`
 	Kind     Kind   `json:"kind"`
-	// Unit is what a per-unit price is per ("kg", "月", "100 g").
+	// Unit is what a per-unit price is per ("kg", "月", "100 g"); a range
+	// with a unit ("$1.99 - $3.49/lb") is of kind Range with Unit set.
 	Unit string `json:"unit,omitempty"`
+	// Related are the other amounts the string names beside the price:
+	// the former price of "Was $59.99 Now $39.99", the shipping of
+	// "$4.99 + $5.99 shipping", the pre-tax price of "2,178円 (税抜
+	// 1,980円)".
+	Related []Related `json:"related,omitempty"`
 	// Ambiguous is set when the string can be read more than one way and
-	// no cue decides: Amount then holds one reading, Alt the other, and
-	// Reason says what was missing. Callers must not compare an
-	// ambiguous price as if it were known.
+	// no cue decides: Amount then holds one reading, Alt the other (when
+	// there is one), and Reason says what was missing. Callers must not
+	// compare an ambiguous price as if it were known.
 	Ambiguous bool   `json:"ambiguous,omitempty"`
 	Alt       string `json:"alt,omitempty"`
 	Reason    string `json:"reason,omitempty"`
@@ -84,32 +127,42 @@ const maxRunes = 4096
 // maxUnit bounds how far after a price a unit ("/ 100 g") is looked for.
 const maxUnit = 32
 
-// candidate is a token that may be the price, with its surroundings.
-type candidate struct {
-	tok     token
-	rd      reading
-	sign    *found // the currency sign next to it, if any
-	qty     bool   // a count of items after "x"
-	perUnit bool
-	unit    string
-}
-
 // Parse reads the price in s. It returns false when s holds no number
-// that can be a price (no digits, only percentages, quantities or dates).
+// that can be a price (no digits, only percentages, quantities or dates)
+// and no word that states one ("Free"), and when s holds words but no
+// currency, no price word and h does not say it is a price field.
 func Parse(s string, h Hint) (Price, bool) {
 	r := normalize(s)
 	if len(r) > maxRunes {
 		r = r[:maxRunes]
 	}
-	signs := findSigns(r)
-	cands := candidates(r, signs)
+	ctx := newScanCtx(h.Lang, false)
+	signs := minorSigns(r, findSigns(r), h)
+	cues := findCues(r)
+	cands, pcts := candidates(r, signs, cues, ctx)
 	if len(cands) == 0 {
+		return parseFree(s, r, h, cues)
+	}
+	if !h.Field && !h.Machine && !hasCurrency(signs) && !onlyPriceWords(r, cands, signs, cues) {
 		return Price{}, false
 	}
+	val := func(c candidate) (float64, bool) {
+		a, _, _ := decide(c, c.codes(h), h)
+		return toFloat(a)
+	}
+	ch := choose(r, cands, pcts, cues, val)
+	if ch.free {
+		p := Price{Raw: s, Kind: Free, Amount: "0", Currency: strings.ToUpper(h.Currency)}
+		p.Related = related(ch.related, h)
+		if ch.reason != "" {
+			p.Ambiguous, p.Reason = true, ch.reason
+		}
+		return p, true
+	}
+	first, second := ch.first, ch.second
 	p := Price{Raw: s, Kind: Single}
-	first, second, reason := choose(r, cands)
-	if reason != "" {
-		p.Ambiguous, p.Reason = true, reason
+	if ch.reason != "" {
+		p.Ambiguous, p.Reason = true, ch.reason
 	}
 	cur, sym := currencyOf(first, second, signs, h)
 	p.Currency, p.Symbol = cur, sym
@@ -118,7 +171,24 @@ func Parse(s string, h Hint) (Price, bool) {
 	if why != "" && !p.Ambiguous {
 		p.Ambiguous, p.Reason = true, why
 	}
-	p.Amount, p.Alt = low, lowAlt
+	p.Amount, p.Alt = signed(low, first.neg), signed(lowAlt, first.neg)
+	switch {
+	case first.paren && first.sign != nil && second == nil && len(ch.related) == 0:
+		// Accounting parentheses around a priced amount: "($5.00)".
+		p.Amount, p.Alt = signed(low, true), signed(lowAlt, true)
+	case first.paren && !p.Ambiguous:
+		p.Ambiguous, p.Reason, p.Alt = true, "a number in parentheses may be an accounting negative", signed(low, true)
+	case first.spacedMinus && !p.Ambiguous:
+		p.Ambiguous, p.Reason, p.Alt = true, "a dash set apart before the amount may be a minus or a separator", signed(low, true)
+	case first.trailingMinus && !p.Ambiguous:
+		p.Ambiguous, p.Reason, p.Alt = true, "a minus after the amount may mark it negative", signed(low, true)
+	case first.bundle && !p.Ambiguous:
+		p.Ambiguous, p.Reason = true, "the price of several items (3 for $10)"
+	case first.role == RoleSaving && !first.neg && !p.Ambiguous:
+		// "You save $200"; a signed "Rabatt -10,00 €" is the
+		// discount line's own amount.
+		p.Ambiguous, p.Reason = true, "the only amount is a saving, not a price"
+	}
 	if first.perUnit {
 		p.Kind, p.Unit = PerUnit, first.unit
 	}
@@ -128,12 +198,16 @@ func Parse(s string, h Hint) (Price, bool) {
 			p.Ambiguous, p.Reason = true, why
 		}
 		if highAlt != "" && p.Alt == "" {
-			p.Alt = highAlt
+			p.Alt = signed(highAlt, second.neg)
 		}
-		p.Kind, p.HighAmount = Range, high
-	} else if isFrom(r, first, signs) {
+		p.Kind, p.HighAmount = Range, signed(high, second.neg)
+		if second.perUnit {
+			p.Unit = second.unit
+		}
+	} else if isFrom(r, first) {
 		p.Kind = From
 	}
+	p.Related = related(ch.related, h)
 	var ok bool
 	if p.Value, ok = toFloat(p.Amount); !ok {
 		return Price{}, false
@@ -153,7 +227,162 @@ func Parse(s string, h Hint) (Price, bool) {
 			}
 		}
 	}
+	if p.Kind == Single && p.Value == 0 {
+		switch {
+		case hasCue(cues, cueFree):
+			p.Kind, p.Amount = Free, "0" // "0,00 € Gratis"
+		case hasRole(p.Related, RoleWas) && !p.Ambiguous:
+			// "Was: $124.95 Now: $0.00" is more often a page's
+			// placeholder than a gift; a gift says "free".
+			p.Ambiguous, p.Reason = true, "a price of zero beside a former price"
+		}
+	}
 	return p, true
+}
+
+// signed puts a minus before a nonzero amount.
+func signed(a string, neg bool) string {
+	if !neg || a == "" || strings.Trim(a, "0.") == "" {
+		return a
+	}
+	return "-" + a
+}
+
+// related writes the amounts that stand beside the price.
+func related(cs []candidate, h Hint) []Related {
+	var out []Related
+	for _, c := range cs {
+		a, _, _ := decide(c, c.codes(h), h)
+		a = signed(a, c.neg)
+		v, ok := toFloat(a)
+		if !ok || c.role == "" {
+			continue
+		}
+		out = append(out, Related{Role: c.role, Amount: a, Value: v})
+	}
+	return out
+}
+
+// parseFree reads a string that holds no number: a price of nothing
+// stated in words ("Free", "FREE delivery", "Kostenlos", "包邮", "무료배송"),
+// when the words are only that. "Sugar free" and "not free" are no price.
+func parseFree(s string, r []rune, h Hint, cues []occ) (Price, bool) {
+	if !hasCue(cues, cueFree) {
+		return Price{}, false
+	}
+	covered := make([]bool, len(r))
+	for _, o := range cues {
+		if o.kind == cueFree || o.kind == cueShipping || o.kind == cueFiller {
+			for i := o.start; i < o.end; i++ {
+				covered[i] = true
+			}
+		}
+	}
+	for i, c := range r {
+		if isDigit(c) || (unicode.IsLetter(c) && !covered[i]) {
+			return Price{}, false
+		}
+	}
+	return Price{Raw: s, Kind: Free, Amount: "0", Currency: strings.ToUpper(h.Currency)}, true
+}
+
+func hasRole(rs []Related, role Role) bool {
+	for _, x := range rs {
+		if x.Role == role {
+			return true
+		}
+	}
+	return false
+}
+
+func hasCue(cues []occ, k cueKind) bool {
+	for _, o := range cues {
+		if o.kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// isLabel reports the cue kinds that say a number is a price.
+func isLabel(k cueKind) bool {
+	switch k {
+	case cuePrice, cueWas, cueNow, cueExTax, cueIncTax, cueEach:
+		return true
+	}
+	return false
+}
+
+// nextIsAmount reports a candidate starting at i, spaces and a colon
+// aside.
+func nextIsAmount(r []rune, i int, cands []candidate) bool {
+	i = skipSpace(r, i)
+	if i < len(r) && (r[i] == ':' || r[i] == '：') {
+		i = skipSpace(r, i+1)
+	}
+	for _, c := range cands {
+		if c.lead == i {
+			return true
+		}
+	}
+	return false
+}
+
+// hasCurrency reports a currency written in the string: a sign, a code
+// or a currency word. The letters that write hundredths ("99p", "99c")
+// do not count, as they could be other units ("4p" for a four-pack).
+func hasCurrency(signs []found) bool {
+	for _, s := range signs {
+		if !(s.minor && (s.text == "p" || s.text == "c")) {
+			return true
+		}
+	}
+	return false
+}
+
+// onlyPriceWords reports that every word in r belongs to the price: the
+// numbers with their multipliers, the unit of a per-unit price, a
+// minor-unit letter, and the vocabulary of prices ("Price", "UVP", "Was",
+// "inkl. MwSt.", "each"). "Price 3,999" and "99c each" pass; "Size
+// 10.5", "Only 3 left in stock" and "4.7 out of 5 stars" do not.
+func onlyPriceWords(r []rune, cands []candidate, signs []found, cues []occ) bool {
+	covered := make([]bool, len(r)+1)
+	mark := func(a, b int) {
+		for i := max(a, 0); i < min(b, len(r)); i++ {
+			covered[i] = true
+		}
+	}
+	for _, s := range signs {
+		mark(s.start, s.end)
+	}
+	for _, c := range cands {
+		mark(c.lead, c.tail)
+		if c.perUnit {
+			mark(c.tail, c.unitEnd)
+		}
+		if i := skipSpace(r, c.tail); fromWordAt(r, i) {
+			mark(i, i+2)
+		}
+	}
+	for _, o := range cues {
+		switch {
+		case o.kind == cueFrom && nextIsAmount(r, o.end, cands):
+			mark(o.start, o.end) // "ab 19,99", "from 9.99"
+		case isLabel(o.kind):
+			mark(o.start, o.end)
+			// A CJK price word ends a compound label: "指导价",
+			// "京东价", "税込価格".
+			for i := o.start - 1; i >= 0 && unicode.IsLetter(r[i]) && !isSpacedScript(r[i]); i-- {
+				covered[i] = true
+			}
+		}
+	}
+	for i, c := range r {
+		if unicode.IsLetter(c) && !covered[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func toFloat(a string) (float64, bool) {
@@ -162,268 +391,6 @@ func toFloat(a string) (float64, bool) {
 		return 0, false
 	}
 	return v, true
-}
-
-// candidates returns the numbers in r that can be prices: not a
-// percentage, a quantity ("2 x", "x2"), part of a word ("256GB", "A15"),
-// a size after a slash ("/100g") or an unreadable form (a date).
-func candidates(r []rune, signs []found) []candidate {
-	var out []candidate
-	toks := tokenize(r, signs)
-	for k := 0; k < len(toks); k++ {
-		t := toks[k]
-		rd, ok := t.read()
-		if !ok {
-			continue
-		}
-		if c, ok := splitBySign(r, signs, toks, k, rd); ok {
-			out = append(out, c)
-			k++
-			continue
-		}
-		after := skipSpace(r, t.next)
-		if after < len(r) && (r[after] == '%' || r[after] == '％') {
-			continue
-		}
-		if t.next < len(r) && unicode.IsLetter(r[t.next]) && signStartingAt(signs, t.next) == nil && !fromWordAt(r, t.next) {
-			continue
-		}
-		if t.start > 0 && signEndingAt(signs, t.start) == nil {
-			prev := r[t.start-1]
-			if unicode.IsLetter(prev) || prev == '#' || prev == '№' {
-				continue
-			}
-		}
-		b := skipSpaceBack(r, t.start)
-		if b > 0 && r[b-1] == '/' && signEndingAt(signs, b) == nil {
-			continue
-		}
-		c := candidate{tok: t, rd: rd}
-		c.sign = adjacentSign(r, signs, t)
-		// "19,99 € x 2": a bare number after a multiplication sign
-		// counts items.
-		c.qty = c.sign == nil && (isQuantityMark(r, after) || b > 0 && (r[b-1] == '×' || r[b-1] == '*' || ((r[b-1] == 'x' || r[b-1] == 'X') && (b-1 == 0 || !unicode.IsLetter(r[b-2])))))
-		c.perUnit, c.unit = perUnitAfter(r, signs, t, c.sign)
-		out = append(out, c)
-	}
-	return out
-}
-
-// splitBySign reads the French shop form "299€99" (299.99 €), where the
-// sign stands in for the decimal mark between two touching numbers.
-func splitBySign(r []rune, signs []found, toks []token, k int, rd reading) (candidate, bool) {
-	if k+1 >= len(toks) || rd.frac != "" || rd.alt != nil || toks[k].multExp != 0 {
-		return candidate{}, false
-	}
-	s, b := signStartingAt(signs, toks[k].next), toks[k+1]
-	if s == nil || s.end != b.start || len(b.seps) != 0 || len(b.groups[0]) != 2 || b.multExp != 0 ||
-		(b.next < len(r) && unicode.IsLetter(r[b.next])) {
-		return candidate{}, false
-	}
-	t := toks[k]
-	t.next = b.next
-	return candidate{tok: t, rd: reading{intPart: rd.intPart, frac: b.groups[0]}, sign: s}, true
-}
-
-func skipSpace(r []rune, i int) int {
-	for i < len(r) && r[i] == ' ' {
-		i++
-	}
-	return i
-}
-
-func skipSpaceBack(r []rune, i int) int {
-	for i > 0 && r[i-1] == ' ' {
-		i--
-	}
-	return i
-}
-
-// isQuantityMark reports "x"/"×"/"*" followed by a space, digit or end:
-// the "2" of "2 x 19,99 €" counts items, it is not a price.
-func isQuantityMark(r []rune, i int) bool {
-	if i >= len(r) || (r[i] != 'x' && r[i] != 'X' && r[i] != '×' && r[i] != '*') {
-		return false
-	}
-	return i+1 == len(r) || r[i+1] == ' ' || isDigit(r[i+1])
-}
-
-// signStartingAt and signEndingAt search the signs, which findSigns
-// returns in order and without overlaps.
-func signStartingAt(signs []found, i int) *found {
-	k := sort.Search(len(signs), func(k int) bool { return signs[k].start >= i })
-	if k < len(signs) && signs[k].start == i {
-		return &signs[k]
-	}
-	return nil
-}
-
-func signEndingAt(signs []found, i int) *found {
-	k := sort.Search(len(signs), func(k int) bool { return signs[k].end >= i })
-	if k < len(signs) && signs[k].end == i {
-		return &signs[k]
-	}
-	return nil
-}
-
-// adjacentSign is the currency sign just before or just after t, spaces
-// allowed between.
-func adjacentSign(r []rune, signs []found, t token) *found {
-	if s := signEndingAt(signs, skipSpaceBack(r, t.start)); s != nil {
-		return s
-	}
-	// "-" between a sign and the number is the minus of "-€5" or a
-	// range dash; only spaces count as adjacency.
-	return signStartingAt(signs, skipSpace(r, t.next))
-}
-
-// perUnitAfter reports a unit after the price: "/kg", "/ 100 g",
-// "per month", "元/斤".
-func perUnitAfter(r []rune, signs []found, t token, sign *found) (bool, string) {
-	i := t.next
-	if sign != nil && sign.start >= t.next {
-		i = sign.end
-	}
-	i = skipSpace(r, i)
-	rest := string(r[i:min(len(r), i+maxUnit)])
-	var unit string
-	switch {
-	case strings.HasPrefix(rest, "/"):
-		unit = rest[1:]
-	case hasWordPrefix(rest, "per "), hasWordPrefix(rest, "pro "), hasWordPrefix(rest, "par "):
-		unit = rest[4:]
-	case strings.HasPrefix(rest, "每"):
-		unit = strings.TrimPrefix(rest, "每")
-	default:
-		return false, ""
-	}
-	unit = strings.TrimSpace(unit)
-	if j := strings.IndexAny(unit, ")]）,;"); j >= 0 {
-		unit = strings.TrimSpace(unit[:j])
-	}
-	if unit == "" {
-		return false, ""
-	}
-	// "¥99/¥199" is two prices, not a price per "¥199".
-	ur := []rune(unit)
-	if f := findSigns(ur); len(f) > 0 && f[0].start == 0 {
-		return false, ""
-	}
-	if isDigit(ur[0]) && len(tokenize(ur, nil)) > 0 && !strings.ContainsFunc(unit, unicode.IsLetter) {
-		return false, ""
-	}
-	return true, unit
-}
-
-func hasWordPrefix(s, w string) bool { return strings.HasPrefix(strings.ToLower(s), w) }
-
-// choose picks the price among the candidates: a range if two are joined
-// by a range word, else the one candidate next to a currency sign, else
-// the only candidate. More than one left is reported as ambiguous.
-func choose(r []rune, cands []candidate) (candidate, *candidate, string) {
-	// A unit price beside the item price ("$19.99 ($0.50/oz)") is not a
-	// second price.
-	var main []candidate
-	for _, c := range cands {
-		if !c.perUnit && !c.qty {
-			main = append(main, c)
-		}
-	}
-	if len(main) == 0 {
-		main = cands
-	}
-	for i := 0; i+1 < len(main); i++ {
-		if isRangeBetween(r, main[i], main[i+1]) {
-			a, b := main[i], main[i+1]
-			for j, c := range main {
-				if j != i && j != i+1 && (c.sign != nil || (a.sign == nil && b.sign == nil)) {
-					return a, &b, "more than one price in the string"
-				}
-			}
-			return a, &b, ""
-		}
-	}
-	var priced []candidate
-	for _, c := range main {
-		if c.sign != nil {
-			priced = append(priced, c)
-		}
-	}
-	switch {
-	case len(priced) == 1:
-		return priced[0], nil, ""
-	case len(priced) > 1:
-		return priced[0], nil, "more than one price in the string"
-	case len(main) == 1:
-		return main[0], nil, ""
-	}
-	return main[0], nil, "more than one number and no currency to tell the price"
-}
-
-// rangeWords join the two ends of a price range.
-var rangeWords = map[string]bool{"-": true, "~": true, "to": true, "bis": true, "à": true, "a": true, "至": true,
-	"到": true, "до": true, "–": true, "-до": true, "à partir de": false}
-
-func isRangeBetween(r []rune, a, b candidate) bool {
-	from, to := a.tok.next, b.tok.start
-	if a.sign != nil && a.sign.start >= a.tok.next {
-		from = a.sign.end
-	}
-	if b.sign != nil && b.sign.end <= b.tok.start {
-		to = b.sign.start
-	}
-	if from > to {
-		return false
-	}
-	between := strings.ToLower(strings.TrimSpace(string(r[from:to])))
-	return rangeWords[between]
-}
-
-// fromWords before a price, and fromSuffixes after it, mark a lowest
-// price.
-var fromWords = []string{"from", "starting at", "starts at", "starting from", "ab", "à partir de", "a partir de",
-	"desde", "dès", "a partire da", "od", "от", "від", "vanaf", "fra", "från", "alkaen", "低至", "最低"}
-
-var fromSuffixes = []string{"起", "~", "+", "以上", "and up", "& up", "onwards", "alkaen", "〜"}
-
-func fromWordAt(r []rune, i int) bool {
-	rest := string(r[i:])
-	return strings.HasPrefix(rest, "起") || strings.HasPrefix(rest, "以上")
-}
-
-func isFrom(r []rune, c candidate, signs []found) bool {
-	start, end := c.tok.start, c.tok.next
-	if c.sign != nil {
-		if c.sign.end <= c.tok.start {
-			start = c.sign.start
-		} else {
-			end = c.sign.end
-		}
-	}
-	before := strings.ToLower(strings.TrimSpace(string(r[:start])))
-	for _, w := range fromWords {
-		if strings.HasSuffix(before, w) {
-			k := len(before) - len(w)
-			if k == 0 || !unicode.IsLetter(lastRune(before[:k])) {
-				return true
-			}
-		}
-	}
-	after := strings.TrimSpace(string(r[end:]))
-	for _, w := range fromSuffixes {
-		if strings.HasPrefix(after, w) && (w != "~" || strings.TrimSpace(after[1:]) == "") {
-			return true
-		}
-	}
-	return false
-}
-
-func lastRune(s string) rune {
-	r := []rune(s)
-	if len(r) == 0 {
-		return 0
-	}
-	return r[len(r)-1]
 }
 
 // currencyOf returns the ISO code and the sign as written for the chosen
@@ -448,7 +415,7 @@ func currencyOf(first candidate, second *candidate, signs []found, h Hint) (stri
 	if s == nil {
 		return strings.ToUpper(h.Currency), ""
 	}
-	return resolveCurrency(s.codes, h), s.text
+	return resolveCurrency(*s, h), s.text
 }
 
 // currencyCodes are the currencies the amount may be in, for the minor
@@ -469,6 +436,15 @@ func currencyCodes(first candidate, second *candidate, cur string, h Hint) []str
 // amount, the other reading when undecided, and why it is undecided.
 func decide(c candidate, codes []string, h Hint) (string, string, string) {
 	rd, exp := c.rd, c.tok.multExp
+	if c.sign != nil && c.sign.minor {
+		exp -= 2 // "99p", "50¢": hundredths
+	}
+	switch {
+	case c.tok.strayDigits:
+		return rd.amount(exp), "", "digits touch the multiplier without continuing it"
+	case c.tok.colloquial != "":
+		return rd.amount(exp), c.tok.colloquial, "a single digit after a CJK unit may be the unit's next digit (1万2 is said for 12,000)"
+	}
 	if c.tok.wholeDash && rd.alt != nil {
 		// "1.299,-" is a whole amount written with grouping.
 		rd.alt = nil
@@ -477,7 +453,7 @@ func decide(c candidate, codes []string, h Hint) (string, string, string) {
 		return rd.amount(exp), "", ""
 	}
 	grp, dec := rd.amount(exp), rd.alt.amount(exp)
-	scaled := c.perUnit || exp != 0
+	scaled := c.perUnit || exp != 0 || c.tok.multExp != 0
 	minor := -1 // the most minor digits any of the currencies has
 	for _, k := range codes {
 		minor = max(minor, minorDigits(k))
@@ -523,4 +499,19 @@ func decide(c candidate, codes []string, h Hint) (string, string, string) {
 		return dec, "", ""
 	}
 	return grp, "", ""
+}
+
+// codes are the currencies c's own amount may be in: its sign's, narrowed
+// by the hint, else the hint's.
+func (c candidate) codes(h Hint) []string {
+	if c.sign == nil {
+		if h.Currency != "" {
+			return []string{strings.ToUpper(h.Currency)}
+		}
+		return nil
+	}
+	if cur := resolveCurrency(*c.sign, h); cur != "" {
+		return []string{cur}
+	}
+	return c.sign.codes
 }
