@@ -47,7 +47,7 @@ func TestPagination(t *testing.T) {
 	for _, r := range recs {
 		var m measure.RankedResults
 		if json.Unmarshal(r.Data, &m) == nil && m.Type == "results" {
-			if len(m.Rows) != 7 || m.Rows[6].Position != 7 || m.Rows[6].Item != "/p/7" || len(m.Evidence) != 3 {
+			if len(m.Rows) != 7 || m.Rows[6].Position != 7 || m.Rows[6].Item != srv.URL+"/p/7" || len(m.Evidence) != 3 {
 				t.Fatalf("rows %+v evidence %d", m.Rows, len(m.Evidence))
 			}
 			return
