@@ -49,7 +49,7 @@ func (p *Page) SortOptions() []measure.SortOption {
 			return
 		}
 		seen[key] = true
-		o.Markup = outerHTML(e)
+		o.Markup = Markup(e)
 		out = append(out, o)
 	}
 	page, _ := url.Parse(p.URL)
@@ -60,7 +60,7 @@ func (p *Page) SortOptions() []measure.SortOption {
 			return
 		case "input":
 			if name := e.AttrOr("name", ""); sortParam.MatchString(name) {
-				add(measure.SortOption{Label: labelOf(e), Kind: "radio", Param: name, Value: e.AttrOr("value", ""),
+				add(measure.SortOption{Label: ControlLabel(e), Kind: "radio", Param: name, Value: e.AttrOr("value", ""),
 					Selected: hasAttr(e, "checked"), URL: p.formURL(e, name, e.AttrOr("value", ""))}, e)
 			}
 			return
@@ -199,9 +199,9 @@ func selectedMark(e *goquery.Selection) bool {
 
 var currentClass = regexp.MustCompile(`(^|[\s_-])(active|current|selected|on|cur|curr)($|[\s_-])`)
 
-// labelOf is the visible label of a form control: its <label for>, the
-// label around it, else the text right after it.
-func labelOf(e *goquery.Selection) string {
+// ControlLabel is the visible label of a form control: its <label for>,
+// the label around it, else the text right after it.
+func ControlLabel(e *goquery.Selection) string {
 	if id := e.AttrOr("id", ""); id != "" {
 		doc := e.Parents().Last()
 		if l := doc.Find(`label[for="` + id + `"]`); l.Length() > 0 {
@@ -237,9 +237,9 @@ func hasAttr(e *goquery.Selection, a string) bool {
 	return ok
 }
 
-// outerHTML is the element as served, cut to markupMax bytes at a rune
-// boundary.
-func outerHTML(e *goquery.Selection) string {
+// Markup is the element as served, cut to 300 bytes at a rune boundary:
+// the evidence of a control within its page.
+func Markup(e *goquery.Selection) string {
 	if e.Length() == 0 {
 		return ""
 	}
