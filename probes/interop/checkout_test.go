@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/platscan/platscan/fixtures"
 	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/probes/extract"
 )
@@ -76,5 +77,21 @@ func TestOrderOptionalExtras(t *testing.T) {
 	}
 	if !(Order{}).Empty() || o.Empty() {
 		t.Error("Empty")
+	}
+}
+
+// The fixtures' checkouts: the same paid extra, pre-ticked at Shopmart
+// only; Shopmart's single wallet and courier are pre-selected.
+func TestCheckoutExtrasOnFixtures(t *testing.T) {
+	_, shop, _ := gather(t, fixtures.Shopmart)
+	if len(shop.AddOns) != 1 || !shop.AddOns[0].Selected || !shop.AddOns[0].Paid || *shop.AddOns[0].Price != 3 || shop.AddOns[0].Currency != "CNY" {
+		t.Errorf("Shopmart extras: %+v", shop.AddOns)
+	}
+	if len(shop.PaymentOptions) != 1 || !shop.PaymentOptions[0].Selected || shop.OwnPayments != 1 || shop.OwnDeliveries != 1 {
+		t.Errorf("Shopmart choices: %+v", shop)
+	}
+	_, fair, _ := gather(t, fixtures.Fairmarket)
+	if len(fair.AddOns) != 1 || fair.AddOns[0].Selected || !fair.AddOns[0].Paid || len(fair.Payments) != 4 || len(fair.Deliveries) != 3 {
+		t.Errorf("Fairmarket: %+v", fair)
 	}
 }
