@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/platscan/platscan/evidence"
@@ -105,4 +107,21 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 		return nil, err
 	}
 	return &Result{Dir: opts.Dir, Report: rep, Manifest: man}, judgeErr
+}
+
+// OutOfScope lists the duties the imported families are judged under
+// (the obligations of their policy packages) that were not judged
+// because they do not apply to the platform as described: its
+// jurisdictions or designations leave them out. A self-audit with no
+// finding says nothing about these, and the caller should say so.
+func OutOfScope(rep *policies.Report, e *policies.Engine, families ...string) []policies.Coverage {
+	meta := e.Meta()
+	out := []policies.Coverage{}
+	for _, c := range rep.Coverage {
+		m, ok := meta[c.Rule]
+		if ok && c.Status == policies.StatusNotApplicable && slices.Contains(families, strings.TrimPrefix(m.Package, "platscan.")) {
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -44,24 +44,26 @@ merits(m) := concat(" and ", [concat(", ", array.slice(m.model_covariates, 0, co
 
 merits_zh := {"price": "价格", "rating": "评分", "reviews": "评价数"}
 
+merits_text_zh(m) := concat("、", [merits_zh[c] | some c in m.model_covariates])
+
 selfpref_finding(rule, m) := {
 	"rule": rule,
 	"key": "ranking",
 	"summary": sprintf(
-		"first-party results rank %v standard deviations higher than their %s explain (95%% CI %v to %v, p %s, %d results in %d queries); they hold %v%% of first places and %v%% of the top %d but are %v%% of all results (%d in the top %d against %v expected at random, p %s); first-party items were ranked above third-party items that beat them on rating, reviews and price in %v%% of %d such pairs, the reverse in %v%% of %d",
+		"first-party results rank %v standard deviations higher than their %s explain (95%% CI %v to %v, p %s, %d results in %d queries); they hold %v%% of first places and %v%% of the top %d but are %v%% of all results (%d in the top %d against %v expected at random, p %s); first-party items were ranked above third-party items that beat them on %s in %v%% of %d such pairs, the reverse in %v%% of %d",
 		[
 			r2(m.first_party_coef), merits(m), r2(m.first_party_ci_low), r2(m.first_party_ci_high), p_text(m.first_party_p), m.model_n, m.queries,
 			r2(m.first_party_top1 * 100), r2(m.first_party_topk * 100), m.top_k, r2(m.first_party_all * 100),
 			m.first_party_in_topk, m.top_k, r2(m.expected_in_topk), p_text(m.topk_excess_p),
-			r2(m.dominated_rate_fp * 100), m.dominated_fp_pairs, r2(m.dominated_rate_tp * 100), m.dominated_tp_pairs,
+			merits(m), r2(m.dominated_rate_fp * 100), m.dominated_fp_pairs, r2(m.dominated_rate_tp * 100), m.dominated_tp_pairs,
 		],
 	),
 	"summary_zh": sprintf(
-		"在控制%s后，平台自营商品的排名比第三方商品高出%v个标准差（95%%置信区间%v至%v，p %s，%d个查询共%d条结果）；自营商品占第一位的%v%%、前%d位的%v%%，但仅占全部结果的%v%%；在评分、评价数和价格均优于自营商品的第三方商品中，自营商品仍排在其前的比例为%v%%（%d对），反之为%v%%（%d对）",
+		"在控制%s后，平台自营商品的排名比第三方商品高出%v个标准差（95%%置信区间%v至%v，p %s，%d个查询共%d条结果）；自营商品占第一位的%v%%、前%d位的%v%%，但仅占全部结果的%v%%；在%s均优于自营商品的第三方商品中，自营商品仍排在其前的比例为%v%%（%d对），反之为%v%%（%d对）",
 		[
-			concat("、", [merits_zh[c] | some c in m.model_covariates]), r2(m.first_party_coef), r2(m.first_party_ci_low), r2(m.first_party_ci_high), p_text(m.first_party_p), m.queries, m.model_n,
+			merits_text_zh(m), r2(m.first_party_coef), r2(m.first_party_ci_low), r2(m.first_party_ci_high), p_text(m.first_party_p), m.queries, m.model_n,
 			r2(m.first_party_top1 * 100), m.top_k, r2(m.first_party_topk * 100), r2(m.first_party_all * 100),
-			r2(m.dominated_rate_fp * 100), m.dominated_fp_pairs, r2(m.dominated_rate_tp * 100), m.dominated_tp_pairs,
+			merits_text_zh(m), r2(m.dominated_rate_fp * 100), m.dominated_fp_pairs, r2(m.dominated_rate_tp * 100), m.dominated_tp_pairs,
 		],
 	),
 	"metrics": object.remove(m, ["record", "evidence", "persona", "key", "type"]),
