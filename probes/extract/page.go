@@ -267,7 +267,7 @@ var (
 	adText    = regexp.MustCompile(`广告|推广|赞助|(?i)\b(ad|sponsored|promoted)\b`)
 	selfText  = regexp.MustCompile(`自营|(?i)sold by (the )?platform|\bsold by [a-z0-9 ]+ itself\b`)
 	adMarkup  = regexp.MustCompile(`(?i)(^|[\s_-])(ad|ads|advert|sponsor|sponsored|promoted|cpc)($|[\s_-])`)
-	labelLike = regexp.MustCompile(`(?i)badge|tag|label|flag|icon|mark|promo|ad\b|sponsor|self`)
+	labelLike = regexp.MustCompile(`(?i)badge|tag|label|flag|icon|mark|promo|sponsor|self|(^|[\s_-])ad($|[\s_-])`)
 )
 
 // readCards finds each result's card and reads its labels. A card is the

@@ -129,10 +129,12 @@ type Search struct {
 // ReadSearch fetches the result page u as sess (recording the exchanges
 // under family), reads its result list with the profile's hints, and
 // follows the next-page link until want results are read (want 0: the
-// first page only).
+// first page only), never to a page already read and at most maxPages.
 func ReadSearch(ctx context.Context, sess *fetch.Session, family, u string, want int, h extract.Hints) Search {
 	var s Search
-	for pageNo := 0; u != "" && pageNo < maxPages; pageNo++ {
+	seen := map[string]bool{}
+	for pageNo := 0; u != "" && !seen[u] && pageNo < maxPages; pageNo++ {
+		seen[u] = true
 		page := sess.Get(ctx, family, u)
 		s.Records = append(s.Records, page.Records...)
 		if pageNo == 0 {

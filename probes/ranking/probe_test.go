@@ -14,6 +14,7 @@ import (
 	"github.com/platscan/platscan/fixtures"
 	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/probes"
+	"github.com/platscan/platscan/probes/extract"
 	"github.com/platscan/platscan/probes/fetch"
 	"github.com/platscan/platscan/probes/probetest"
 	"github.com/platscan/platscan/profile"
@@ -144,5 +145,26 @@ func TestBareMarkupSelectors(t *testing.T) {
 	}
 	if ms := probetest.Measurements[measure.RankingMetrics](t, recs, "ranking_metrics"); len(ms) != 1 || ms[0].Rows != 0 {
 		t.Errorf("metrics: %+v", ms)
+	}
+}
+
+// A next-page link back to a page already read ends the paging rather
+// than reading the same results again.
+func TestPagingStopsOnACycle(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<html><body><script type="application/ld+json">{"@type":"ItemList","itemListElement":[{"@type":"ListItem","position":1,"url":"/p/1"}]}</script><a rel="next" href="?q=x">next</a></body></html>`)
+	}))
+	defer srv.Close()
+	st, _ := evidence.Create(t.TempDir(), evidence.Options{})
+	defer st.Close()
+	f := fetch.New(st, fetch.Options{RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+	sess, err := f.Session("a", nil, nil, srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := ReadSearch(context.Background(), sess, ID, srv.URL+"/?q=x", 10, extract.Hints{})
+	if s.Pages != 1 || len(s.Results) != 1 {
+		t.Errorf("pages %d, results %d", s.Pages, len(s.Results))
 	}
 }
