@@ -41,8 +41,17 @@ func (*Treatment) Family() string { return Interop }
 type Checkout struct {
 	Base
 	Response
-	Payments   []string `json:"payments"`
-	Deliveries []string `json:"deliveries"`
+	// Payments and Deliveries are the values of the payment and delivery
+	// choices; PaymentOptions and DeliveryOptions the same choices with
+	// their labels and which one is pre-selected.
+	Payments        []string         `json:"payments"`
+	Deliveries      []string         `json:"deliveries"`
+	PaymentOptions  []CheckoutChoice `json:"payment_options"`
+	DeliveryOptions []CheckoutChoice `json:"delivery_options"`
+	// AddOns are the other things the order form lets the buyer add
+	// (shipping insurance, a membership, an extended warranty), each with
+	// whether it is pre-selected and whether it costs money.
+	AddOns []AddOn `json:"add_ons"`
 	// FirstParty lists the option names the profile says are the
 	// platform's own; OwnPayments and OwnDeliveries count them.
 	FirstParty    []string `json:"first_party"`
@@ -52,6 +61,33 @@ type Checkout struct {
 
 // Family implements Measurement.
 func (*Checkout) Family() string { return Interop }
+
+// CheckoutChoice is one payment or delivery option.
+type CheckoutChoice struct {
+	Value    string `json:"value"`
+	Label    string `json:"label"`
+	Selected bool   `json:"selected"`
+}
+
+// AddOn is an optional extra offered with an order.
+type AddOn struct {
+	// Name and Value are the form field and the value it submits.
+	Name  string `json:"name"`
+	Value string `json:"value"`
+	// Label is the text the buyer sees.
+	Label string `json:"label"`
+	// Selected is true when the page serves it already chosen (a ticked
+	// box, a pre-selected option).
+	Selected bool `json:"selected"`
+	// Paid is true when the page states a price above zero for it; Price
+	// is that price (null when none is stated) in Currency.
+	Paid     bool     `json:"paid"`
+	Price    *float64 `json:"price" jsonschema:"nullable"`
+	Currency string   `json:"currency"`
+	// Markup is the control as served (truncated): the evidence of how it
+	// was offered.
+	Markup string `json:"markup"`
+}
 
 // Export is the measurement of the personal-data export.
 type Export struct {

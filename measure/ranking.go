@@ -1,40 +1,83 @@
 package measure
 
-// RankedResults is the measurement of one query's result list.
+// RankedResults is the measurement of one query's result list (its
+// pages followed by rel=next until top_k results are read). Response is
+// the first page's.
 type RankedResults struct {
 	Base
 	Response
 	Query string      `json:"query"`
 	Rows  []RankedRow `json:"rows"`
+	// Source is how the list was read: jsonld, microdata, rdfa,
+	// opengraph (schema.org data) or selector (the profile's CSS
+	// selectors); "" when no result was read.
+	Source string `json:"source"`
+	// Pages counts the result pages read.
+	Pages int `json:"pages"`
+	// Unread says why no result was read from an answered page; "" when
+	// results were read or the page did not answer.
+	Unread string `json:"unread"`
 }
 
 // Family implements Measurement.
 func (*RankedResults) Family() string { return Ranking }
 
-// RankedRow is one ranked result.
+// RankedRow is one ranked result. What the page or the export does not
+// state is null, never a made-up zero or "shown": the metrics use what
+// is known and say what they could not compute (RankingMetrics.Gaps).
 type RankedRow struct {
-	Query      string  `json:"query"`
-	Position   int     `json:"position"`
-	Item       string  `json:"item"`
-	Seller     string  `json:"seller"`
-	Brand      string  `json:"brand"`
-	FirstParty bool    `json:"first_party"`
-	Price      float64 `json:"price"`
-	Shipping   float64 `json:"shipping"`
-	Rating     float64 `json:"rating"`
-	Reviews    int     `json:"reviews"`
-	Sponsored  bool    `json:"sponsored"`
+	Query      string `json:"query"`
+	Position   int    `json:"position"`
+	Item       string `json:"item"`
+	Seller     string `json:"seller"`
+	Brand      string `json:"brand"`
+	FirstParty bool   `json:"first_party"`
+	// Price, Shipping, Rating and Reviews are null when not stated.
+	Price    *float64 `json:"price" jsonschema:"nullable"`
+	Shipping *float64 `json:"shipping" jsonschema:"nullable"`
+	Rating   *float64 `json:"rating" jsonschema:"nullable"`
+	Reviews  *int     `json:"reviews" jsonschema:"nullable"`
+	// Sponsored says whether the result is a paid slot; null when that is
+	// not known (no card of the result was found on the page, or the
+	// export has no such column).
+	Sponsored *bool `json:"sponsored" jsonschema:"nullable"`
 	// AdLabel and SelfLabel say whether the page showed an "ad" or a
-	// "self-operated" label on the item (unknown counts as shown).
-	AdLabel   bool `json:"ad_label"`
-	SelfLabel bool `json:"self_label"`
+	// "self-operated" label on the result; null when not read.
+	AdLabel   *bool `json:"ad_label" jsonschema:"nullable"`
+	SelfLabel *bool `json:"self_label" jsonschema:"nullable"`
 }
 
 // SortOptions is the measurement of how a result list can be ordered.
 type SortOptions struct {
 	Base
-	Query   string   `json:"query"`
-	Options []string `json:"options"`
+	Query string `json:"query"`
+	// Options are the distinct orders offered, each once.
+	Options []SortOption `json:"options"`
+}
+
+// SortOption is one way the page offers to order its results: a link, a
+// select option, a radio button or a button whose parameter or label
+// says sort.
+type SortOption struct {
+	// Label is the text the user sees ("价格", "Price: low to high").
+	Label string `json:"label"`
+	// Kind is link, select, radio or button.
+	Kind string `json:"kind" jsonschema:"enum=link,enum=select,enum=radio,enum=button"`
+	// URL is where choosing it leads (a link's target, or the form's
+	// action with the choice), resolved against the page; "" when the
+	// page orders the list by script.
+	URL string `json:"url"`
+	// Param and Value are the query parameter (or form field, or data-
+	// attribute) and the value that select this order; Param is "" when
+	// only the label says sort.
+	Param string `json:"param"`
+	Value string `json:"value"`
+	// Selected is true for the order the page is shown in, when the page
+	// marks it.
+	Selected bool `json:"selected"`
+	// Markup is the element as served (truncated to 300 bytes): the
+	// evidence of the option within the page.
+	Markup string `json:"markup"`
 }
 
 // Family implements Measurement.
@@ -115,11 +158,33 @@ type RankingMetrics struct {
 	BuyBoxContests    int `json:"buybox_contests"`
 	BuyBoxPlatformWon int `json:"buybox_platform_won"`
 
-	// Labels.
-	Sponsored           int `json:"sponsored"`
-	SponsoredUnlabelled int `json:"sponsored_unlabelled"`
-	FirstPartyItems     int `json:"first_party_items"`
-	FirstPartyUnlabeled int `json:"first_party_unlabelled"`
+	// Labels: paid results and those without an ad label, among the
+	// results whose paid status is known (SponsoredKnown); first-party
+	// results, those whose self-operated label was read, and those read
+	// without one.
+	Sponsored            int `json:"sponsored"`
+	SponsoredKnown       int `json:"sponsored_known"`
+	SponsoredUnlabelled  int `json:"sponsored_unlabelled"`
+	FirstPartyItems      int `json:"first_party_items"`
+	FirstPartyLabelsRead int `json:"first_party_labels_read"`
+	FirstPartyUnlabeled  int `json:"first_party_unlabelled"`
+
+	// ModelCovariates are the attributes the rank model and the
+	// dominated-pair test compare results on (price, rating, reviews):
+	// those stated for at least half the results. ModelDropped counts the
+	// results left out of the model for lacking one of them.
+	ModelCovariates []string `json:"model_covariates"`
+	ModelDropped    int      `json:"model_dropped"`
+	// Gaps are the metrics that could not be computed, and why.
+	Gaps []MetricGap `json:"gaps"`
+}
+
+// MetricGap is a metric that could not be computed from the results.
+type MetricGap struct {
+	// Metric is rank_model, dominated_pairs, buybox, ad_labels or
+	// self_labels.
+	Metric string `json:"metric"`
+	Reason string `json:"reason"`
 }
 
 // Family implements Measurement.

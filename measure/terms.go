@@ -31,6 +31,28 @@ type Document struct {
 	TextSHA256 string `json:"text_sha256"`
 	// Categories lists the clause categories the text was checked for.
 	Categories []string `json:"categories_checked"`
+	// Hub is true when the page is a rules centre: its main content is a
+	// list of links to rule documents rather than rules of its own.
+	Hub bool `json:"hub"`
+	// RuleLinks are the same-site links to rule documents in the page's
+	// main content (navigation, header and footer left out), each with
+	// whether it was followed within the scan's bounds.
+	RuleLinks []RuleLink `json:"rule_links"`
+	// Via is the rules page whose link led to this document; "" for a
+	// page the profile names. Depth counts the links followed from the
+	// profile's page (0 for that page).
+	Via   string `json:"via"`
+	Depth int    `json:"depth"`
+}
+
+// RuleLink is a link from a rules page to a rule document.
+type RuleLink struct {
+	URL   string `json:"url"`
+	Label string `json:"label"`
+	// Followed is true when the document was fetched and measured (its
+	// own document measurement has Via set to this page); false when the
+	// scan's bounds (depth, count) stopped it.
+	Followed bool `json:"followed"`
 }
 
 // Family implements Measurement.

@@ -14,6 +14,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/andybalholm/cascadia"
+	"golang.org/x/text/language"
+
 	"github.com/platscan/platscan/internal/yamlfile"
 )
 
@@ -206,7 +209,10 @@ type OptOut struct {
 type Steering struct {
 	// Queries default to ranking.queries.
 	Queries []string `yaml:"queries"`
-	// Search is the search URL template with {query} (default /search?q={query}).
+	// Search is the old place of ranking.search, still read when
+	// ranking.search is not given.
+	//
+	// Deprecated: use ranking.search.
 	Search string `yaml:"search"`
 	// TopK results are weighed (default ranking.top_k, else 10).
 	TopK int `yaml:"top_k"`
@@ -216,6 +222,24 @@ type Steering struct {
 type Ranking struct {
 	Queries []string `yaml:"queries"`
 	TopK    int      `yaml:"top_k"`
+	// Search is the search URL template with {query} (default
+	// /search?q={query}); the pricing probe's steering measure uses it too.
+	Search string `yaml:"search"`
+}
+
+// DefaultSearch is the search URL template used when the profile names none.
+const DefaultSearch = "/search?q={query}"
+
+// SearchTemplate is the platform's search URL template: ranking.search,
+// else the deprecated pricing.steering.search, else DefaultSearch.
+func (p *Profile) SearchTemplate() string {
+	switch {
+	case p.Ranking.Search != "":
+		return p.Ranking.Search
+	case p.Pricing.Steering.Search != "":
+		return p.Pricing.Steering.Search
+	}
+	return DefaultSearch
 }
 
 // Terms configures the terms probe.
@@ -302,11 +326,67 @@ func (i Interop) Configured() bool {
 		i.Checkout.URL != "" || i.Export.URL != ""
 }
 
-// Extract overrides how structured data is read from pages.
+// Extract says how to read a platform whose pages carry no structured
+// data (CSS selectors), and what to assume about prices a page does not
+// qualify (language and currency). Structured data (schema.org JSON-LD,
+// microdata, RDFa, OpenGraph) is always read first; the selectors are
+// used where it yields nothing (docs/method-extraction.md).
 type Extract struct {
-	Price   string `yaml:"price"`
-	Name    string `yaml:"name"`
-	Results string `yaml:"results"`
+	// Lang is the page language to assume when a page declares none
+	// (BCP 47, such as zh-CN or de-DE): it decides whether "1.299" is a
+	// thousand or a decimal.
+	Lang string `yaml:"lang"`
+	// Currency is the ISO 4217 code prices are in when a page does not
+	// say (CNY, EUR); it names an ambiguous sign such as ¥ or $.
+	Currency string `yaml:"currency"`
+	// Price and Name are the old places of product.price and
+	// product.name, still read when those are not given.
+	//
+	// Deprecated: use product.price and product.name.
+	Price string `yaml:"price"`
+	Name  string `yaml:"name"`
+	// Product reads a product page.
+	Product ProductSelectors `yaml:"product"`
+	// Results reads a search result page.
+	Results ResultSelectors `yaml:"results"`
+}
+
+// ProductSelectors are CSS selectors for the fields of a product page.
+type ProductSelectors struct {
+	Name   string `yaml:"name"`
+	Price  string `yaml:"price"`
+	Seller string `yaml:"seller"`
+	Brand  string `yaml:"brand"`
+}
+
+// ResultSelectors are CSS selectors for a result list: Item finds each
+// result (inside Container, when given); the others are looked up inside
+// each result.
+type ResultSelectors struct {
+	Container string `yaml:"container"`
+	Item      string `yaml:"item"`
+	Link      string `yaml:"link"`
+	Name      string `yaml:"name"`
+	Price     string `yaml:"price"`
+	Seller    string `yaml:"seller"`
+	Brand     string `yaml:"brand"`
+	// SelfLabel matches the platform's "self-operated" (自营) mark and
+	// AdLabel its "ad" (广告) mark, inside a result or on the result itself.
+	SelfLabel string `yaml:"self_label"`
+	AdLabel   string `yaml:"ad_label"`
+}
+
+// ProductPage returns the product page selectors with the deprecated
+// extract.price and extract.name filled in where product gives none.
+func (e Extract) ProductPage() ProductSelectors {
+	s := e.Product
+	if s.Price == "" {
+		s.Price = e.Price
+	}
+	if s.Name == "" {
+		s.Name = e.Name
+	}
+	return s
 }
 
 // Redact marks personal data to remove before anything is stored.
@@ -489,8 +569,17 @@ func (p *Profile) validate(doc *yamlfile.Doc) error {
 	if s := p.Pricing.Steering.Search; s != "" && !strings.Contains(s, "{query}") {
 		return doc.Errorf("$.pricing.steering.search", "template %q has no {query}", s)
 	}
+	if s := p.Ranking.Search; s != "" && !strings.Contains(s, "{query}") {
+		return doc.Errorf("$.ranking.search", "template %q has no {query}", s)
+	}
+	if a, b := p.Ranking.Search, p.Pricing.Steering.Search; a != "" && b != "" && a != b {
+		return doc.Errorf("$.pricing.steering.search", "differs from ranking.search; the search template belongs to ranking.search (steering uses it too): remove this one")
+	}
 	if p.Ranking.TopK < 0 {
 		return doc.Errorf("$.ranking.top_k", "must not be negative")
+	}
+	if err := p.Extract.validate(doc); err != nil {
+		return err
 	}
 	for i, pat := range p.Redact.Patterns {
 		if _, err := regexp.Compile(pat); err != nil {
@@ -498,6 +587,43 @@ func (p *Profile) validate(doc *yamlfile.Doc) error {
 		}
 	}
 	return p.Limits.parse(doc)
+}
+
+// currencyCode is an ISO 4217 alphabetic code.
+var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
+
+func (e *Extract) validate(doc *yamlfile.Doc) error {
+	if e.Lang != "" {
+		if _, err := language.Parse(e.Lang); err != nil {
+			return doc.Errorf("$.extract.lang", "%q is not a language tag such as zh-CN or de-DE", e.Lang)
+		}
+	}
+	if e.Currency != "" {
+		e.Currency = strings.ToUpper(strings.TrimSpace(e.Currency))
+		if !currencyCode.MatchString(e.Currency) {
+			return doc.Errorf("$.extract.currency", "%q is not an ISO 4217 code such as CNY or EUR", e.Currency)
+		}
+	}
+	r := e.Results
+	sels := []struct{ at, sel string }{
+		{"price", e.Price}, {"name", e.Name},
+		{"product.name", e.Product.Name}, {"product.price", e.Product.Price}, {"product.seller", e.Product.Seller}, {"product.brand", e.Product.Brand},
+		{"results.container", r.Container}, {"results.item", r.Item}, {"results.link", r.Link}, {"results.name", r.Name},
+		{"results.price", r.Price}, {"results.seller", r.Seller}, {"results.brand", r.Brand},
+		{"results.self_label", r.SelfLabel}, {"results.ad_label", r.AdLabel},
+	}
+	for _, s := range sels {
+		if s.sel == "" {
+			continue
+		}
+		if _, err := cascadia.Compile(s.sel); err != nil {
+			return doc.Errorf("$.extract."+s.at, "%q is not a CSS selector: %v", s.sel, err)
+		}
+	}
+	if r.Item == "" && (r != ResultSelectors{}) {
+		return doc.Errorf("$.extract.results", "item is required when any results selector is given: it finds each result")
+	}
+	return nil
 }
 
 func validDate(s string) bool {

@@ -91,3 +91,39 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestExtractAndSearch(t *testing.T) {
+	base := "platform: {name: P, base_url: \"http://p.test\", jurisdictions: [cn]}\npersonas: [{id: a}]\n"
+	p, err := Parse("p.yaml", []byte(base+"extract:\n  lang: de-DE\n  currency: eur\n  price: .old-price\n  results: {item: li.gl-item, price: .p-price, self_label: .self}\nranking: {search: \"/s?k={query}\"}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Extract.Currency != "EUR" || p.Extract.ProductPage().Price != ".old-price" || p.Extract.Results.SelfLabel != ".self" {
+		t.Errorf("extract: %+v", p.Extract)
+	}
+	if p.SearchTemplate() != "/s?k={query}" {
+		t.Errorf("search template %q", p.SearchTemplate())
+	}
+	old, err := Parse("p.yaml", []byte(base+"pricing: {steering: {search: \"/find?w={query}\"}}\n"))
+	if err != nil || old.SearchTemplate() != "/find?w={query}" {
+		t.Errorf("deprecated steering.search not read: %v %q", err, old.SearchTemplate())
+	}
+	none, _ := Parse("p.yaml", []byte(base))
+	if none.SearchTemplate() != DefaultSearch {
+		t.Errorf("default search %q", none.SearchTemplate())
+	}
+	for in, want := range map[string]string{
+		"extract: {lang: \"not a tag!\"}\n":     "p.yaml:3:17: extract.lang: ",
+		"extract: {currency: euro}\n":           "p.yaml:3:21: extract.currency: \"EURO\" is not an ISO 4217 code",
+		"extract: {results: {item: \"li[\"}}\n": "p.yaml:3:27: extract.results.item: \"li[\" is not a CSS selector",
+		"extract: {results: {price: .p}}\n":     "p.yaml:3:20: extract.results: item is required",
+		"extract: {results: \".list\"}\n":       "p.yaml:3:",
+		"ranking: {search: /s}\n":               "p.yaml:3:19: ranking.search: template \"/s\" has no {query}",
+		"ranking: {search: \"/s?q={query}\"}\npricing: {steering: {search: \"/t?q={query}\"}}\n": "p.yaml:4:30: pricing.steering.search: differs from ranking.search",
+	} {
+		_, err := Parse("p.yaml", []byte(base+in))
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%q: got %v, want %q", in, err, want)
+		}
+	}
+}

@@ -207,3 +207,20 @@ func recordPricingLog(store *evidence.Store, e export, opts CheckOptions) error 
 	}
 	return nil
 }
+
+// OutOfScope lists the duties the imported families are judged under
+// (the obligations of their policy packages) that were not judged
+// because they do not apply to the platform as described: its
+// jurisdictions or designations leave them out. A self-audit with no
+// finding says nothing about these, and the caller should say so.
+func OutOfScope(rep *policies.Report, e *policies.Engine, families ...string) []policies.Coverage {
+	meta := e.Meta()
+	out := []policies.Coverage{}
+	for _, c := range rep.Coverage {
+		m, ok := meta[c.Rule]
+		if ok && c.Status == policies.StatusNotApplicable && slices.Contains(families, strings.TrimPrefix(m.Package, "platscan.")) {
+			out = append(out, c)
+		}
+	}
+	return out
+}

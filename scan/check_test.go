@@ -44,8 +44,8 @@ func exportsOf(t *testing.T, dir, out string) (rankingCSV, pricingCSV string) {
 			var m measure.RankedResults
 			json.Unmarshal(r.Data, &m) //nolint:errcheck
 			for _, row := range m.Rows {
-				rw.Write([]string{row.Query, fmt.Sprint(row.Position), row.Item, row.Seller, row.Brand, fmt.Sprint(row.FirstParty), fmt.Sprint(row.Price), //nolint:errcheck
-					fmt.Sprint(row.Rating), fmt.Sprint(row.Reviews), fmt.Sprint(row.Sponsored), fmt.Sprint(row.AdLabel), fmt.Sprint(row.SelfLabel)})
+				rw.Write([]string{row.Query, fmt.Sprint(row.Position), row.Item, row.Seller, row.Brand, fmt.Sprint(row.FirstParty), cell(row.Price), //nolint:errcheck
+					cell(row.Rating), cell(row.Reviews), cell(row.Sponsored), cell(row.AdLabel), cell(row.SelfLabel)})
 			}
 		case r.Probe == "pricing" && head.Type == "price":
 			var m measure.Price
@@ -60,6 +60,14 @@ func exportsOf(t *testing.T, dir, out string) (rankingCSV, pricingCSV string) {
 	rf.Close()
 	pf.Close()
 	return rankingCSV, pricingCSV
+}
+
+// cell writes an optional value as an export cell: empty when unknown.
+func cell[T any](v *T) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(*v)
 }
 
 // check on a platform's own exports finds the violations a live scan of

@@ -18,6 +18,7 @@ import (
 // first-party items genuinely better (higher rated, cheaper).
 func market(seed uint64, boost float64, merit bool) []ranking.Row {
 	r := rand.New(rand.NewPCG(seed, 99))
+	yes := true
 	var rows []ranking.Row
 	for q := range 20 {
 		type it struct {
@@ -38,8 +39,8 @@ func market(seed uint64, boost float64, merit bool) []ranking.Row {
 			if fp {
 				score += boost
 			}
-			items = append(items, it{ranking.Row{Query: fmt.Sprint("q", q), Item: fmt.Sprint(q, "-", i), FirstParty: fp, Price: price,
-				Rating: rating, Reviews: reviews, AdLabel: true, SelfLabel: true}, score})
+			items = append(items, it{ranking.Row{Query: fmt.Sprint("q", q), Item: fmt.Sprint(q, "-", i), FirstParty: fp, Price: &price,
+				Rating: &rating, Reviews: &reviews, AdLabel: &yes, SelfLabel: &yes}, score})
 		}
 		sort.Slice(items, func(a, b int) bool { return items[a].score > items[b].score })
 		for pos, x := range items {

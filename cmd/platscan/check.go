@@ -10,6 +10,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/platscan/platscan/internal/plural"
+	"github.com/platscan/platscan/policies"
+	"github.com/platscan/platscan/probes/ranking"
 	"github.com/platscan/platscan/scan"
 )
 
@@ -66,10 +69,37 @@ func checkCommand() *cli.Command {
 			if c.String("out") != "" {
 				note(c, "run stored in %s", res.Dir)
 			}
+			if res.Report != nil {
+				outOfScope(c, scan.OutOfScope(res.Report, e, ranking.ID))
+			}
 			jp.imports = importPaths(c.StringSlice("input"))
 			return errors.Join(judgedErr(err), jp.render(c, res.Report, res.Dir))
 		},
 	}
+}
+
+// outOfScope tells the user which duties the export speaks to were not
+// judged because the platform, as described by the flags, is not bound by
+// them, so that no finding is not read as compliance.
+func outOfScope(c *cli.Context, cs []policies.Coverage) {
+	if len(cs) == 0 {
+		return
+	}
+	var b strings.Builder
+	for _, cv := range cs {
+		fmt.Fprintf(&b, "\n  %s: %s", cv.Rule, cv.Reason)
+	}
+	note(c, "not judged: %s the export speaks to %s out of scope for the platform as described, so the absence of findings says nothing about %s:%s\n"+
+		"  state where the platform operates with --jurisdiction (cn, cn-bj, eu) and its EU designations with --designation (gatekeeper, vlop)",
+		plural.Of(len(cs), "duty"), pick(len(cs), "is", "are"), pick(len(cs), "it", "them"), b.String())
+}
+
+// pick is one for a count of one, other otherwise.
+func pick(n int, one, other string) string {
+	if n == 1 {
+		return one
+	}
+	return other
 }
 
 // importPaths maps each export's file name, as its import record names

@@ -155,7 +155,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		},
 		Commands: []*cli.Command{
 			demoCommand(), scanCommand(), evalCommand(), reportCommand(), verifyCommand(),
-			checkCommand(), rulesCommand(), policyCommand(), fixturesCommand(), keysCommand(), complaintCommand(),
+			checkCommand(), inspectCommand(), rulesCommand(), policyCommand(), fixturesCommand(), keysCommand(), complaintCommand(),
 		},
 	}
 }

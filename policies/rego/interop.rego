@@ -176,6 +176,44 @@ findings contains f if {
 	f := checkout_finding("EU-DMA-ART5-7-NOFORCEDID-PAY", m, "payments")
 }
 
+# Extras the checkout serves already chosen and that cost money: the
+# consumer pays for them unless they notice and untick them.
+preselected_paid(m) := [a | some a in m.add_ons; a.selected; a.paid]
+
+price_text(a) := sprintf("%v %s", [a.price, a.currency]) if a.currency != ""
+
+else := sprintf("%v", [a.price])
+
+# METADATA
+# title: Tied goods or services may not be pre-selected
+# custom:
+#   rule: CN-ECL-ART19-TYING
+#   severity: medium
+findings contains f if {
+	some m in checkouts
+	some a in preselected_paid(m)
+	f := {
+		"rule": "CN-ECL-ART19-TYING",
+		"key": concat(":", ["checkout-addon", m.url, a.name, a.value]),
+		"persona": m.persona,
+		"summary": sprintf("checkout at %s serves the paid extra \"%s\" (%s) already selected: the buyer pays for it unless they notice and deselect it", [m.url, a.label, price_text(a)]),
+		"summary_zh": sprintf("%s的结算页面默认勾选了收费的搭售项目“%s”（%s），消费者若未注意取消即需付费", [m.url, a.label, price_text(a)]),
+		"quote": a.markup,
+		"metrics": {"url": m.url, "name": a.name, "value": a.value, "label": a.label, "price": a.price, "currency": a.currency, "selected": a.selected},
+		"evidence": lib.evidence_of(m),
+	}
+}
+
+checked contains {"rule": "CN-ECL-ART19-TYING", "basis": sprintf("the checkout at %s was read for pre-selected extras (%s offered)", [m.url, lib.plural(count(m.add_ons), "extra", "extras")])} if {
+	some m in checkouts
+}
+
+unknown contains {"rule": "CN-ECL-ART19-TYING", "reason": sprintf("the checkout page %s could not be read (%s), so its pre-selected extras are not known", [m.url, why])} if {
+	some m in all_checkouts
+	not m in checkouts
+	why := object.get({"answered": sprintf("HTTP %d", [m.status])}, m.fetch, m.error)
+}
+
 all_exports := [m | some m in ms; m.type == "export"]
 
 # Exports whose answer can be judged.

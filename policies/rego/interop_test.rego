@@ -53,7 +53,28 @@ test_oauth_refusal_fires if {
 	rules_of(interop.findings) == {"BJ-DEPR-ART49-NOHINDER", "EU-DMA-ART6-7-INTEROP", "CN-AML-ART22-1-3-REFUSAL"} with input.measurements.interop as ms
 }
 
-checkout(pay, own) := {"type": "checkout", "url": "u", "final_url": "u", "status": 200, "fetch": "answered", "error": "", "payments": pay, "deliveries": ["SF Express"], "first_party": ["Own Pay"], "own_payments": own, "own_deliveries": 0, "record": "c", "evidence": ["x"]}
+checkout(pay, own) := {"type": "checkout", "url": "u", "final_url": "u", "status": 200, "fetch": "answered", "error": "", "payments": pay, "deliveries": ["SF Express"], "first_party": ["Own Pay"], "own_payments": own, "own_deliveries": 0, "payment_options": [], "delivery_options": [], "add_ons": [], "persona": "p", "record": "c", "evidence": ["x"]}
+
+insurance(selected, paid, price) := {"name": "shipping_insurance", "value": "1", "label": "运费险", "selected": selected, "paid": paid, "price": price, "currency": "CNY", "markup": "<input>"}
+
+test_preselected_paid_extra_fires if {
+	co := object.union(checkout(["Own Pay", "Alipay"], 1), {"add_ons": [insurance(true, true, 3)]})
+	fs := interop.findings with input.measurements.interop as [setup, co]
+	rules_of(fs) == {"CN-ECL-ART19-TYING"}
+	some f in fs
+	contains(f.summary, "serves the paid extra \"运费险\" (3 CNY) already selected")
+}
+
+# The same extra offered but not ticked, or ticked and free, is no breach;
+# and the checkout counts as checked for it.
+test_optional_or_free_extra_is_silent if {
+	every a in [insurance(false, true, 3), insurance(true, false, 0), insurance(true, false, null)] {
+		co := object.union(checkout(["Own Pay", "Alipay"], 1), {"add_ons": [a]})
+		count(interop.findings) == 0 with input.measurements.interop as [setup, co]
+	}
+	cs := {c.rule | some c in interop.checked} with input.measurements.interop as [setup, checkout(["Alipay"], 0)]
+	"CN-ECL-ART19-TYING" in cs
+}
 
 # A checkout with payment options and no delivery section at all: the
 # empty list is judged, never an evaluation error.
@@ -67,6 +88,8 @@ test_unread_checkout_is_unknown if {
 	count(interop.findings) == 0 with input.measurements.interop as [setup, co]
 	some u in interop.unknown with input.measurements.interop as [setup, co]
 	u.rule == "BJ-DEPR-ART49-CONSUMER"
+	tying := {u.rule | some u in interop.unknown} with input.measurements.interop as [setup, co]
+	"CN-ECL-ART19-TYING" in tying
 }
 
 test_own_wallet_only_fires if {

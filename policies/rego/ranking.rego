@@ -37,24 +37,33 @@ selfpref(m) if {
 	m.dominated_diff >= 0
 }
 
+# The attributes the model compared results on, in words.
+merits(m) := concat(" and ", [concat(", ", array.slice(m.model_covariates, 0, count(m.model_covariates) - 1)), m.model_covariates[count(m.model_covariates) - 1]]) if {
+	count(m.model_covariates) > 1
+} else := concat("", m.model_covariates)
+
+merits_zh := {"price": "价格", "rating": "评分", "reviews": "评价数"}
+
+merits_text_zh(m) := concat("、", [merits_zh[c] | some c in m.model_covariates])
+
 selfpref_finding(rule, m) := {
 	"rule": rule,
 	"key": "ranking",
 	"summary": sprintf(
-		"first-party results rank %v standard deviations higher than their price, rating and reviews explain (95%% CI %v to %v, p %s, %d results in %d queries); they hold %v%% of first places and %v%% of the top %d but are %v%% of all results (%d in the top %d against %v expected at random, p %s); first-party items were ranked above third-party items that beat them on rating, reviews and price in %v%% of %d such pairs, the reverse in %v%% of %d",
+		"first-party results rank %v standard deviations higher than their %s explain (95%% CI %v to %v, p %s, %d results in %d queries); they hold %v%% of first places and %v%% of the top %d but are %v%% of all results (%d in the top %d against %v expected at random, p %s); first-party items were ranked above third-party items that beat them on %s in %v%% of %d such pairs, the reverse in %v%% of %d",
 		[
-			r2(m.first_party_coef), r2(m.first_party_ci_low), r2(m.first_party_ci_high), p_text(m.first_party_p), m.model_n, m.queries,
+			r2(m.first_party_coef), merits(m), r2(m.first_party_ci_low), r2(m.first_party_ci_high), p_text(m.first_party_p), m.model_n, m.queries,
 			r2(m.first_party_top1 * 100), r2(m.first_party_topk * 100), m.top_k, r2(m.first_party_all * 100),
 			m.first_party_in_topk, m.top_k, r2(m.expected_in_topk), p_text(m.topk_excess_p),
-			r2(m.dominated_rate_fp * 100), m.dominated_fp_pairs, r2(m.dominated_rate_tp * 100), m.dominated_tp_pairs,
+			merits(m), r2(m.dominated_rate_fp * 100), m.dominated_fp_pairs, r2(m.dominated_rate_tp * 100), m.dominated_tp_pairs,
 		],
 	),
 	"summary_zh": sprintf(
-		"在控制价格、评分和评价数后，平台自营商品的排名比第三方商品高出%v个标准差（95%%置信区间%v至%v，p %s，%d个查询共%d条结果）；自营商品占第一位的%v%%、前%d位的%v%%，但仅占全部结果的%v%%；在评分、评价数和价格均优于自营商品的第三方商品中，自营商品仍排在其前的比例为%v%%（%d对），反之为%v%%（%d对）",
+		"在控制%s后，平台自营商品的排名比第三方商品高出%v个标准差（95%%置信区间%v至%v，p %s，%d个查询共%d条结果）；自营商品占第一位的%v%%、前%d位的%v%%，但仅占全部结果的%v%%；在%s均优于自营商品的第三方商品中，自营商品仍排在其前的比例为%v%%（%d对），反之为%v%%（%d对）",
 		[
-			r2(m.first_party_coef), r2(m.first_party_ci_low), r2(m.first_party_ci_high), p_text(m.first_party_p), m.queries, m.model_n,
+			merits_text_zh(m), r2(m.first_party_coef), r2(m.first_party_ci_low), r2(m.first_party_ci_high), p_text(m.first_party_p), m.queries, m.model_n,
 			r2(m.first_party_top1 * 100), m.top_k, r2(m.first_party_topk * 100), r2(m.first_party_all * 100),
-			r2(m.dominated_rate_fp * 100), m.dominated_fp_pairs, r2(m.dominated_rate_tp * 100), m.dominated_tp_pairs,
+			merits_text_zh(m), r2(m.dominated_rate_fp * 100), m.dominated_fp_pairs, r2(m.dominated_rate_tp * 100), m.dominated_tp_pairs,
 		],
 	),
 	"metrics": object.remove(m, ["record", "evidence", "persona", "key", "type"]),
@@ -150,12 +159,14 @@ findings contains f if {
 	f := {
 		"rule": "CN-ECL-ART40-RANKING",
 		"key": "sort",
-		"summary": sprintf("%s for %d of %d queries (%s); the law asks for several, such as price, sales and rating", [order_text(few[0].options), count(few), count(sorts), concat(", ", qs)]),
-		"summary_zh": sprintf("%d个搜索词中有%d个的搜索结果%s，未按价格、销量、信用等多种方式展示：%s", [count(sorts), count(few), order_text_zh(few[0].options), concat("、", qs)]),
-		"metrics": {"queries": qs, "options": few[0].options},
+		"summary": sprintf("%s for %d of %d queries (%s); the law asks for several, such as price, sales and rating", [order_text(labels(few[0].options)), count(few), count(sorts), concat(", ", qs)]),
+		"summary_zh": sprintf("%d个搜索词中有%d个的搜索结果%s，未按价格、销量、信用等多种方式展示：%s", [count(sorts), count(few), order_text_zh(labels(few[0].options)), concat("、", qs)]),
+		"metrics": {"queries": qs, "options": labels(few[0].options)},
 		"evidence": array.flatten([[s.record | some s in few], [e | some s in few; some e in s.evidence]]),
 	}
 }
+
+labels(opts) := [o.label | some o in opts]
 
 order_text(opts) := "results offer no choice of order" if {
 	count(opts) == 0
@@ -188,9 +199,14 @@ ranking_rules := ["EU-DMA-ART6-5-SELFPREF", "BJ-DEPR-ART49-SME", "CN-ECL-ART37-S
 no_results_reason := "no ranking was measured (profile ranking.queries, or platscan check --input with a ranking export)" if {
 	count(empty_metrics) == 0
 	count(result_pages) == 0
-} else := sprintf("0 results were read from %s: the result list was not recognised (add structured data or selectors to the profile: `platscan inspect`)", [lib.plural(count(result_pages), "result page", "result pages")]) if {
+} else := sprintf("0 results were read from %s: the page has no schema.org result list and the profile's extract.results selectors match nothing (see what is read with `platscan inspect URL`)", [lib.plural(count(read_pages), "answered result page", "answered result pages")]) if {
+	count(read_pages) > 0
+} else := sprintf("0 results were read: none of the %s answered", [lib.plural(count(result_pages), "result page", "result pages")]) if {
 	count(result_pages) > 0
 } else := "the export holds no result rows"
+
+# Result pages that answered, whatever was read from them.
+read_pages := [p | some p in result_pages; lib.answered(p)]
 
 unknown contains {"rule": r, "reason": no_results_reason} if {
 	count(metrics) == 0
@@ -214,6 +230,17 @@ unknown contains {"rule": "CN-ECL-ART37-SELFOP", "reason": sprintf("none of the 
 	m.first_party_items == 0
 }
 
+unknown contains {"rule": "CN-ECL-ART37-SELFOP", "reason": sprintf("the labels of the %d first-party results were not read (no card of them was found on the result pages, or the export has no self_label column)", [m.first_party_items])} if {
+	some m in metrics
+	m.first_party_items > 0
+	m.first_party_labels_read == 0
+}
+
+unknown contains {"rule": "CN-ECL-ART40-RANKING", "reason": sprintf("whether any of the %d results is a paid slot is not known (no card of a result was found on the result pages, or the export has no sponsored column), so ad labelling could not be checked", [m.rows])} if {
+	some m in metrics
+	m.sponsored_known == 0
+}
+
 unknown contains {"rule": "CN-ECL-ART40-RANKING", "reason": "no result page was read for its sort options"} if {
 	count(metrics) > 0
 	count(sorts) == 0
@@ -226,9 +253,9 @@ checked contains {"rule": r, "basis": sprintf("%d results in %d queries", [m.mod
 	some r in ["EU-DMA-ART6-5-SELFPREF", "BJ-DEPR-ART49-SME"]
 }
 
-checked contains {"rule": "CN-ECL-ART37-SELFOP", "basis": sprintf("%d first-party results among %d read", [m.first_party_items, m.rows])} if {
+checked contains {"rule": "CN-ECL-ART37-SELFOP", "basis": sprintf("the labels of %d first-party results among %d read", [m.first_party_labels_read, m.rows])} if {
 	some m in metrics
-	m.first_party_items > 0
+	m.first_party_labels_read > 0
 }
 
 checked contains {"rule": "CN-ECL-ART40-RANKING", "basis": sprintf("%s and their sort options read", [lib.plural(count(sorts), "result list", "result lists")])} if {
@@ -236,9 +263,10 @@ checked contains {"rule": "CN-ECL-ART40-RANKING", "basis": sprintf("%s and their
 	count(sorts) > 0
 }
 
-checked contains {"rule": "CN-ECL-ART40-RANKING", "basis": sprintf("%d exported results read for ad labels", [m.rows])} if {
+checked contains {"rule": "CN-ECL-ART40-RANKING", "basis": sprintf("%d exported results read for ad labels", [m.sponsored_known])} if {
 	some m in metrics
 	count(result_pages) == 0
+	m.sponsored_known > 0
 }
 
 unknown contains {"rule": "CN-ECL-ART40-RANKING", "reason": "an export holds no sort options: whether results can be ordered several ways needs a scan of the result pages"} if {

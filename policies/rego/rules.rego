@@ -40,9 +40,46 @@ home_read if {
 	h.complete
 }
 
-readable(d) if {
+readable_text(d) if {
 	d.reachable
 	d.chars >= data.platscan.thresholds.rules.min_document_chars
+}
+
+readable(d) if readable_text(d)
+
+# A rules centre publishes the rules by listing them: it is published
+# when at least one rule document it links was read and is readable
+# (those documents are judged themselves).
+readable(d) if {
+	d.reachable
+	d.hub
+	count(hub_documents(d)) > 0
+}
+
+# The readable documents a rules centre links, as read in this scan.
+hub_documents(d) := [x.url |
+	some l in d.rule_links
+	some x in all_docs
+	x.url == l.url
+	readable_text(x)
+]
+
+# A document reached from a rules page is on the home page when that
+# page is (the home page links the rules centre, which lists it).
+on_home(d) if d.linked_from_home
+
+on_home(d) if {
+	some p in all_docs
+	p.url == d.via
+	p.linked_from_home
+}
+
+on_home(d) if {
+	some p in all_docs
+	p.url == d.via
+	some q in all_docs
+	q.url == p.via
+	q.linked_from_home
 }
 
 # A page served in a format platscan does not read (PDF) was delivered; we
@@ -53,23 +90,31 @@ why_unreadable(d) := "it sits behind a login page" if {
 	d.login_wall
 } else := sprintf("the server answered %d", [d.status]) if {
 	d.status >= 400
+} else := sprintf("it is a rules centre, but none of the %d rule documents it links could be read", [count(d.rule_links)]) if {
+	d.hub
 } else := sprintf("it holds only %d characters of text", [d.chars])
 
 why_unreadable_zh(d) := "需登录后方可查看" if {
 	d.login_wall
 } else := sprintf("服务器返回状态码%d", [d.status]) if {
 	d.status >= 400
+} else := sprintf("该页面为规则中心，但其链接的%d份规则文件均无法读取", [count(d.rule_links)]) if {
+	d.hub
 } else := sprintf("页面仅有%d个字符的正文", [d.chars])
 
 problems_zh(d) := array.concat(
-	[p | home_read; not d.linked_from_home; p := "未在首页提供链接"],
+	[p | home_read; not on_home(d); p := "未在首页提供链接"],
 	[p | not readable(d); p := why_unreadable_zh(d)],
 )
 
 problems(d) := array.concat(
-	[p | home_read; not d.linked_from_home; p := "it is not linked from the home page"],
+	[p | home_read; not on_home(d); p := via_text(d)],
 	[p | not readable(d); p := why_unreadable(d)],
 )
+
+via_text(d) := "it is not linked from the home page" if d.via == ""
+
+else := sprintf("it is not linked from the home page, nor is the rules page that lists it (%s)", [d.via])
 
 role_zh := {"rules": "平台规则", "terms": "协议"}
 
@@ -88,7 +133,7 @@ findings contains f if {
 		"persona": d.persona,
 		"summary": sprintf("platform rules page %s is not properly published: %s", [d.url, concat("; ", ps)]),
 		"summary_zh": sprintf("平台规则页面%s未依法持续公示：%s", [d.url, concat("；", problems_zh(d))]),
-		"metrics": {"url": d.url, "status": d.status, "linked_from_home": d.linked_from_home, "login_wall": d.login_wall, "chars": d.chars},
+		"metrics": {"url": d.url, "status": d.status, "linked_from_home": d.linked_from_home, "login_wall": d.login_wall, "chars": d.chars, "hub": d.hub, "via": d.via, "rule_documents_read": hub_documents(d)},
 		"evidence": lib.evidence_of(d),
 	}
 }
@@ -133,7 +178,7 @@ findings contains f if {
 		"persona": d.persona,
 		"summary": sprintf("%s page %s is not freely available: %s", [d.role, d.url, why_unreadable(d)]),
 		"summary_zh": sprintf("%s页面%s无法自由获取：%s", [role_zh[d.role], d.url, why_unreadable_zh(d)]),
-		"metrics": {"url": d.url, "status": d.status, "login_wall": d.login_wall, "chars": d.chars},
+		"metrics": {"url": d.url, "status": d.status, "login_wall": d.login_wall, "chars": d.chars, "hub": d.hub},
 		"evidence": lib.evidence_of(d),
 	}
 }

@@ -6,6 +6,7 @@ doc(over) := object.union(
 	{
 		"type": "document", "role": "rules", "url": "http://p.test/rules", "final_url": "http://p.test/rules", "status": 200,
 		"fetch": "answered", "error": "", "reachable": true, "login_wall": false, "linked_from_home": true, "chars": 900,
+		"hub": false, "rule_links": [], "via": "", "depth": 0,
 		"persona": "new_user", "record": "m1", "evidence": ["x1", "d1"],
 	},
 	over,
@@ -71,6 +72,42 @@ test_login_wall_fails_publish_and_availability if {
 	every f in fs {
 		contains(f.summary, "behind a login page")
 	}
+}
+
+# A rules centre: a short page listing rule documents. It is published
+# when a document it lists was read and is readable; the documents it
+# lists are judged themselves, and count as on the home page through it.
+hub := doc({"chars": 91, "hub": true, "rule_links": [
+	{"url": "http://p.test/rules/general", "label": "平台规则总则", "followed": true},
+	{"url": "http://p.test/rules/deposit", "label": "保证金规则", "followed": true},
+]})
+
+listed(path, over) := doc(object.union({"url": concat("", ["http://p.test", path]), "final_url": concat("", ["http://p.test", path]), "linked_from_home": false, "via": "http://p.test/rules", "depth": 1, "record": path}, over))
+
+test_rules_centre_with_readable_documents_is_published if {
+	ms := [home, hub, listed("/rules/general", {}), listed("/rules/deposit", {})]
+	count(rules.findings) == 0 with input.measurements.terms as ms
+	"CN-ECL-ART33-PUBLISH" in checked(ms)
+}
+
+test_rules_centre_without_readable_documents_fails if {
+	ms := [home, hub, listed("/rules/general", {"reachable": false, "login_wall": true, "chars": 0}), listed("/rules/deposit", {"chars": 10})]
+	fs := rules.findings with input.measurements.terms as ms
+	some f in fs
+	f.rule == "CN-ECL-ART33-PUBLISH"
+	f.key == "http://p.test/rules"
+	contains(f.summary, "it is a rules centre, but none of the 2 rule documents it links could be read")
+	# A hub listing nothing that was read is no better than a short page.
+	fs2 := rules.findings with input.measurements.terms as [home, hub]
+	"http://p.test/rules" in {f.key | some f in fs2; f.rule == "CN-ECL-ART33-PUBLISH"}
+}
+
+test_document_listed_by_an_unlinked_centre_is_not_on_home if {
+	ms := [home, object.union(hub, {"linked_from_home": false}), listed("/rules/general", {}), listed("/rules/deposit", {})]
+	fs := rules.findings with input.measurements.terms as ms
+	some f in fs
+	f.key == "http://p.test/rules/deposit"
+	contains(f.summary, "nor is the rules page that lists it (http://p.test/rules)")
 }
 
 test_near_empty_page_is_not_published if {

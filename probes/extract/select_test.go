@@ -96,25 +96,14 @@ func TestSelectOne(t *testing.T) {
 // The markup that platscan used to misread: an unrelated price before the
 // product's, and a microdata result list.
 func TestStructuredPages(t *testing.T) {
-	o, ok := Product(loadDoc(t, "microdata-unrelated-first.html"), "")
-	if !ok || o.Price != 249 || o.Name != "Studio X Headphones" || o.Source != "microdata" {
-		t.Errorf("product: %+v", o)
-	}
-	items := ItemList(loadDoc(t, "microdata-itemlist-search.html"))
-	if len(items) != 3 || items[1].Offer == nil || items[1].Offer.Price != 1049 || items[1].Offer.Seller != "vortex-direct" || items[1].Offer.Brand != "Vortex" {
-		t.Errorf("microdata results: %+v", items)
-	}
-	offers := ProductOffers(loadDoc(t, "jsonld-aggregateoffer.html"))
-	if len(offers) != 3 || offers[0].Seller != "Haushalt24" || offers[0].Rating != 4.1 || offers[2].Price != 249.9 {
-		t.Errorf("offers: %+v", offers)
-	}
-	if o, ok := Product(loadDoc(t, "jsonld-productgroup.html"), ""); !ok || o.Price != 59 || o.Name != "Merino Tee" || o.Brand != "Fjell" {
+	u := "https://s.test/x"
+	if o, ok := readFile(t, "jsonld-productgroup.html", u, Hints{}).Product(); !ok || o.Price != 59 || o.Name != "Merino Tee" || o.Brand != "Fjell" {
 		t.Errorf("product group: %+v", o)
 	}
-	if items := ItemList(loadDoc(t, "microdata-cards-nolist.html")); len(items) != 3 || items[1].Offer == nil || items[1].Offer.Price != 1049 {
-		t.Errorf("cards without a list: %+v", items)
+	if l := readFile(t, "microdata-cards-nolist.html", u, Hints{}).Results(); len(l.Items) != 3 || l.Items[1].Price == nil || l.Items[1].Price.Value != 1049 || !l.Implicit {
+		t.Errorf("cards without a list: %+v", l)
 	}
-	if _, ok := Product(loadDoc(t, "jsonld-ambiguous-price.html"), ""); ok {
+	if _, ok := readFile(t, "jsonld-ambiguous-price.html", u, Hints{}).Product(); ok {
 		t.Error("an ambiguous price was recorded")
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/probes"
+	"github.com/platscan/platscan/probes/extract"
 	"github.com/platscan/platscan/probes/fetch"
 )
 
@@ -372,9 +373,9 @@ func (g *gatherer) checkout(ctx context.Context) error {
 	}
 	m := measure.Checkout{Base: measure.Base{Type: "checkout", Evidence: page.Records}, Response: probes.Response(u, page), FirstParty: cfg.FirstParty}
 	if page.OK() {
-		if doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text)); err == nil {
-			m.Payments = options(doc, "payment", "pay")
-			m.Deliveries = options(doc, "delivery", "shipping", "logistics")
+		if pg, err := extract.Read(page.Text, page.FinalURL, extract.HintsFrom(g.t.Profile.Extract)); err == nil {
+			o := ReadOrder(pg)
+			m.Payments, m.Deliveries, m.PaymentOptions, m.DeliveryOptions, m.AddOns = o.Payments, o.Deliveries, o.PaymentOptions, o.DeliveryOptions, o.AddOns
 		}
 	}
 	for _, o := range m.Payments {
@@ -392,26 +393,6 @@ func (g *gatherer) checkout(ctx context.Context) error {
 	}
 	_, err = g.t.Measure(g.persona, &m)
 	return err
-}
-
-// options reads the values of radio buttons, checkboxes and select
-// options whose name contains one of the words.
-func options(doc *goquery.Document, words ...string) []string {
-	var out []string
-	doc.Find("input[name], select[name]").Each(func(_ int, s *goquery.Selection) {
-		name := strings.ToLower(s.AttrOr("name", ""))
-		if !slices.ContainsFunc(words, func(w string) bool { return strings.Contains(name, w) }) {
-			return
-		}
-		if goquery.NodeName(s) == "select" {
-			s.Find("option").Each(func(_ int, o *goquery.Selection) {
-				out = append(out, strings.TrimSpace(o.AttrOr("value", o.Text())))
-			})
-			return
-		}
-		out = append(out, strings.TrimSpace(s.AttrOr("value", "")))
-	})
-	return out
 }
 
 func own(option string, firstParty []string) bool {

@@ -14,17 +14,16 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
-
-	"github.com/PuerkitoBio/goquery"
 
 	"github.com/platscan/platscan/internal/stats"
 	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/probes"
 	"github.com/platscan/platscan/probes/extract"
 	"github.com/platscan/platscan/probes/fetch"
+	"github.com/platscan/platscan/probes/price"
+	"github.com/platscan/platscan/probes/ranking"
 	"github.com/platscan/platscan/profile"
 )
 
@@ -88,8 +87,8 @@ type gatherer struct {
 	// optOutEvidence are the exchanges of submitting the switch.
 	optOutEvidence []string
 	queries        []string
-	search         string
 	topK           int
+	hints          extract.Hints
 }
 
 func newGatherer(ctx context.Context, p *Probe, t *probes.Target) (*gatherer, error) {
@@ -120,10 +119,7 @@ func newGatherer(ctx context.Context, p *Probe, t *probes.Target) (*gatherer, er
 	if len(g.queries) == 0 {
 		g.queries = t.Profile.Ranking.Queries
 	}
-	g.search = cfg.Steering.Search
-	if g.search == "" {
-		g.search = "/search?q={query}"
-	}
+	g.hints = extract.HintsFrom(t.Profile.Extract)
 	g.topK = cfg.Steering.TopK
 	if g.topK == 0 {
 		g.topK = t.Profile.Ranking.TopK
@@ -258,14 +254,14 @@ func (g *gatherer) price(ctx context.Context, sess *fetch.Session, prod string) 
 		m.Error = pageError(page)
 		return m
 	}
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text))
+	pg, err := extract.Read(page.Text, page.FinalURL, g.hints)
 	if err != nil {
 		m.Error = err.Error()
 		return m
 	}
-	offer, ok := extract.Product(doc, g.t.Profile.Extract.Price)
+	offer, ok := pg.Product()
 	if !ok {
-		m.Error = "no price found on the page"
+		m.Error = "no price found on the page (no schema.org offer with a price that reads one way, and no extract.product.price selector that matches)"
 		return m
 	}
 	m.Price, m.ListPrice, m.Currency, m.SKU, m.Source = offer.Price, offer.Price, offer.Currency, offer.SKU, offer.Source
@@ -288,7 +284,7 @@ func (g *gatherer) price(ctx context.Context, sess *fetch.Session, prod string) 
 		m.Error = "quote: " + pageError(qp)
 		return m
 	}
-	final, cur, ok := quotePrice(qp.Text)
+	final, cur, ok := quotePrice(qp.Text, price.Hint{Lang: g.hints.Lang, Currency: m.Currency})
 	if !ok {
 		m.Error = "quote: no final price in the response"
 		return m
@@ -301,20 +297,27 @@ func (g *gatherer) price(ctx context.Context, sess *fetch.Session, prod string) 
 }
 
 // quotePrice reads a final price from a quote response: a JSON object with
-// one of the usual keys.
-func quotePrice(body string) (float64, string, bool) {
+// one of the usual keys. A price given as text is read with the page's
+// currency and language (h), and refused when it reads more than one way.
+func quotePrice(body string, h price.Hint) (float64, string, bool) {
 	var m map[string]any
 	if json.Unmarshal([]byte(body), &m) != nil {
 		return 0, "", false
 	}
 	cur, _ := m["currency"].(string)
+	if cur != "" {
+		h.Currency = strings.ToUpper(cur)
+	}
 	for _, k := range []string{"final_price", "finalPrice", "total", "payable", "amount", "price"} {
 		switch v := m[k].(type) {
 		case float64:
 			return v, cur, true
 		case string:
-			if f, ok := extract.ParsePrice(v); ok {
-				return f, cur, true
+			if p, ok := price.Parse(v, h); ok && !p.Ambiguous {
+				if cur == "" {
+					cur = p.Currency
+				}
+				return p.Value, cur, true
 			}
 		}
 	}
@@ -333,7 +336,7 @@ func pageError(p *fetch.Page) string {
 // the median of what the personas were shown for it in this round, so the
 // measure reflects the order of results, not the prices themselves.
 func (g *gatherer) steeringRound(ctx context.Context, phase string, r, qi int, q string, steer *Panel) error {
-	u, err := g.t.Profile.Resolve(strings.ReplaceAll(g.search, "{query}", url.QueryEscape(q)))
+	u, err := ranking.SearchURL(g.t.Profile, q)
 	if err != nil {
 		return err
 	}
@@ -352,17 +355,11 @@ func (g *gatherer) steeringRound(ctx context.Context, phase string, r, qi int, q
 			if err != nil {
 				return err
 			}
-			page := sess.Get(ctx, ID, u)
-			m = measure.SteeringResults{Base: measure.Base{Type: "results", Key: key, Evidence: page.Records}, Phase: phase, Query: q, Round: r}
-			if page.OK() {
-				if doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text)); err == nil {
-					m.Items = listItems(extract.ItemList(doc))
-					if len(m.Items) > g.topK {
-						m.Items = m.Items[:g.topK]
-					}
-				}
-			} else {
-				m.Error, m.Key = pageError(page), ""
+			s := ranking.ReadSearch(ctx, sess, ID, u, g.topK, g.hints)
+			m = measure.SteeringResults{Base: measure.Base{Type: "results", Key: key, Evidence: s.Records}, Phase: phase, Query: q, Round: r,
+				Items: listItems(s.Results, s.Source)}
+			if s.Response.Status < 200 || s.Response.Status >= 300 {
+				m.Error, m.Key = responseError(s.Response), ""
 			}
 			if id, err = g.t.Measure(per, &m); err != nil {
 				return err
@@ -392,8 +389,6 @@ func (g *gatherer) steeringRound(ctx context.Context, phase string, r, qi int, q
 	}
 	return nil
 }
-
-var optOutCue = regexp.MustCompile(`(?i)个性化|personali[sz]`)
 
 // optOut looks for a form that switches personalisation off and records
 // what it found; the personas use it as they start the opted-out phase.
@@ -427,27 +422,13 @@ func (g *gatherer) optOut(ctx context.Context) (bool, error) {
 		if m.Found {
 			continue
 		}
-		doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text))
+		pg, err := extract.Read(page.Text, page.FinalURL, g.hints)
 		if err != nil {
 			continue
 		}
-		base, _ := url.Parse(page.FinalURL)
-		doc.Find("form").EachWithBreak(func(_ int, f *goquery.Selection) bool {
-			text := strings.TrimSpace(f.Text() + " " + f.Find("button,input[type=submit]").AttrOr("value", "") + " " + f.Parent().Text())
-			if !optOutCue.MatchString(text) {
-				return true
-			}
-			action, _ := url.Parse(f.AttrOr("action", ""))
-			m.Found = true
-			m.Action = base.ResolveReference(action).String()
-			m.Method = strings.ToUpper(f.AttrOr("method", "GET"))
-			m.Fields = map[string]string{}
-			f.Find("input[name]").Each(func(_ int, in *goquery.Selection) {
-				m.Fields[in.AttrOr("name", "")] = in.AttrOr("value", "")
-			})
-			m.Text = collapse(f.Text())
-			return false
-		})
+		if f, ok := OptOutForm(pg); ok {
+			m.Found, m.Action, m.Method, m.Fields, m.Text = true, f.Action, f.Method, f.Fields, f.Text
+		}
 	}
 	if m.Found {
 		g.optSwitch = &m
@@ -486,17 +467,32 @@ func (g *gatherer) applyOptOut(ctx context.Context, s *fetch.Session) bool {
 	return page.Status > 0 && page.Status < 400
 }
 
-// listItems converts what the extractor read into the measurement's form.
-func listItems(in []extract.ListItem) []measure.ListItem {
+// listItems converts the results read into the measurement's form: an
+// item has an offer when a price was read for it.
+func listItems(in []extract.Result, source string) []measure.ListItem {
 	out := make([]measure.ListItem, len(in))
 	for i, it := range in {
 		out[i] = measure.ListItem{Position: it.Position, URL: it.URL}
-		if o := it.Offer; o != nil {
-			out[i].Offer = &measure.ListOffer{Name: o.Name, SKU: o.SKU, Brand: o.Brand, Seller: o.Seller, Price: o.Price,
-				Currency: o.Currency, Rating: o.Rating, Reviews: o.Reviews, Source: o.Source}
+		if it.Price == nil {
+			continue
 		}
+		o := &measure.ListOffer{Name: it.Name, Brand: it.Brand, Seller: it.Seller, Price: it.Price.Value, Currency: it.Price.Currency, Source: source}
+		if it.Rating != nil {
+			o.Rating = *it.Rating
+		}
+		if it.Reviews != nil {
+			o.Reviews = *it.Reviews
+		}
+		out[i].Offer = o
 	}
 	return out
+}
+
+func responseError(r measure.Response) string {
+	if r.Error != "" {
+		return r.Error
+	}
+	return fmt.Sprintf("HTTP %d", r.Status)
 }
 
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }

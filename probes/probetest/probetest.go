@@ -3,7 +3,8 @@
 // and a target (Env); and the conformance suite every probe passes (Run):
 // against a compliant and a violating platform, an unreachable host, a
 // one-request budget, a site whose robots.txt disallows everything, and a
-// bare-markup platform, every measurement it writes validates against the
+// bare-markup platform (read with and without the profile's selectors),
+// every measurement it writes validates against the
 // input schema and cites records that exist, and a resumed run repeats no
 // finished work.
 package probetest
@@ -188,6 +189,16 @@ func CheckMeasurements(t testing.TB, recs []evidence.Record) {
 	}
 }
 
+// BareSelectors gives a profile the CSS selectors that read Baremart's
+// bare markup, as a profile writer would for a platform without
+// structured data.
+func BareSelectors(p *profile.Profile) {
+	p.Extract.Lang, p.Extract.Currency = "zh-CN", "CNY"
+	p.Extract.Product = profile.ProductSelectors{Name: "article.product h1", Price: "article.product .price", Brand: "article.product .brand"}
+	p.Extract.Results = profile.ResultSelectors{Container: "ol.results", Item: "li", Link: "a", Name: "a", Price: ".price", Seller: ".seller",
+		AdLabel: ".badge.ad", SelfLabel: ".badge.self"}
+}
+
 // Suite options for Run.
 type Suite struct {
 	// Trim makes a profile small enough for the suite's many runs; the
@@ -227,6 +238,9 @@ func Run(t *testing.T, newProbe func() probes.Probe, s Suite) {
 		{"compliant", func(t *testing.T) *Env { return Fixture(t, fixtures.Fairmarket, Options{Profile: s.Trim}) }, true},
 		{"violating", func(t *testing.T) *Env { return Fixture(t, fixtures.Shopmart, Options{Profile: s.Trim}) }, true},
 		{"bare markup", func(t *testing.T) *Env { return Fixture(t, fixtures.Baremart, Options{Profile: s.Trim}) }, true},
+		{"bare markup read with selectors", func(t *testing.T) *Env {
+			return Fixture(t, fixtures.Baremart, Options{Profile: func(p *profile.Profile) { s.Trim(p); BareSelectors(p) }})
+		}, true},
 		{"unreachable host", func(t *testing.T) *Env {
 			u := Unreachable(t)
 			raw, err := fixtures.Profile(fixtures.Shopmart, map[string]string{"shopmart": u})

@@ -7,8 +7,10 @@
 package ranking
 
 import (
+	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/platscan/platscan/measure"
 )
@@ -43,6 +45,13 @@ func Compute(rows []Row, boxes []BuyBox, topK int) Metrics {
 	var top1, fpAll, n int
 	var topKN int
 	var varSum float64
+	use := chooseCovariates(rows)
+	m.ModelCovariates = []string{}
+	for j, c := range covariates {
+		if use[j] {
+			m.ModelCovariates = append(m.ModelCovariates, c)
+		}
+	}
 	for _, q := range queries {
 		rs := byQ[q]
 		sort.Slice(rs, func(i, j int) bool { return rs[i].Position < rs[j].Position })
@@ -71,7 +80,9 @@ func Compute(rows []Row, boxes []BuyBox, topK int) Metrics {
 			p := float64(K) / float64(N)
 			varSum += float64(k) * p * (1 - p) * float64(N-k) / float64(N-1)
 		}
-		dominated(rs, &m)
+		if len(m.ModelCovariates) > 0 {
+			dominated(rs, &m, use)
+		}
 	}
 	if m.Queries > 0 {
 		m.FirstPartyTop1 = float64(top1) / float64(m.Queries)
@@ -89,41 +100,163 @@ func Compute(rows []Row, boxes []BuyBox, topK int) Metrics {
 		m.TopKExcessPValue = 1
 	}
 	finishDominated(&m)
-	rankModel(rows, &m)
+	rankModel(rows, use, &m)
 	for _, b := range boxes {
 		contest(b, &m)
 	}
+	labels(rows, &m)
+	gaps(rows, boxes, &m)
+	return m
+}
+
+// labels counts paid and first-party results and their labels, among
+// those whose status and labels are known.
+func labels(rows []Row, m *Metrics) {
 	for _, r := range rows {
-		if r.Sponsored {
-			m.Sponsored++
-			if !r.AdLabel {
-				m.SponsoredUnlabelled++
+		if r.Sponsored != nil {
+			m.SponsoredKnown++
+			if *r.Sponsored {
+				m.Sponsored++
+				if r.AdLabel != nil && !*r.AdLabel {
+					m.SponsoredUnlabelled++
+				}
 			}
 		}
 		if r.FirstParty {
 			m.FirstPartyItems++
-			if !r.SelfLabel {
-				m.FirstPartyUnlabeled++
+			if r.SelfLabel != nil {
+				m.FirstPartyLabelsRead++
+				if !*r.SelfLabel {
+					m.FirstPartyUnlabeled++
+				}
 			}
 		}
 	}
-	return m
 }
 
-func total(r Row) float64 { return r.Price + r.Shipping }
-
-// dominates reports whether a is at least as good as b on rating, reviews
-// and total price, and strictly better on one.
-func dominates(a, b Row) bool {
-	if a.Rating < b.Rating || a.Reviews < b.Reviews || total(a) > total(b) {
-		return false
+// gaps says which metrics the rows could not support.
+func gaps(rows []Row, boxes []BuyBox, m *Metrics) {
+	add := func(metric, format string, args ...any) {
+		m.Gaps = append(m.Gaps, measure.MetricGap{Metric: metric, Reason: fmt.Sprintf(format, args...)})
 	}
-	return a.Rating > b.Rating || a.Reviews > b.Reviews || total(a) < total(b)
+	if len(rows) == 0 {
+		add("rank_model", "no results were read")
+		return
+	}
+	if len(m.ModelCovariates) == 0 {
+		add("rank_model", "neither price, rating nor reviews is stated for at least half of the %d results, so ranking beyond merit cannot be told from ranking on merit", len(rows))
+		add("dominated_pairs", "no attribute to compare results on (price, rating or reviews)")
+	} else if missing := absent(m.ModelCovariates); len(missing) > 0 {
+		add("rank_model", "%s not stated for at least half of the results: the model compares results on %s only", strings.Join(missing, " and "), strings.Join(m.ModelCovariates, ", "))
+	}
+	if len(boxes) == 0 {
+		add("buybox", "no product page offering one item from several sellers was read")
+	}
+	unread := 0
+	for _, r := range rows {
+		if r.Sponsored != nil && *r.Sponsored && r.AdLabel == nil {
+			unread++
+		}
+	}
+	switch {
+	case m.SponsoredKnown == 0:
+		add("ad_labels", "whether results are paid slots is not known for any of the %d results (no card of a result was found on the page, or the export has no sponsored column)", len(rows))
+	case unread > 0:
+		add("ad_labels", "the ad labels of %d of %d paid results were not read", unread, m.Sponsored)
+	}
+	if m.FirstPartyItems > m.FirstPartyLabelsRead {
+		add("self_labels", "the self-operated labels of %d of %d first-party results were not read", m.FirstPartyItems-m.FirstPartyLabelsRead, m.FirstPartyItems)
+	}
+}
+
+// covariates are the attributes results are compared on, in model order.
+var covariates = []string{"price", "rating", "reviews"}
+
+func absent(used []string) []string {
+	var out []string
+	for _, c := range covariates {
+		if !contains(used, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// attrs are a result's comparable attributes: log total price, rating,
+// log(1 + reviews), each with whether it is stated.
+func attrs(r Row) (x [3]float64, ok [3]bool) {
+	if t, has := total(r); has && t > 0 {
+		x[0], ok[0] = math.Log(t), true
+	}
+	if r.Rating != nil {
+		x[1], ok[1] = *r.Rating, true
+	}
+	if r.Reviews != nil {
+		x[2], ok[2] = math.Log1p(float64(*r.Reviews)), true
+	}
+	return x, ok
+}
+
+// total is price plus shipping (shipping counts as 0 when not stated);
+// false when the price is not stated.
+func total(r Row) (float64, bool) {
+	if r.Price == nil {
+		return 0, false
+	}
+	t := *r.Price
+	if r.Shipping != nil {
+		t += *r.Shipping
+	}
+	return t, true
+}
+
+// chooseCovariates picks the attributes stated for at least half the
+// results: comparing on an attribute few results state would leave most
+// of them out.
+func chooseCovariates(rows []Row) []bool {
+	var n [3]int
+	for _, r := range rows {
+		_, ok := attrs(r)
+		for j := range n {
+			if ok[j] {
+				n[j]++
+			}
+		}
+	}
+	use := make([]bool, 3)
+	for j := range n {
+		use[j] = len(rows) > 0 && 2*n[j] >= len(rows)
+	}
+	return use
+}
+
+// dominates reports whether a is at least as good as b on every used
+// attribute (higher rating and reviews, lower total price) and strictly
+// better on one; false when either lacks a used attribute.
+func dominates(a, b Row, use []bool) bool {
+	xa, oka := attrs(a)
+	xb, okb := attrs(b)
+	better, worse := false, false
+	for j, u := range use {
+		if !u {
+			continue
+		}
+		if !oka[j] || !okb[j] {
+			return false
+		}
+		d := xa[j] - xb[j]
+		if j == 0 {
+			d = -d // cheaper is better
+		}
+		better = better || d > 0
+		worse = worse || d < 0
+	}
+	return better && !worse
 }
 
 // dominated counts, within one query's list sorted by position, the pairs
 // where one side dominates the other and which one was ranked higher.
-func dominated(rs []Row, m *Metrics) {
+func dominated(rs []Row, m *Metrics, use []bool) {
 	for i := range rs {
 		for j := i + 1; j < len(rs); j++ {
 			a, b := rs[i], rs[j] // a is ranked above b
@@ -135,12 +268,12 @@ func dominated(rs []Row, m *Metrics) {
 				fp, tp = b, a
 			}
 			switch {
-			case dominates(tp, fp):
+			case dominates(tp, fp, use):
 				m.DominatedFP++
 				if a.FirstParty {
 					m.DominatedFPAbove++
 				}
-			case dominates(fp, tp):
+			case dominates(fp, tp, use):
 				m.DominatedTP++
 				if !a.FirstParty {
 					m.DominatedTPAbove++

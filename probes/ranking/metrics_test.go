@@ -3,11 +3,15 @@ package ranking
 import (
 	"math"
 	"sort"
+	"strings"
 	"testing"
 )
 
+func ptr[T any](v T) *T { return &v }
+
 func row(q string, pos int, fp bool, price, rating float64, reviews int) Row {
-	return Row{Query: q, Position: pos, Item: q + string(rune('a'+pos)), FirstParty: fp, Price: price, Rating: rating, Reviews: reviews, AdLabel: true, SelfLabel: true}
+	return Row{Query: q, Position: pos, Item: q + string(rune('a'+pos)), FirstParty: fp, Price: ptr(price), Rating: ptr(rating), Reviews: ptr(reviews),
+		Sponsored: ptr(false), AdLabel: ptr(true), SelfLabel: ptr(true)}
 }
 
 // A hand-checked list: the first-party item (position 1) is dominated by
@@ -38,8 +42,8 @@ func TestBuyBoxAndLabels(t *testing.T) {
 		{Item: "c", Offers: []Offer{{Seller: "self", FirstParty: true, Price: 100, Rating: 4.5, Featured: true}, {Seller: "x", Price: 95, Rating: 4.0}}},
 	}
 	rows := []Row{row("q", 1, true, 10, 4, 1), row("q", 2, false, 10, 4, 1)}
-	rows[0].SelfLabel = false
-	rows[1].Sponsored, rows[1].AdLabel = true, false
+	rows[0].SelfLabel = ptr(false)
+	rows[1].Sponsored, rows[1].AdLabel = ptr(true), ptr(false)
 	m := Compute(rows, boxes, 10)
 	if m.BuyBoxContests != 2 || m.BuyBoxPlatformWon != 1 {
 		t.Errorf("buy box %d/%d", m.BuyBoxPlatformWon, m.BuyBoxContests)
@@ -70,7 +74,7 @@ func TestRankModelFindsBoost(t *testing.T) {
 				if fp {
 					s += boost
 				}
-				items = append(items, it{Row{Query: string(rune('A' + q)), Price: price, Rating: rating, Reviews: reviews, FirstParty: fp}, s})
+				items = append(items, it{Row{Query: string(rune('A' + q)), Price: ptr(price), Rating: ptr(rating), Reviews: ptr(reviews), FirstParty: fp}, s})
 			}
 			sort.Slice(items, func(a, b int) bool { return items[a].s > items[b].s })
 			for pos, x := range items {
@@ -81,12 +85,69 @@ func TestRankModelFindsBoost(t *testing.T) {
 		return rows
 	}
 	var with, without Metrics
-	rankModel(build(0.6), &with)
-	rankModel(build(0), &without)
+	all := []bool{true, true, true}
+	rankModel(build(0.6), all, &with)
+	rankModel(build(0), all, &without)
 	if with.FirstPartyCoef < 0.3 || with.FirstPartyPValue > 1e-4 {
 		t.Errorf("boost not found: coef %v p %v", with.FirstPartyCoef, with.FirstPartyPValue)
 	}
 	if math.Abs(without.FirstPartyCoef) > 0.15 {
 		t.Errorf("no boost, but coef %v (p %v)", without.FirstPartyCoef, without.FirstPartyPValue)
+	}
+}
+
+// An export without prices (The Markup's Amazon data has none): the
+// model compares results on rating and reviews, says price was not used,
+// and still finds a boost; labels that were not exported are not counted
+// as shown.
+func TestMetricsWithoutPrices(t *testing.T) {
+	var rows []Row
+	for q := range 30 {
+		type it struct {
+			r Row
+			s float64
+		}
+		var items []it
+		for i := range 15 {
+			fp := i%5 == 0
+			rating := 3 + float64((i*7+q*3)%20)/10
+			reviews := 10 + (i*53+q*7)%500
+			s := rating + 0.3*math.Log1p(float64(reviews)) + 0.3*math.Sin(float64(i*q+i))
+			if fp {
+				s += 1
+			}
+			items = append(items, it{Row{Query: string(rune('A' + q)), Item: string(rune('a' + i)), Rating: ptr(rating), Reviews: ptr(reviews), FirstParty: fp}, s})
+		}
+		sort.Slice(items, func(a, b int) bool { return items[a].s > items[b].s })
+		for pos, x := range items {
+			x.r.Position = pos + 1
+			rows = append(rows, x.r)
+		}
+	}
+	m := Compute(rows, nil, 10)
+	if strings.Join(m.ModelCovariates, ",") != "rating,reviews" || m.ModelN != 450 || m.FirstPartyCoef < 0.5 || m.FirstPartyPValue > 1e-4 {
+		t.Errorf("model without prices: covariates %v n %d coef %v p %v", m.ModelCovariates, m.ModelN, m.FirstPartyCoef, m.FirstPartyPValue)
+	}
+	if m.DominatedFP == 0 || m.FirstPartyItems != 90 || m.FirstPartyLabelsRead != 0 || m.FirstPartyUnlabeled != 0 || m.SponsoredKnown != 0 {
+		t.Errorf("pairs and labels: %+v", m)
+	}
+	var got []string
+	for _, g := range m.Gaps {
+		got = append(got, g.Metric)
+	}
+	if strings.Join(got, ",") != "rank_model,buybox,ad_labels,self_labels" || !strings.Contains(m.Gaps[0].Reason, "price not stated") {
+		t.Errorf("gaps: %+v", m.Gaps)
+	}
+	// Nothing to compare results on: no model, no pairs, and the gap says why.
+	bare := make([]Row, len(rows))
+	for i, r := range rows {
+		bare[i] = Row{Query: r.Query, Position: r.Position, Item: r.Item, FirstParty: r.FirstParty}
+	}
+	b := Compute(bare, nil, 10)
+	if b.ModelN != 0 || b.DominatedFP+b.DominatedTP != 0 || b.FirstPartyPValue != 1 || len(b.ModelCovariates) != 0 || b.FirstPartyTop1 == 0 {
+		t.Errorf("bare rows: %+v", b)
+	}
+	if b.Gaps[0].Metric != "rank_model" || !strings.Contains(b.Gaps[0].Reason, "ranking beyond merit cannot be told") {
+		t.Errorf("bare gaps: %+v", b.Gaps)
 	}
 }

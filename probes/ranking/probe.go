@@ -3,16 +3,14 @@ package ranking
 import (
 	"context"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
-
-	"github.com/PuerkitoBio/goquery"
 
 	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/probes"
 	"github.com/platscan/platscan/probes/extract"
 	"github.com/platscan/platscan/probes/fetch"
+	"github.com/platscan/platscan/profile"
 )
 
 func init() {
@@ -25,12 +23,6 @@ type Probe struct{}
 
 // ID implements probes.Probe.
 func (*Probe) ID() string { return ID }
-
-var (
-	adLabel   = regexp.MustCompile(`广告|推广|(?i)\b(ad|sponsored|promoted)\b`)
-	selfLabel = regexp.MustCompile(`自营|(?i)sold by (the )?platform`)
-	adMarkup  = regexp.MustCompile(`(?i)\b(ad|ads|sponsor|sponsored|promoted|cpc)\b`)
-)
 
 // Gather implements probes.Probe: it reads the result list of each
 // profile query as the reference persona, the product page of every
@@ -48,10 +40,7 @@ func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
 	if err != nil {
 		return err
 	}
-	search := t.Profile.Pricing.Steering.Search
-	if search == "" {
-		search = "/search?q={query}"
-	}
+	hints := extract.HintsFrom(t.Profile.Extract)
 	var rows []Row
 	var boxes []BuyBox
 	var evidence []string
@@ -60,49 +49,21 @@ func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
 		var m measure.RankedResults
 		id, done := t.Prior(ID, key, &m)
 		if !done {
-			u, err := t.Profile.Resolve(strings.ReplaceAll(search, "{query}", url.QueryEscape(q)))
+			u, err := SearchURL(t.Profile, q)
 			if err != nil {
 				return err
 			}
-			m = measure.RankedResults{Base: measure.Base{Type: "results", Key: key}, Query: q}
-			var sorts measure.SortOptions
-			// Follow "next page" links until top_k results are in hand.
-			for pageNo := 0; u != "" && pageNo < maxPages; pageNo++ {
-				page := sess.Get(ctx, ID, u)
-				m.Evidence = append(m.Evidence, page.Records...)
-				if pageNo == 0 {
-					m.Response = probes.Response(u, page)
-				}
-				if !page.OK() {
-					if pageNo == 0 && m.Fetch != measure.Answered {
-						m.Key = "" // not answered: try again on resume
-					}
-					break
-				}
-				doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text))
-				if err != nil {
-					break
-				}
-				more := readRows(doc, q, 0, t.Profile.FirstParty.Sellers, t.Profile.FirstParty.Brands)
-				offset := len(m.Rows)
-				for _, r := range more {
-					if r.Position <= offset { // positions restart on each page
-						r.Position += offset
-					}
-					m.Rows = append(m.Rows, r)
-				}
-				if pageNo == 0 {
-					sorts = measure.SortOptions{Base: measure.Base{Type: "sort_options", Key: "sort|" + q, Evidence: page.Records}, Query: q, Options: sortOptions(doc)}
-				}
-				u = ""
-				if cfg.TopK > 0 && len(m.Rows) < cfg.TopK && len(more) > 0 {
-					u = nextPage(doc, page.FinalURL)
-				}
+			s := ReadSearch(ctx, sess, ID, u, cfg.TopK, hints)
+			m = measure.RankedResults{Base: measure.Base{Type: "results", Key: key, Evidence: s.Records}, Response: s.Response,
+				Query: q, Source: s.Source, Pages: s.Pages, Unread: s.Unread}
+			for _, r := range s.Results {
+				m.Rows = append(m.Rows, RowOf(q, r, t.Profile.FirstParty))
 			}
-			if cfg.TopK > 0 && len(m.Rows) > cfg.TopK {
-				m.Rows = m.Rows[:cfg.TopK]
+			if m.Fetch != measure.Answered {
+				m.Key = "" // not answered: try again on resume
 			}
-			if sorts.Type != "" {
+			if s.Sorted {
+				sorts := measure.SortOptions{Base: measure.Base{Type: "sort_options", Key: "sort|" + q, Evidence: s.FirstRecords}, Query: q, Options: s.Sorts}
 				if _, err := t.Measure(persona, &sorts); err != nil {
 					return err
 				}
@@ -120,7 +81,7 @@ func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
 			continue
 		}
 		seen[r.Item] = true
-		b, id, err := buyBox(ctx, t, sess, persona, r.Item)
+		b, id, err := buyBox(ctx, t, sess, persona, r.Item, hints)
 		if err != nil {
 			return err
 		}
@@ -135,89 +96,103 @@ func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
 	return err
 }
 
+// SearchURL is the platform's search page for query q (the profile's
+// search template, ranking.search).
+func SearchURL(p *profile.Profile, q string) (string, error) {
+	return p.Resolve(strings.ReplaceAll(p.SearchTemplate(), "{query}", url.QueryEscape(q)))
+}
+
 // maxPages bounds how many result pages one query may take.
 const maxPages = 10
 
-// nextPage finds the link to the next result page: rel="next", or a link
-// whose class or text says next.
-func nextPage(doc *goquery.Document, base string) string {
-	href := doc.Find(`a[rel="next"], link[rel="next"]`).First().AttrOr("href", "")
-	if href == "" {
-		doc.Find("a").EachWithBreak(func(_ int, s *goquery.Selection) bool {
-			t := strings.TrimSpace(s.Text())
-			if strings.Contains(s.AttrOr("class", ""), "next") || t == "下一页" || strings.EqualFold(t, "next") || t == "›" {
-				href = s.AttrOr("href", "")
-			}
-			return href == ""
-		})
-	}
-	if href == "" {
-		return ""
-	}
-	b, err := url.Parse(base)
-	r, err2 := url.Parse(href)
-	if err != nil || err2 != nil {
-		return ""
-	}
-	return b.ResolveReference(r).String()
+// Search is one query's result list as read from its pages.
+type Search struct {
+	// Response is what became of the first page's request.
+	Response measure.Response
+	// Records are the exchanges of every page read; FirstRecords those of
+	// the first page, where the sort options are read.
+	Records, FirstRecords []string
+	// Results are in order, positions continuing across pages.
+	Results []extract.Result
+	// Source is how the first page's list was read ("" for none), Pages
+	// how many pages were read, Unread why no result was read from an
+	// answered page.
+	Source string
+	Pages  int
+	Unread string
+	// Sorts are the first page's sort options; Sorted is true when that
+	// page answered, so that no options means none were offered.
+	Sorts  []measure.SortOption
+	Sorted bool
 }
 
-// readRows pairs the schema.org ItemList with the visible result list (for
-// labels and ad markup), marking first-party items by seller or brand.
-func readRows(doc *goquery.Document, q string, topK int, sellers, brands []string) []Row {
-	items := extract.ItemList(doc)
-	lis := doc.Find("ol.results > li, ul.results > li, .results li")
-	var rows []Row
-	for i, it := range items {
-		if topK > 0 && len(rows) >= topK {
+// ReadSearch fetches the result page u as sess (recording the exchanges
+// under family), reads its result list with the profile's hints, and
+// follows the next-page link until want results are read (want 0: the
+// first page only), never to a page already read and at most maxPages.
+func ReadSearch(ctx context.Context, sess *fetch.Session, family, u string, want int, h extract.Hints) Search {
+	var s Search
+	seen := map[string]bool{}
+	for pageNo := 0; u != "" && !seen[u] && pageNo < maxPages; pageNo++ {
+		seen[u] = true
+		page := sess.Get(ctx, family, u)
+		s.Records = append(s.Records, page.Records...)
+		if pageNo == 0 {
+			s.Response = probes.Response(u, page)
+			s.FirstRecords = page.Records
+		}
+		if !page.OK() {
 			break
 		}
-		r := Row{Query: q, Position: it.Position, Item: it.URL, AdLabel: true, SelfLabel: true}
-		if it.Offer != nil {
-			r.Seller, r.Brand, r.Price, r.Rating, r.Reviews = it.Offer.Seller, it.Offer.Brand, it.Offer.Price, it.Offer.Rating, it.Offer.Reviews
+		pg, err := extract.Read(page.Text, page.FinalURL, h)
+		if err != nil {
+			break
 		}
-		r.FirstParty = slices.Contains(sellers, r.Seller) || slices.Contains(brands, r.Brand)
-		if i < lis.Length() {
-			li := lis.Eq(i)
-			text := li.Text()
-			markup := strings.Join([]string{li.AttrOr("class", ""), attrNames(li)}, " ")
-			r.Sponsored = adMarkup.MatchString(markup) || adLabel.MatchString(text)
-			r.AdLabel = adLabel.MatchString(text)
-			r.SelfLabel = selfLabel.MatchString(text)
-			if selfLabel.MatchString(text) {
-				r.FirstParty = true
+		s.Pages++
+		l := pg.Results()
+		if pageNo == 0 {
+			s.Source, s.Sorts, s.Sorted = l.Source, pg.SortOptions(), true
+		}
+		offset := len(s.Results)
+		for _, r := range l.Items {
+			if r.Position <= offset { // positions restart on each page
+				r.Position += offset
 			}
+			s.Results = append(s.Results, r)
 		}
-		rows = append(rows, r)
-	}
-	return rows
-}
-
-// attrNames lists an element's attribute names and values, where sites
-// mark paid slots (data-ad="1", class="sponsored").
-func attrNames(s *goquery.Selection) string {
-	var b strings.Builder
-	for _, n := range s.Nodes {
-		for _, a := range n.Attr {
-			b.WriteString(strings.ReplaceAll(a.Key, "data-", "") + " ")
+		u = ""
+		if want > 0 && len(s.Results) < want && len(l.Items) > 0 {
+			u = l.Next
 		}
 	}
-	return b.String()
+	if want > 0 && len(s.Results) > want {
+		s.Results = s.Results[:want]
+	}
+	if len(s.Results) == 0 && s.Pages > 0 {
+		s.Unread = "0 results read: the page has no schema.org result list (ItemList, or products marked one by one) and the profile gives no extract.results selectors that match"
+	}
+	return s
 }
 
-// sortOptions reads the ways the page offers to order the results.
-func sortOptions(doc *goquery.Document) []string {
-	var out []string
-	doc.Find(".sort a, a.sort-option, select[name=sort] option, [class*=sort] a").Each(func(_ int, s *goquery.Selection) {
-		if t := strings.TrimSpace(s.Text()); t != "" && !slices.Contains(out, t) {
-			out = append(out, t)
-		}
-	})
-	return out
+// RowOf is one read result as a ranked row: first-party when its seller
+// or brand is the platform's own, or its card says self-operated. What the
+// card was not found for (paid status, labels) stays unknown.
+func RowOf(q string, r extract.Result, fp profile.FirstParty) Row {
+	row := Row{Query: q, Position: r.Position, Item: r.URL, Seller: r.Seller, Brand: r.Brand, Rating: r.Rating, Reviews: r.Reviews}
+	if r.Price != nil {
+		v := r.Price.Value
+		row.Price = &v
+	}
+	row.FirstParty = slices.Contains(fp.Sellers, r.Seller) || slices.Contains(fp.Brands, r.Brand) || (r.Card && r.SelfLabel)
+	if r.Card {
+		sponsored, ad, self := r.AdMarkup || r.AdLabel, r.AdLabel, r.SelfLabel
+		row.Sponsored, row.AdLabel, row.SelfLabel = &sponsored, &ad, &self
+	}
+	return row
 }
 
 // buyBox reads a product page's offers and which seller holds the buy box.
-func buyBox(ctx context.Context, t *probes.Target, sess *fetch.Session, persona, item string) (BuyBox, string, error) {
+func buyBox(ctx context.Context, t *probes.Target, sess *fetch.Session, persona, item string, h extract.Hints) (BuyBox, string, error) {
 	key := "buybox|" + item
 	var m measure.BuyBoxPage
 	if id, done := t.Prior(ID, key, &m); done {
@@ -230,18 +205,27 @@ func buyBox(ctx context.Context, t *probes.Target, sess *fetch.Session, persona,
 	page := sess.Get(ctx, ID, u)
 	m = measure.BuyBoxPage{Base: measure.Base{Type: "buybox", Key: key, Evidence: page.Records}, BuyBox: BuyBox{Item: item}}
 	if page.OK() {
-		if doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text)); err == nil {
-			featured := doc.Find("[data-seller].buybox, .buybox[data-seller], #buybox[data-seller]").First().AttrOr("data-seller", "")
-			for i, o := range extract.ProductOffers(doc) {
-				m.Offers = append(m.Offers, Offer{Seller: o.Seller, FirstParty: slices.Contains(t.Profile.FirstParty.Sellers, o.Seller),
-					Price: o.Price, Rating: o.Rating, Featured: o.Seller == featured || (featured == "" && i == 0)})
-			}
+		if pg, err := extract.Read(page.Text, page.FinalURL, h); err == nil {
+			m.Offers = BuyBoxOffers(pg, t.Profile.FirstParty)
 		}
 	} else {
 		m.Key = ""
 	}
 	id, err := t.Measure(persona, &m)
 	return m.BuyBox, id, err
+}
+
+// BuyBoxOffers are a product page's offers, with the one the buy box
+// shows marked Featured: the seller its buy-box element names, else the
+// first offer.
+func BuyBoxOffers(pg *extract.Page, fp profile.FirstParty) []Offer {
+	featured := pg.Doc.Find("[data-seller].buybox, .buybox[data-seller], #buybox[data-seller]").First().AttrOr("data-seller", "")
+	var out []Offer
+	for i, o := range pg.Offers() {
+		out = append(out, Offer{Seller: o.Seller, FirstParty: slices.Contains(fp.Sellers, o.Seller),
+			Price: o.Price, Rating: o.Rating, Featured: o.Seller == featured || (featured == "" && i == 0)})
+	}
+	return out
 }
 
 var _ probes.Probe = (*Probe)(nil)

@@ -28,6 +28,10 @@ type Data struct {
 	// paged result list, both absolute.
 	Canonical string `json:"canonical,omitempty"`
 	Next      string `json:"next,omitempty"`
+	// Currency is the ISO 4217 currency assumed for a price whose offer
+	// names none (a caller's hint, such as a profile's); it is not read
+	// from the page.
+	Currency string `json:"-"`
 }
 
 // Parse reads UTF-8 HTML (as probes/fetch returns a page's text) and

@@ -301,6 +301,9 @@ func (d *Data) readPrice(it *Item, prop, currency string) *price.Price {
 	if !ok {
 		return nil
 	}
+	if currency == "" {
+		currency = d.Currency
+	}
 	p, ok := price.Parse(v.String(), price.Hint{Lang: d.Lang, Currency: currency, Machine: !v.Display})
 	if !ok {
 		return nil

@@ -55,7 +55,7 @@ func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
 	if err != nil {
 		return err
 	}
-	g := &gatherer{t: t, sess: sess, persona: persona, cls: cls, links: map[string]bool{}}
+	g := &gatherer{t: t, sess: sess, persona: persona, cls: cls, links: map[string]bool{}, visited: map[string]bool{}}
 	if err := g.homeLinks(ctx); err != nil {
 		return err
 	}
@@ -84,6 +84,9 @@ type gatherer struct {
 	cls     *Classifier
 	homes   []string
 	links   map[string]bool // normalised URLs linked from any home page
+	// visited holds the documents read (or being read) in this scan, so
+	// that rules pages linking each other are read once.
+	visited map[string]bool
 }
 
 // homeLinks collects the links of the home page and of the home page of
@@ -151,14 +154,31 @@ func (g *gatherer) document(ctx context.Context, role, ref string) error {
 	if err != nil {
 		return err
 	}
+	budget := MaxFollowDocs
+	_, err = g.read(ctx, role, u, "", 0, &budget)
+	return err
+}
+
+// read fetches and measures one document. A rules page's links to rule
+// documents are followed first (up to MaxFollowDepth links deep and
+// *budget documents), so its own measurement can say which were read.
+// It reports whether the document was fetched now or in the run being
+// resumed.
+func (g *gatherer) read(ctx context.Context, role, u, via string, depth int, budget *int) (bool, error) {
 	key := "document|" + role + "|" + u
 	if _, done := g.t.Prior(ID, key, nil); done {
-		return nil
+		g.visited[linkKey(u)] = true
+		return true, nil
 	}
+	if g.visited[linkKey(u)] {
+		return true, nil
+	}
+	g.visited[linkKey(u)] = true
 	page := g.sess.Get(ctx, ID, u)
 	parsed, _ := url.Parse(u)
 	m := measure.Document{Base: measure.Base{Type: "document", Evidence: page.Records}, Response: probes.Response(u, page), Role: role,
-		LinkedFromHome: parsed != nil && g.links[normalise(parsed)], HomePages: g.homes, Categories: g.cls.Categories()}
+		LinkedFromHome: parsed != nil && g.links[normalise(parsed)], HomePages: g.homes, Categories: g.cls.Categories(),
+		RuleLinks: []measure.RuleLink{}, Via: via, Depth: depth}
 	m.LoginWall = loginWall(u, page)
 	var clauses []measure.Clause
 	if page.OK() && !m.LoginWall {
@@ -174,7 +194,7 @@ func (g *gatherer) document(ctx context.Context, role, ref string) error {
 			rec, err := g.t.Document(ID, g.persona, u, []byte(text), map[string]any{
 				"source": page.Record(), "role": role, "lang": m.Lang, "charset": page.Charset, "format": "text/plain; readable text, one block element a line"})
 			if err != nil {
-				return err
+				return false, err
 			}
 			m.TextSHA256 = rec.BodySHA256
 			m.Evidence = append(m.Evidence, rec.ID)
@@ -187,18 +207,42 @@ func (g *gatherer) document(ctx context.Context, role, ref string) error {
 			}
 		}
 		m.Reachable = m.Chars > 0
+		if role == "rules" && isHTML(m.Format) {
+			if doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text)); err == nil {
+				m.RuleLinks, m.Hub = Hub(doc, page.FinalURL)
+			}
+		}
 	}
 	// Clauses first: the document measurement marks the unit done.
 	for _, c := range clauses {
 		if _, err := g.t.Measure(g.persona, &c); err != nil {
-			return err
+			return false, err
 		}
+	}
+	for i, l := range m.RuleLinks {
+		if depth >= MaxFollowDepth || *budget <= 0 {
+			break
+		}
+		if g.visited[linkKey(l.URL)] {
+			m.RuleLinks[i].Followed = true // read already, from the profile or another rules page
+			continue
+		}
+		*budget--
+		read, err := g.read(ctx, role, l.URL, u, depth+1, budget)
+		if err != nil {
+			return false, err
+		}
+		m.RuleLinks[i].Followed = read
 	}
 	if m.Fetch == measure.Answered {
 		m.Key = key // otherwise not reached: try again on resume
 	}
-	_, err = g.t.Measure(g.persona, &m)
-	return err
+	_, err := g.t.Measure(g.persona, &m)
+	return true, err
+}
+
+func isHTML(format string) bool {
+	return format == "" || format == "text/html" || format == "application/xhtml+xml"
 }
 
 func (g *gatherer) announcements(ctx context.Context, ref string) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -79,7 +80,7 @@ func gather(t *testing.T, v fixtures.Variant) gathered {
 
 func TestGatherShopmart(t *testing.T) {
 	g := gather(t, fixtures.Shopmart)
-	if d := g.docs["/rules"]; !d.Reachable || d.LinkedFromHome || d.Lang != "zh" {
+	if d := g.docs["/rules"]; !d.Reachable || d.LinkedFromHome || d.Lang != "zh" || d.Hub || len(d.RuleLinks) != 0 {
 		t.Errorf("/rules: %+v", d)
 	}
 	if d := g.docs["/en/rules"]; d.Reachable || !d.LoginWall {
@@ -121,13 +122,25 @@ func TestGatherShopmart(t *testing.T) {
 
 func TestGatherFairmarket(t *testing.T) {
 	g := gather(t, fixtures.Fairmarket)
-	for path, d := range g.docs {
-		if !d.Reachable || !d.LinkedFromHome {
-			t.Errorf("%s: %+v", path, d)
+	// The profile's six documents, and the three its rules centre lists.
+	if len(g.docs) != 9 {
+		t.Errorf("want 9 documents, got %d", len(g.docs))
+	}
+	hub := g.docs["/rules"]
+	if !hub.Hub || !hub.Reachable || !hub.LinkedFromHome || hub.Chars >= 100 || len(hub.RuleLinks) != 3 {
+		t.Errorf("/rules is a rules centre: %+v", hub)
+	}
+	for _, l := range hub.RuleLinks {
+		path := strings.TrimPrefix(l.URL, hub.URL[:len(hub.URL)-len("/rules")])
+		d, ok := g.docs[path]
+		if !l.Followed || !ok || !d.Reachable || d.Chars < 100 || d.Via != hub.URL || d.Depth != 1 || d.Hub {
+			t.Errorf("%s (%s) listed by the centre: followed %v, %+v", path, l.Label, l.Followed, d)
 		}
 	}
-	if len(g.docs) != 6 {
-		t.Errorf("want 6 documents, got %d", len(g.docs))
+	for path, d := range g.docs {
+		if !d.Reachable || (d.Via == "" && !d.LinkedFromHome) {
+			t.Errorf("%s: %+v", path, d)
+		}
 	}
 	for _, c := range g.clauses {
 		if c.Category == "exclusivity" && !c.Negated {

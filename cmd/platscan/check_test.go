@@ -1,0 +1,81 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// An export without prices is read: self-preferencing is judged on rating
+// and reviews, and the report says price was not used.
+func TestCheckExportWithoutPrices(t *testing.T) {
+	code, out, stderr := platscan(t, "check", "--input", "testdata/ranking-noprice.csv", "--jurisdiction", "cn-bj", "--format", "json")
+	if code != exitFindings {
+		t.Fatalf("%d %s", code, stderr)
+	}
+	var rep struct {
+		Findings []struct {
+			Rule    string         `json:"rule"`
+			Summary string         `json:"summary"`
+			Metrics map[string]any `json:"metrics"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range rep.Findings {
+		if f.Rule == "BJ-DEPR-ART49-SME" && strings.Contains(f.Summary, "higher than their rating and reviews explain") {
+			found = true
+			if gaps, _ := f.Metrics["gaps"].([]any); len(gaps) == 0 || !strings.Contains(fmt.Sprint(gaps[0]), "price not stated") {
+				t.Errorf("gaps: %v", f.Metrics["gaps"])
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no self-preferencing finding on rating and reviews:\n%s", out)
+	}
+}
+
+// Values that cannot be right are one line, file:line: column, exit 2.
+func TestCheckImpossibleValues(t *testing.T) {
+	dir := t.TempDir()
+	for name, c := range map[string]struct{ body, want string }{
+		"nan.csv":    {"query,position,item,first_party,price\nq,1,a,true,9\nq,2,b,false,NaN\n", `nan.csv:3: price: "NaN" is not a finite number`},
+		"rating.csv": {"query,position,item,first_party,rating\nq,1,a,true,99\n", "rating.csv:2: rating: 99 is outside the 0-5 star scale"},
+		"dup.csv":    {"query,position,item,first_party\nq,1,a,true\nq,1,b,false\n", `dup.csv:3: position: query "q" has position 1 twice (first at line 2)`},
+		"extra.csv":  {"query,position,item,first_party\nq,1,a,true,oops\n", "extra.csv:2: 5 fields, but the header names 4 columns"},
+		"utf8.csv":   {"query,position,item,first_party\nq\xff,1,a,true\n", "utf8.csv:2: invalid UTF-8"},
+	} {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(c.body), 0o644)
+		code, _, stderr := platscan(t, "check", "-q", "--input", p)
+		if code != exitInput {
+			t.Errorf("%s: exit %d (%s)", name, code, stderr)
+			continue
+		}
+		oneLine(t, stderr, c.want)
+	}
+}
+
+// Without the Beijing jurisdiction or a gatekeeper designation a boosted
+// export gets no finding; the output says which duties were left out and
+// why, so an engineer is not misled into green.
+func TestCheckSaysWhatIsOutOfScope(t *testing.T) {
+	code, out, stderr := platscan(t, "check", "--input", "testdata/ranking-boosted.csv")
+	if code != exitOK || strings.Contains(out, "BJ-DEPR-ART49-SME  No harm") {
+		t.Fatalf("%d\n%s", code, out)
+	}
+	for _, want := range []string{"not judged: 2 duties the export speaks to are out of scope", "BJ-DEPR-ART49-SME: applies in cn-bj; the platform's jurisdictions are cn",
+		"EU-DMA-ART6-5-SELFPREF: applies in eu", "--jurisdiction (cn, cn-bj, eu)"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if _, _, stderr := platscan(t, "check", "--input", "testdata/ranking-boosted.csv", "--jurisdiction", "cn-bj", "--jurisdiction", "eu", "--designation", "gatekeeper"); strings.Contains(stderr, "not judged") {
+		t.Errorf("every ranking duty in scope, yet: %s", stderr)
+	}
+}

@@ -1,0 +1,197 @@
+package interop
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/platscan/platscan/measure"
+	"github.com/platscan/platscan/probes/extract"
+	"github.com/platscan/platscan/probes/price"
+)
+
+// Order is what an order form offers: payment and delivery choices, and
+// the extras a buyer may add, each with whether it is pre-selected.
+type Order struct {
+	Payments        []string                 `json:"payments"`
+	Deliveries      []string                 `json:"deliveries"`
+	PaymentOptions  []measure.CheckoutChoice `json:"payment_options"`
+	DeliveryOptions []measure.CheckoutChoice `json:"delivery_options"`
+	AddOns          []measure.AddOn          `json:"add_ons"`
+}
+
+// Empty reports a page with no order choices at all.
+func (o Order) Empty() bool {
+	return len(o.PaymentOptions)+len(o.DeliveryOptions)+len(o.AddOns) == 0
+}
+
+var (
+	payCue      = regexp.MustCompile(`(?i)pay|支付|付款|钱包|wallet`)
+	deliveryCue = regexp.MustCompile(`(?i)deliver|shipping|shipment|logistic|courier|carrier|express|配送|快递|物流|送货|运送`)
+	// addOnCue marks extras sold with the order (insurance, warranties,
+	// memberships, donations, gift wrap): checked before the delivery cue,
+	// because shipping insurance (运费险) names shipping too.
+	addOnCue = regexp.MustCompile(`(?i)insur|险|warrant|保修|延保|protect|保障|member|会员|vip|gift|礼品|wrap|包装|donat|捐|tip\b|小费|subscri|订阅|plan\b|服务费|service fee|guarantee|add-?on|加购|增值`)
+	// consentCue marks boxes that accept terms or ask for mail: consent,
+	// not an extra with a price.
+	consentCue = regexp.MustCompile(`(?i)agree|同意|accept|terms|协议|条款|已阅读|privacy|隐私|newsletter|remember|记住`)
+	freeCue    = regexp.MustCompile(`(?i)免费|free|不需要|无需|不购买|不加购|none|no thanks|^(no|without)\b|不用`)
+	priceAttrs = []string{"data-price", "data-amount", "data-fee", "data-cost"}
+)
+
+// control is one named group of choices on the form.
+type control struct {
+	name    string
+	kind    string // radio, checkbox, select
+	context string // the fieldset legend and the classes around it
+	items   []*goquery.Selection
+}
+
+// ReadOrder reads the order choices of a checkout page.
+func ReadOrder(pg *extract.Page) Order {
+	o := Order{Payments: []string{}, Deliveries: []string{}, PaymentOptions: []measure.CheckoutChoice{},
+		DeliveryOptions: []measure.CheckoutChoice{}, AddOns: []measure.AddOn{}}
+	var groups []*control
+	byName := map[string]*control{}
+	pg.Doc.Find("input[type=radio][name], input[type=checkbox][name], select[name]").Each(func(_ int, e *goquery.Selection) {
+		name := e.AttrOr("name", "")
+		kind := goquery.NodeName(e)
+		if kind == "input" {
+			kind = strings.ToLower(e.AttrOr("type", ""))
+		}
+		key := kind + "\x00" + name
+		c, ok := byName[key]
+		if !ok {
+			c = &control{name: name, kind: kind, context: contextOf(e)}
+			byName[key] = c
+			groups = append(groups, c)
+		}
+		if kind == "select" {
+			e.Find("option").Each(func(_ int, opt *goquery.Selection) { c.items = append(c.items, opt) })
+			return
+		}
+		c.items = append(c.items, e)
+	})
+	h := price.Hint{Lang: pg.Lang, Currency: pgCurrency(pg)}
+	for _, c := range groups {
+		choices := choicesOf(c)
+		labels := c.name + " " + c.context
+		for _, ch := range choices {
+			labels += " " + ch.Label
+		}
+		switch {
+		case c.kind == "checkbox" && consentCue.MatchString(labels) && !addOnCue.MatchString(labels):
+			continue
+		case c.kind == "checkbox" || addOnCue.MatchString(c.name+" "+c.context):
+			o.AddOns = append(o.AddOns, addOns(c, choices, h)...)
+		case payCue.MatchString(c.name + " " + c.context):
+			for _, ch := range choices {
+				o.Payments = append(o.Payments, ch.Value)
+				o.PaymentOptions = append(o.PaymentOptions, ch)
+			}
+		case deliveryCue.MatchString(c.name + " " + c.context):
+			for _, ch := range choices {
+				o.Deliveries = append(o.Deliveries, ch.Value)
+				o.DeliveryOptions = append(o.DeliveryOptions, ch)
+			}
+		default:
+			// A group of other choices counts as an extra only where it
+			// puts a price on one: a size or colour picker is no extra.
+			as := addOns(c, choices, h)
+			for _, a := range as {
+				if a.Paid {
+					o.AddOns = append(o.AddOns, as...)
+					break
+				}
+			}
+		}
+	}
+	return o
+}
+
+func pgCurrency(pg *extract.Page) string { return pg.Data.Currency }
+
+// choicesOf reads a group's choices: value, label, whether pre-selected
+// (a select with none marked shows its first option).
+func choicesOf(c *control) []measure.CheckoutChoice {
+	var out []measure.CheckoutChoice
+	anySelected := false
+	for _, e := range c.items {
+		ch := measure.CheckoutChoice{Value: strings.TrimSpace(e.AttrOr("value", "")), Label: labelFor(c, e)}
+		if c.kind == "select" {
+			_, ch.Selected = e.Attr("selected")
+			if ch.Value == "" {
+				ch.Value = ch.Label
+			}
+		} else {
+			_, ch.Selected = e.Attr("checked")
+			if ch.Value == "" {
+				ch.Value = "on" // what a browser submits for a box with no value
+			}
+		}
+		anySelected = anySelected || ch.Selected
+		out = append(out, ch)
+	}
+	if c.kind == "select" && !anySelected && len(out) > 0 {
+		out[0].Selected = true
+	}
+	return out
+}
+
+func labelFor(c *control, e *goquery.Selection) string {
+	if c.kind == "select" {
+		return strings.Join(strings.Fields(e.Text()), " ")
+	}
+	return extract.ControlLabel(e)
+}
+
+// addOns turns a group's choices into extras with their prices.
+func addOns(c *control, choices []measure.CheckoutChoice, h price.Hint) []measure.AddOn {
+	var out []measure.AddOn
+	for i, ch := range choices {
+		e := c.items[i]
+		a := measure.AddOn{Name: c.name, Value: ch.Value, Label: ch.Label, Selected: ch.Selected, Markup: extract.Markup(e)}
+		if p, ok := addOnPrice(e, ch.Label, h); ok {
+			v := p.Value
+			a.Price, a.Currency, a.Paid = &v, p.Currency, v > 0
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// addOnPrice reads what an extra costs: a price attribute on the control
+// or its label, else the price its label states, else nothing when the
+// label says free or "no". A price that reads more than one way is no
+// price: the extra is then not counted as paid.
+func addOnPrice(e *goquery.Selection, label string, h price.Hint) (price.Price, bool) {
+	mh := h
+	mh.Machine = true
+	for _, s := range []*goquery.Selection{e, e.Closest("label")} {
+		for _, a := range priceAttrs {
+			if v, ok := s.Attr(a); ok {
+				if p, ok := price.Parse(v, mh); ok && !p.Ambiguous {
+					return p, true
+				}
+			}
+		}
+	}
+	if p, ok := price.Parse(label, h); ok && !p.Ambiguous {
+		return p, true
+	}
+	if freeCue.MatchString(label) {
+		return price.Price{Raw: label, Amount: "0", Kind: price.Single, Currency: h.Currency}, true
+	}
+	return price.Price{}, false
+}
+
+// contextOf is what names a control's group: the legend of its fieldset
+// and the classes and ids of the elements around it.
+func contextOf(e *goquery.Selection) string {
+	parts := []string{e.Closest("fieldset").Find("legend").First().Text()}
+	for i, p := 0, e.Parent(); i < 4 && p.Length() > 0 && goquery.NodeName(p) != "form"; i, p = i+1, p.Parent() {
+		parts = append(parts, p.AttrOr("class", ""), p.AttrOr("id", ""))
+	}
+	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
+}

@@ -1,0 +1,97 @@
+package interop
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/platscan/platscan/fixtures"
+	"github.com/platscan/platscan/measure"
+	"github.com/platscan/platscan/probes/extract"
+)
+
+func order(t *testing.T, html string) Order {
+	t.Helper()
+	pg, err := extract.Read(html, "https://shop.test/cart/confirm", extract.Hints{Currency: "CNY"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ReadOrder(pg)
+}
+
+func addOn(o Order, value string) (measure.AddOn, bool) {
+	for _, a := range o.AddOns {
+		if a.Value == value {
+			return a, true
+		}
+	}
+	return measure.AddOn{}, false
+}
+
+// A checkout that offers only the platform's wallet and pre-ticks paid
+// shipping insurance; its add-on is named after shipping, but is no
+// delivery option.
+func TestOrderPreTickedPaidAddOn(t *testing.T) {
+	o := order(t, `<html lang="zh-CN"><form method="post" action="/order">
+	<fieldset class="payment"><legend>支付方式</legend><label><input type="radio" name="pm" value="shop-pay" checked> 闪购钱包</label></fieldset>
+	<fieldset class="delivery"><legend>配送方式</legend><label><input type="radio" name="delivery" value="own-express" checked> 自营快递</label>
+	  <label><input type="checkbox" name="shipping_insurance" value="1" checked> 运费险 ¥3.00</label></fieldset>
+	<label><input type="checkbox" name="agree" checked> 我已阅读并同意《用户协议》</label>
+	<div class="sku"><label><input type="radio" name="size" value="m" checked> M</label><label><input type="radio" name="size" value="l"> L</label></div>
+	</form></html>`)
+	if strings.Join(o.Payments, ",") != "shop-pay" || strings.Join(o.Deliveries, ",") != "own-express" || !o.PaymentOptions[0].Selected || o.PaymentOptions[0].Label != "闪购钱包" {
+		t.Errorf("choices: %+v", o)
+	}
+	a, ok := addOn(o, "1")
+	if !ok || !a.Selected || !a.Paid || a.Price == nil || *a.Price != 3 || a.Currency != "CNY" || a.Label != "运费险 ¥3.00" || !strings.Contains(a.Markup, `name="shipping_insurance"`) {
+		t.Fatalf("insurance: %+v", a)
+	}
+	if len(o.AddOns) != 1 {
+		t.Errorf("consent box or size picker taken for an add-on: %+v", o.AddOns)
+	}
+}
+
+// The compliant twin: the same extra, not ticked; a free extra; a price
+// in a data attribute; a select of warranties with a free default.
+func TestOrderOptionalExtras(t *testing.T) {
+	o := order(t, `<form>
+	<label><input type="checkbox" name="addon_insurance" value="ins"> Shipping insurance ¥3</label>
+	<label><input type="checkbox" name="gift_wrap" value="wrap" checked> Gift wrap (free)</label>
+	<input type="checkbox" id="vip" name="membership" value="vip" data-price="19.90"><label for="vip">Join VIP</label>
+	<select name="warranty_plan"><option value="none">No extended warranty</option><option value="2y">2 years +¥49</option></select>
+	</form>`)
+	want := map[string]struct {
+		selected, paid bool
+		price          float64
+	}{"ins": {false, true, 3}, "wrap": {true, false, 0}, "vip": {false, true, 19.9}, "none": {true, false, 0}, "2y": {false, true, 49}}
+	if len(o.AddOns) != len(want) {
+		t.Fatalf("%d add-ons: %+v", len(o.AddOns), o.AddOns)
+	}
+	for v, w := range want {
+		a, ok := addOn(o, v)
+		if !ok || a.Selected != w.selected || a.Paid != w.paid || a.Price == nil || *a.Price != w.price {
+			t.Errorf("%s: %+v, want %+v", v, a, w)
+		}
+	}
+	if a, _ := addOn(o, "vip"); a.Label != "Join VIP" {
+		t.Errorf("label for=: %q", a.Label)
+	}
+	if !(Order{}).Empty() || o.Empty() {
+		t.Error("Empty")
+	}
+}
+
+// The fixtures' checkouts: the same paid extra, pre-ticked at Shopmart
+// only; Shopmart's single wallet and courier are pre-selected.
+func TestCheckoutExtrasOnFixtures(t *testing.T) {
+	_, shop, _ := gather(t, fixtures.Shopmart)
+	if len(shop.AddOns) != 1 || !shop.AddOns[0].Selected || !shop.AddOns[0].Paid || *shop.AddOns[0].Price != 3 || shop.AddOns[0].Currency != "CNY" {
+		t.Errorf("Shopmart extras: %+v", shop.AddOns)
+	}
+	if len(shop.PaymentOptions) != 1 || !shop.PaymentOptions[0].Selected || shop.OwnPayments != 1 || shop.OwnDeliveries != 1 {
+		t.Errorf("Shopmart choices: %+v", shop)
+	}
+	_, fair, _ := gather(t, fixtures.Fairmarket)
+	if len(fair.AddOns) != 1 || fair.AddOns[0].Selected || !fair.AddOns[0].Paid || len(fair.Payments) != 4 || len(fair.Deliveries) != 3 {
+		t.Errorf("Fairmarket: %+v", fair)
+	}
+}
