@@ -54,8 +54,8 @@ var method = map[string]authority{
 		"An ordinary visitor fetched the home page and every rules page, recording whether the rules are linked from the home page and readable without logging in, and read the rule-change announcements' publication and effective dates to compute the notice given.",
 	},
 	"terms": {
-		"检测以普通访客身份读取平台协议与规则全文（包括GBK等编码的页面），按句切分后以公开的中英文条款特征库识别相关条款，并处理否定表述（如“本平台不要求独家经营”不计入）。每一处引文均附其在留存文本中的字符位置及文本哈希值。",
-		"An ordinary visitor read the full terms and rules (including GBK-encoded pages); sentences were matched against published Chinese and English clause cues, with negations handled (\"we do not require exclusivity\" does not count). Every quotation carries its character offsets in the stored text and that text's hash.",
+		"检测以普通访客身份读取平台协议与规则全文（包括GBK等编码的页面），按句切分后由公开的字符n元组逻辑回归模型（权重文件哈希记于运行清单）与中英文条款特征库共同识别相关条款，并处理否定表述（如“本平台不要求独家经营”不计入）。每一处引文均附模型得分、阈值、权重最大的n元组、其在留存文本中的字符位置及文本哈希值。",
+		"An ordinary visitor read the full terms and rules (including GBK-encoded pages); each sentence was classified by a published character n-gram logistic model (its weights file's hash is in the run manifest) together with Chinese and English clause cues, with negations handled (\"we do not require exclusivity\" does not count). Every quotation carries the model's score and threshold, the n-grams that weighed most, its character offsets in the stored text and that text's hash.",
 	},
 	"interop": {
 		"检测将平台对竞争对手目标（链接、爬虫、第三方应用）的处理方式与对中立对照目标的处理方式逐项比对：仅当竞争对手受到的对待劣于所有对照目标时方予认定，对所有外链一律适用的提示不视为针对性屏蔽。",

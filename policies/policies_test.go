@@ -161,7 +161,7 @@ func input(t testing.TB, jurisdictions []string, ms ...map[string]any) *Input {
 		meas(t, &measure.HomeLinks{Base: measure.Base{Type: "home_links", Evidence: []string{"h0"}}, Pages: []string{"http://p.test/"}, Complete: true}, "mh", "p"),
 		meas(t, &measure.AnnouncementsPage{Base: measure.Base{Type: "announcements_page", Evidence: []string{"x0"}}, Response: answered("http://p.test/a"), Reachable: true, Count: 1}, "m0", "p"),
 		meas(t, &measure.Document{Base: measure.Base{Type: "document", Evidence: []string{"x9"}}, Response: answered("http://p.test/rules"), Role: "rules",
-			Reachable: true, Chars: 500, LinkedFromHome: true, Categories: []string{"exclusivity", "price_parity", "penalty_promotion", "unilateral_change", "suspension"}}, "m9", "p"),
+			Reachable: true, Chars: 500, LinkedFromHome: true, Categories: []string{"exclusivity", "price_parity", "penalty_promotion", "unilateral_change_m", "suspension"}}, "m9", "p"),
 	}
 	return &Input{Platform: Platform{Name: "P", Jurisdictions: jurisdictions},
 		Measurements: map[string][]map[string]any{"terms": append(terms, ms...), "pricing": {}, "interop": {}, "ranking": {}}}

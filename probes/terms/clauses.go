@@ -348,9 +348,34 @@ func Sentences(text string) []Sentence {
 	return out
 }
 
+// abbreviations end with a full stop that does not end the sentence.
+var abbreviations = map[string]bool{"e.g": true, "i.e": true, "inc": true, "ltd": true, "co": true, "corp": true,
+	"no": true, "nos": true, "art": true, "sec": true, "para": true, "mr": true, "ms": true, "mrs": true, "dr": true,
+	"st": true, "vs": true, "cf": true, "approx": true, "incl": true}
+
+// abbreviation reports whether before ends with an abbreviation or an
+// initial ("U.S", "J"), so the full stop after it is no sentence end.
+func abbreviation(before string) bool {
+	w := before[strings.LastIndexAny(before, " (\n")+1:]
+	if w == "" {
+		return false
+	}
+	if abbreviations[strings.ToLower(w)] {
+		return true
+	}
+	// A single letter, or letters joined by full stops (U.S, e.g).
+	for _, part := range strings.Split(w, ".") {
+		if len(part) != 1 || !(part[0] >= 'A' && part[0] <= 'Z' || part[0] >= 'a' && part[0] <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
 // splitClauses cuts text into sentences: at line breaks, at Chinese
 // full stops, question and exclamation marks and semicolons, and at an
-// English full stop followed by a space.
+// English full stop followed by a space, unless it ends an abbreviation
+// or an initial ("e.g. ", "U.S. ", "Inc. ").
 func splitClauses(text string) []span {
 	var out []span
 	start := 0
@@ -372,7 +397,7 @@ func splitClauses(text string) []span {
 			emit(end)
 			start = end
 		case '.', '!', '?':
-			if i+1 < len(text) && text[i+1] == ' ' {
+			if i+1 < len(text) && text[i+1] == ' ' && !(r == '.' && abbreviation(text[start:i])) {
 				emit(i + 1)
 				start = i + 1
 			}

@@ -6,6 +6,10 @@ import (
 )
 
 // FeatureSpec says which character n-grams of a sentence are features.
+// With Script, one more feature names the script of the sentence ("#han"
+// when it holds a Han character, "#latin" otherwise), so each head has a
+// bias per language: Chinese and English training data differ in how
+// many positives they hold.
 // The text is lower-cased and every run of characters that are neither
 // letters nor digits becomes one space, so punctuation and layout do not
 // matter; n-grams may span words ("t any t" in "at any time"), which is
@@ -13,10 +17,18 @@ import (
 // character is kept when it is at most HanMax characters long; any other
 // when it is LatinMin to LatinMax long. Chinese needs no word
 // segmentation this way: its words are one to three characters.
+//
+// With Words, the words of text outside Han script (runs between spaces
+// holding no Han character) and pairs of adjacent words are features too,
+// written "#word" and "#word word": legal English carries much of its
+// meaning in two-word phrases ("sole discretion", "without notice") longer
+// than the character n-grams.
 type FeatureSpec struct {
-	HanMax   int `json:"han_max"`
-	LatinMin int `json:"latin_min"`
-	LatinMax int `json:"latin_max"`
+	HanMax   int  `json:"han_max"`
+	LatinMin int  `json:"latin_min"`
+	LatinMax int  `json:"latin_max"`
+	Words    bool `json:"words"`
+	Script   bool `json:"script"`
 }
 
 func (s FeatureSpec) maxLen() int { return max(s.HanMax, s.LatinMax) }
@@ -95,6 +107,67 @@ func (spec FeatureSpec) eachGram(s string, sc *scratch, f func(gram []byte, h ui
 			f(buf[starts[i]:starts[i+l]], h)
 		}
 	}
+	if spec.Words {
+		spec.eachWord(sc, f)
+	}
+	if spec.Script {
+		g := scriptLatin
+		for _, h := range han {
+			if h {
+				g = scriptHan
+				break
+			}
+		}
+		sc.word = append(sc.word[:0], g...)
+		f(sc.word, gramHash(g))
+	}
+}
+
+const (
+	scriptHan   = "#han"
+	scriptLatin = "#latin"
+)
+
+// eachWord calls f with the word and word-pair features of the text
+// eachGram has normalised into sc.
+func (spec FeatureSpec) eachWord(sc *scratch, f func(gram []byte, h uint64)) {
+	buf, starts, han := sc.buf, sc.starts, sc.han
+	n := len(starts) - 1
+	prev := [2]int{-1, -1} // byte range of the previous Latin word
+	for i := 0; i < n; {
+		if buf[starts[i]] == ' ' {
+			i++
+			continue
+		}
+		j, hasHan := i, false
+		for j < n && buf[starts[j]] != ' ' {
+			hasHan = hasHan || han[j]
+			j++
+		}
+		if hasHan {
+			prev = [2]int{-1, -1}
+			i = j
+			continue
+		}
+		a, z := int(starts[i]), int(starts[j])
+		sc.word = append(append(sc.word[:0], '#'), buf[a:z]...)
+		f(sc.word, hashBytes(sc.word))
+		if prev[0] >= 0 && a == prev[1]+1 {
+			sc.word = append(append(append(append(sc.word[:0], '#'), buf[prev[0]:prev[1]]...), ' '), buf[a:z]...)
+			f(sc.word, hashBytes(sc.word))
+		}
+		prev = [2]int{a, z}
+		i = j
+	}
+}
+
+func hashBytes(b []byte) uint64 {
+	h := uint64(fnvOffset)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= fnvPrime
+	}
+	return h
 }
 
 const (
@@ -128,6 +201,7 @@ type scratch struct {
 	han    []bool
 	// seen[f] is the sentence number in which feature f was last seen,
 	// at[f] its index in feats then.
+	word  []byte
 	seen  []uint32
 	at    []int32
 	feats []feat

@@ -15,7 +15,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -38,10 +37,7 @@ func run(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	fmt.Fprintln(stderr, "train:", err)
-	var ue usageError
-	if errors.As(err, &ue) || errors.Is(err, flag.ErrHelp) {
-		return 2
-	}
+	// Bad flags and bad data files alike are the user's input: exit 2.
 	return 2
 }
 
@@ -53,7 +49,7 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 	case "train":
 		opts := defaultTrainOptions()
 		fs := flag.NewFlagSet("train", flag.ContinueOnError)
-		fs.SetOutput(stderr)
+		fs.SetOutput(io.Discard)
 		fs.StringVar(&opts.Claudette, "claudette", opts.Claudette, "directory of the CLAUDETTE development documents")
 		fs.StringVar(&opts.Data, "data", opts.Data, "directory of the project's clause corpora")
 		fs.StringVar(&opts.Out, "out", opts.Out, "weights file to write")
@@ -66,6 +62,8 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 		fs.IntVar(&opts.Features.HanMax, "han-max", opts.Features.HanMax, "longest n-gram holding a Han character")
 		fs.IntVar(&opts.Features.LatinMin, "latin-min", opts.Features.LatinMin, "shortest other n-gram")
 		fs.IntVar(&opts.Features.LatinMax, "latin-max", opts.Features.LatinMax, "longest other n-gram")
+		fs.BoolVar(&opts.Features.Words, "words", opts.Features.Words, "also use words and word pairs of non-Han text")
+		fs.BoolVar(&opts.Features.Script, "script", opts.Features.Script, "add a feature naming the sentence's script (a bias per language)")
 		if err := fs.Parse(args[1:]); err != nil {
 			return usageError{err.Error()}
 		}
@@ -74,7 +72,7 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 	case "eval":
 		opts := evalOptions{Seed: 20261128}
 		fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-		fs.SetOutput(stderr)
+		fs.SetOutput(io.Discard)
 		fs.StringVar(&opts.Clauses, "clauses", "", "JSON-lines clause file to score")
 		fs.StringVar(&opts.Docs, "docs", "", "directory of tagged documents to score")
 		fs.StringVar(&opts.Scheme, "scheme", SchemeMerchant, "tag scheme: merchant or claudette")

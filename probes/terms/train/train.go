@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,7 +16,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/platscan/platscan/probes/terms"
 )
@@ -34,7 +37,12 @@ type trainOptions struct {
 	C         float64 `json:"c"`
 	// Balance raises the weight of a head's positives and negatives
 	// towards equal totals: 0 leaves them as they are, 1 balances fully.
-	Balance  float64           `json:"balance"`
+	Balance float64 `json:"balance"`
+	// OtherSide weighs the negatives written for the other side of the
+	// contract (consumer terms for a merchant head): thousands of easy
+	// negatives from CLAUDETTE would otherwise drown the few hundred
+	// English merchant clauses.
+	OtherSide float64           `json:"other_side"`
 	MaxIter  int               `json:"max_iter"`
 	Features terms.FeatureSpec `json:"features"`
 	// PrecisionHigh is the precision the thresholds of categories that
@@ -51,7 +59,7 @@ type trainOptions struct {
 func defaultTrainOptions() trainOptions {
 	return trainOptions{
 		Claudette: "/work/shared/corpora/claudette-dev", Data: "probes/terms/testdata", Out: filepath.Join("probes/terms", terms.ModelFile),
-		Version: "1", Seed: 20261128, Folds: 5, MinDF: 2, MaxVocab: 60000, C: 16, Balance: 0.5, MaxIter: 300,
+		Version: "1", Seed: 20261128, Folds: 5, MinDF: 2, MaxVocab: 60000, C: 16, Balance: 1, OtherSide: 0.3, MaxIter: 300,
 		Features:      terms.FeatureSpec{HanMax: 3, LatinMin: 3, LatinMax: 5},
 		PrecisionHigh: 0.9, PrecisionOther: 0.75,
 	}
@@ -132,10 +140,10 @@ var counterpart = map[string]string{
 }
 
 // target says whether e is a positive of cat and whether it is an example
-// for cat's head at all. Text from the other side of the contract teaches
-// a paired category only where its label says something about it: a
-// merchant clause that is no at-will change may still be a consumer-style
-// change with notice, which CLAUDETTE counts as potentially unfair.
+// for cat's head at all. Consumer text teaches a paired merchant category
+// only where its label says something about it: a potentially unfair
+// (level 2) consumer termination may give its reasons, so it is neither a
+// positive nor a negative of suspension.
 func target(e Example, cat terms.Category) (pos, use bool) {
 	if e.Labels[cat.Name] >= 2 {
 		return true, true
@@ -146,8 +154,12 @@ func target(e Example, cat terms.Category) (pos, use bool) {
 	}
 	lvl := e.Labels[other]
 	if cat.Side == terms.Consumer {
-		// Merchant text for a consumer head.
-		return lvl >= 2, lvl >= 2
+		// Merchant text for a consumer head: a negative like any other. A
+		// few merchant clauses that change terms with notice are such
+		// consumer clauses and go unlabelled, but leaving every unlabelled
+		// merchant clause out would teach the head that merchant wording
+		// (商家, seller) means a change.
+		return lvl >= 2, true
 	}
 	// Consumer text for a merchant head.
 	switch lvl {
@@ -259,14 +271,17 @@ func planHeads(ex []Example) headPlan {
 }
 
 // targets builds every head's target over the rows, with class weights.
-func (p headPlan) targets(ex []Example, balance float64) []Target {
+func (p headPlan) targets(ex []Example, balance, otherSide float64) []Target {
 	out := make([]Target, len(p.names))
 	for _, c := range terms.Taxonomy {
 		t := Target{Name: c.Name, Pos: make([]bool, len(ex)), Weight: make([]float64, len(ex))}
 		for i, e := range ex {
 			pos, use := target(e, c)
 			t.Pos[i] = pos
-			if use {
+			switch {
+			case use && !pos && e.Side != "" && e.Side != c.Side:
+				t.Weight[i] = otherSide
+			case use:
 				t.Weight[i] = 1
 			}
 		}
@@ -533,7 +548,7 @@ func runTrain(opts trainOptions, stdout io.Writer, log *slog.Logger) error {
 		vecs[i] = vz.Vectorize(e.Text)
 	}
 	plan := planHeads(ex)
-	tg := plan.targets(ex, opts.Balance)
+	tg := plan.targets(ex, opts.Balance, opts.OtherSide)
 	cls, err := terms.NewClassifierWith(vz)
 	if err != nil {
 		return err
@@ -546,26 +561,51 @@ func runTrain(opts trainOptions, stdout io.Writer, log *slog.Logger) error {
 		}
 	}
 
-	// Out-of-fold scores.
+	// Out-of-fold scores, and the final fit on everything, as parallel
+	// jobs: each writes only its own results, so the outcome does not
+	// depend on the order they finish in.
 	fold := folds(ex, opts.Folds, opts.Seed)
 	oof := make([][]float64, len(ex))
-	for f := range opts.Folds {
-		var tr, te []int
-		for i := range ex {
-			if fold[i] == f {
-				te = append(te, i)
-			} else {
-				tr = append(tr, i)
+	var final *Linear
+	errs := make([]error, opts.Folds+1)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	for f := range opts.Folds + 1 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if f == opts.Folds {
+				if opts.CVOnly {
+					return
+				}
+				final, errs[f] = fit(vecs, len(grams), tg, opts.C, opts.MaxIter)
+				log.Info("final fit done")
+				return
 			}
-		}
-		l, err := fit(pick(vecs, tr), len(grams), subset(tg, tr), opts.C, opts.MaxIter)
-		if err != nil {
-			return fmt.Errorf("fold %d: %w", f, err)
-		}
-		for i, s := range scoreRows(l, vecs, te) {
-			oof[te[i]] = s
-		}
-		log.Info("fold", "fold", f, "train", len(tr), "test", len(te))
+			var tr, te []int
+			for i := range ex {
+				if fold[i] == f {
+					te = append(te, i)
+				} else {
+					tr = append(tr, i)
+				}
+			}
+			l, err := fit(pick(vecs, tr), len(grams), subset(tg, tr), opts.C, opts.MaxIter)
+			if err != nil {
+				errs[f] = fmt.Errorf("fold %d: %w", f, err)
+				return
+			}
+			for i, s := range scoreRows(l, vecs, te) {
+				oof[te[i]] = s
+			}
+			log.Info("fold done", "fold", f, "train", len(tr), "test", len(te))
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
 	}
 
 	// Thresholds on all out-of-fold scores (shipped), and, for honest
@@ -589,7 +629,10 @@ func runTrain(opts trainOptions, stdout io.Writer, log *slog.Logger) error {
 				var idx []int
 				for i, e := range ex {
 					pos, use := target(e, c)
-					if e.Lang != lang || !use || !keep(i) {
+					// Thresholds are set on text of the category's own side, the
+					// text it is defined for; firings on the other side's text
+					// are reported below.
+					if e.Lang != lang || e.Side != c.Side || !use || !keep(i) {
 						continue
 					}
 					s, p, cm, idx = append(s, oof[i][plan.catHead[c.Name]]), append(p, pos), append(cm, cues[i][j]), append(idx, i)
@@ -627,6 +670,7 @@ func runTrain(opts trainOptions, stdout io.Writer, log *slog.Logger) error {
 	var md bytes.Buffer
 	fmt.Fprintf(&md, "Development figures: %d-fold cross-validation (CLAUDETTE split by document), thresholds of each fold calibrated on the other folds.\n", opts.Folds)
 	writeReport(&md, reps)
+	writeCrossSide(&md, ex, pred)
 	writeCalibration(&md, calAll)
 	if _, err := stdout.Write(md.Bytes()); err != nil {
 		return err
@@ -640,15 +684,7 @@ func runTrain(opts trainOptions, stdout io.Writer, log *slog.Logger) error {
 		return nil
 	}
 
-	all := make([]int, len(ex))
-	for i := range all {
-		all[i] = i
-	}
-	l, err := fit(vecs, len(grams), tg, opts.C, opts.MaxIter)
-	if err != nil {
-		return fmt.Errorf("final fit: %w", err)
-	}
-	d, err := buildModel(opts, plan, grams, idf, l, calAll, sources)
+	d, err := buildModel(opts, plan, grams, idf, final, calAll, sources)
 	if err != nil {
 		return err
 	}
@@ -680,5 +716,28 @@ func writeCalibration(w io.Writer, cal map[string]map[string]calibration) {
 	for _, c := range terms.Taxonomy {
 		z, e := cal[c.Name]["zh"], cal[c.Name]["en"]
 		fmt.Fprintf(w, "| %s | %.2f / %.3f | %.2f / %.3f |\n", c.Name, z.threshold, z.floor, e.threshold, e.floor)
+	}
+}
+
+// writeCrossSide counts how often each category fired on sentences written
+// for the other side of the contract that carry no label of it: a merchant
+// category on consumer terms of service, and the converse.
+func writeCrossSide(w io.Writer, ex []Example, pred []map[string]bool) {
+	fmt.Fprintln(w, "\n### Firings on the other side's text\n\n| category | sentences of the other side | fired on (no label of the category) |\n|---|---|---|")
+	for _, c := range terms.Taxonomy {
+		n, fired := 0, 0
+		for i, e := range ex {
+			if e.Side == c.Side || e.Side == "" {
+				continue
+			}
+			if pos, _ := target(e, c); pos {
+				continue
+			}
+			n++
+			if pred[i][c.Name] {
+				fired++
+			}
+		}
+		fmt.Fprintf(w, "| %s | %d | %d |\n", c.Name, n, fired)
 	}
 }
