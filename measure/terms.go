@@ -29,6 +29,10 @@ type Document struct {
 	Chars int `json:"chars"`
 	// TextSHA256 names the blob holding the readable text; "" when none.
 	TextSHA256 string `json:"text_sha256"`
+	// Audience is whom the text is written for (merchant or consumer),
+	// from the parties it names; "" when no text was read. Consumer-law
+	// clause categories are not reported in a merchant agreement.
+	Audience string `json:"audience" jsonschema:"enum=,enum=merchant,enum=consumer"`
 	// Categories lists the clause categories the text was checked for.
 	Categories []string `json:"categories_checked"`
 }

@@ -256,18 +256,24 @@ func (c *Classifier) MatchCue(category, lang, sentence string) CueMatch {
 
 // match reports the first non-negated pattern match, or failing that the
 // first negated one (kept so a reviewer sees why it did not fire).
+//
+// A saving exception stands for the whole sentence, whichever pattern
+// matched or none: a sentence that states a lawful notice period is no
+// at-will change however the model scores its words, so an exception alone
+// makes a negated match.
 func (cs cueSet) match(clause string) (Hit, bool) {
-	if cs.any == nil || !cs.any.MatchString(clause) {
-		return Hit{}, false
-	}
-	// A saving exception stands for the whole sentence, whichever pattern
-	// matched, so it is looked for once.
 	saving := ""
 	for _, e := range cs.exceptions {
 		if m := e.FindString(clause); m != "" {
 			saving = m
 			break
 		}
+	}
+	if cs.any == nil || !cs.any.MatchString(clause) {
+		if saving != "" {
+			return Hit{Negated: true, Negation: saving}, true
+		}
+		return Hit{}, false
 	}
 	var negated *Hit
 	for _, re := range cs.patterns {

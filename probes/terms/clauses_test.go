@@ -208,3 +208,44 @@ func TestModelIsTheShippedFile(t *testing.T) {
 		t.Error("a truncated weights file loads")
 	}
 }
+
+func TestAudience(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"商家入驻本平台须遵守本协议。商家不得在其他平台开设店铺。", Merchant},
+		{"The Seller shall ship orders within two days. Sellers pay a commission. Vendors must hold licences.", Merchant},
+		{"您使用本平台服务即视为同意本协议。用户可以随时注销账户。", Consumer},
+		{"By using the Services you agree to these Terms.", Consumer},
+		{"Users may buy from merchants on the site. Merchants ship orders to users.", Consumer},
+	} {
+		if got := Audience(tc.text); got != tc.want {
+			t.Errorf("Audience(%q) = %s, want %s", tc.text, got, tc.want)
+		}
+	}
+	// A consumer-law category is not reported in a merchant agreement; a
+	// merchant category is reported anywhere.
+	c, err := NewClassifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	merchantDoc := "Merchants must provide valid business credentials. The Seller pays the deposit.\nWe may suspend or terminate your seller account at any time without giving reasons."
+	aud, hits := c.ClassifyDocument(merchantDoc, "en")
+	cats := map[string]bool{}
+	for _, h := range hits {
+		if !h.Negated {
+			cats[h.Category] = true
+		}
+	}
+	if aud != Merchant || !cats["suspension"] || cats["unilateral_termination"] {
+		t.Errorf("merchant agreement: audience %s, categories %v", aud, cats)
+	}
+	aud, hits = c.ClassifyDocument("We may suspend or terminate your account at any time without giving reasons.", "en")
+	cats = map[string]bool{}
+	for _, h := range hits {
+		if !h.Negated {
+			cats[h.Category] = true
+		}
+	}
+	if aud != Consumer || !cats["unilateral_termination"] {
+		t.Errorf("consumer terms: audience %s, categories %v", aud, cats)
+	}
+}

@@ -1,6 +1,9 @@
 package terms
 
-import "slices"
+import (
+	"regexp"
+	"slices"
+)
 
 // Sides of a contract a clause category belongs to.
 const (
@@ -86,4 +89,41 @@ func ByLabel(label string) (Category, bool) {
 		return Category{}, false
 	}
 	return Taxonomy[i], true
+}
+
+// Words that name the parties of a merchant agreement and of consumer
+// terms. "You" and 您 are left out: both kinds of document address their
+// reader so.
+var (
+	merchantWords = regexp.MustCompile(`(?i)商家|卖家|入驻|乙方|供应商|店铺|\b(merchants?|sellers?|vendors?|suppliers?|business users?)\b`)
+	consumerWords = regexp.MustCompile(`(?i)消费者|用户|买家|会员|\b(consumers?|users?|customers?|buyers?|members?|subscribers?|players?)\b`)
+)
+
+// Audience says whom a document is written for: Merchant when it names
+// merchants more than twice as often as consumers, Consumer otherwise (the
+// default, so a text naming neither is read as consumer terms, and consumer
+// terms that speak of the merchants selling to their users stay consumer
+// terms).
+func Audience(text string) string {
+	if len(merchantWords.FindAllStringIndex(text, -1)) > 2*len(consumerWords.FindAllStringIndex(text, -1)) {
+		return Merchant
+	}
+	return Consumer
+}
+
+// ClassifyDocument classifies a whole document as the probe does: it
+// decides the document's audience and drops consumer-category clauses
+// from a merchant agreement, because consumer-protection law judges
+// consumer contracts. Merchant categories are kept in every document: a
+// platform's notice duties and the bar on exclusivity hold whatever the
+// document.
+func (c *Classifier) ClassifyDocument(text, lang string) (audience string, hits []Hit) {
+	audience = Audience(text)
+	for _, h := range c.Classify(text, lang) {
+		if audience == Merchant && h.Side == Consumer {
+			continue
+		}
+		hits = append(hits, h)
+	}
+	return audience, hits
 }

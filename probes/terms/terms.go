@@ -179,7 +179,9 @@ func (g *gatherer) document(ctx context.Context, role, ref string) error {
 			m.TextSHA256 = rec.BodySHA256
 			m.Evidence = append(m.Evidence, rec.ID)
 			ids := clauseIDs{url: u}
-			for _, h := range g.cls.Classify(text, m.Lang) {
+			audience, hits := g.cls.ClassifyDocument(text, m.Lang)
+			m.Audience = audience
+			for _, h := range hits {
 				expl := make([]measure.ClauseGram, len(h.Explanation))
 				for i, g := range h.Explanation {
 					expl[i] = measure.ClauseGram{Gram: g.Gram, Weight: g.Weight}

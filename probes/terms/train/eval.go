@@ -100,7 +100,7 @@ func evalClauses(cls *terms.Classifier, ex []Example, scheme string) []Scored {
 // evalDoc classifies a whole document and gives each sentence the hits
 // that fall on it.
 func evalDoc(cls *terms.Classifier, d Doc, scheme string) []Scored {
-	hits := cls.Classify(d.Text, d.Lang)
+	_, hits := cls.ClassifyDocument(d.Text, d.Lang)
 	byStart := map[int][]terms.Hit{}
 	for _, h := range hits {
 		byStart[h.Start] = append(byStart[h.Start], h)

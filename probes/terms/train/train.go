@@ -43,8 +43,8 @@ type trainOptions struct {
 	// negatives from CLAUDETTE would otherwise drown the few hundred
 	// English merchant clauses.
 	OtherSide float64           `json:"other_side"`
-	MaxIter  int               `json:"max_iter"`
-	Features terms.FeatureSpec `json:"features"`
+	MaxIter   int               `json:"max_iter"`
+	Features  terms.FeatureSpec `json:"features"`
 	// PrecisionHigh is the precision the thresholds of categories that
 	// raise high-severity findings are calibrated to reach on development
 	// data, with the most recall that leaves; PrecisionOther is the floor
@@ -60,7 +60,7 @@ func defaultTrainOptions() trainOptions {
 	return trainOptions{
 		Claudette: "/work/shared/corpora/claudette-dev", Data: "probes/terms/testdata", Out: filepath.Join("probes/terms", terms.ModelFile),
 		Version: "1", Seed: 20261128, Folds: 5, MinDF: 2, MaxVocab: 60000, C: 16, Balance: 1, OtherSide: 0.3, MaxIter: 300,
-		Features:      terms.FeatureSpec{HanMax: 3, LatinMin: 3, LatinMax: 5},
+		Features:      terms.FeatureSpec{HanMax: 3, LatinMin: 3, LatinMax: 5, Script: true},
 		PrecisionHigh: 0.9, PrecisionOther: 0.75,
 	}
 }
@@ -409,9 +409,7 @@ func calibrate(score []float64, pos []bool, cue []terms.CueMatch, target float64
 	for i := 1; i < 100; i++ {
 		grid = append(grid, float64(i)/100)
 	}
-	for _, x := range []float64{0.995, 0.999} {
-		grid = append(grid, x)
-	}
+	grid = append(grid, 0.995, 0.999)
 	floors := []float64{1, 0.5, 0.25, 0.1, 0.03}
 	type cand struct {
 		c        calibration
