@@ -41,14 +41,33 @@ says := {
 	"tying": {"en": "pre-selects an add-on for the consumer", "zh": "默认勾选搭售的商品或服务"},
 }
 
-# CLAUDETTE's two levels of unfairness; merchant clauses are level 2.
+# CLAUDETTE's two levels of unfairness, stated for consumer clauses
+# (merchant categories have one level).
 level_name := {2: {"en": "potentially unfair", "zh": "可能不公平"}, 3: {"en": "clearly unfair", "zh": "明显不公平"}}
+
+level_en(c) := sprintf(": %s", [level_name[c.level].en]) if c.side == "consumer"
+
+level_en(c) := "" if c.side != "consumer"
+
+level_zh(c) := sprintf("，属%s条款", [level_name[c.level].zh]) if c.side == "consumer"
+
+level_zh(c) := "" if c.side != "consumer"
 
 # why says what found the clause: the model's score against its
 # threshold, the n-grams that weighed most, and the cue if one matched.
-why(c) := sprintf("model score %.2f, threshold %.2f; n-grams %s%s", [c.score, c.threshold, grams(c), cue_part(c)])
+why(c) := sprintf("model score %s, threshold %s; n-grams %s%s", [num(c.score), num(c.threshold), grams(c), cue_part(c)])
 
-grams(c) := concat(", ", [sprintf("«%s» %+.2f", [g.gram, g.weight]) | some i, g in c.explanation; i < 5])
+grams(c) := concat(", ", [sprintf("«%s» %s", [g.gram, signed(g.weight)]) | some i, g in c.explanation; i < 5])
+
+# Numbers with two decimals; a whole number arrives as an integer, which
+# sprintf's %f does not take.
+num(x) := sprintf("%d.00", [x]) if x == round(x)
+
+num(x) := sprintf("%.2f", [x]) if x != round(x)
+
+signed(x) := sprintf("%+d.00", [x]) if x == round(x)
+
+signed(x) := sprintf("%+.2f", [x]) if x != round(x)
 
 cue_part(c) := sprintf("; cue «%s»", [c.cue]) if c.cue != ""
 
@@ -58,8 +77,8 @@ clause_finding(rule, c) := {
 	"rule": rule,
 	"key": concat(":", [c.category, c.url, format_int(c.start, 10)]),
 	"persona": c.persona,
-	"summary": sprintf("%s %s: %s (characters %d-%d; %s)", [c.url, says[c.category].en, level_name[c.level].en, c.start, c.end, why(c)]),
-	"summary_zh": sprintf("%s中的条款%s，属%s条款（第%d至%d字符；%s）", [c.url, says[c.category].zh, level_name[c.level].zh, c.start, c.end, why(c)]),
+	"summary": sprintf("%s %s%s (characters %d-%d; %s)", [c.url, says[c.category].en, level_en(c), c.start, c.end, why(c)]),
+	"summary_zh": sprintf("%s中的条款%s%s（第%d至%d字符；%s）", [c.url, says[c.category].zh, level_zh(c), c.start, c.end, why(c)]),
 	"quote": c.text,
 	"metrics": {
 		"url": c.url, "category": c.category, "side": c.side, "level": c.level, "lang": c.lang, "start": c.start, "end": c.end,

@@ -22,6 +22,13 @@ test_exclusivity_clause_fires_with_quote if {
 	f.metrics.level == 2
 	f.metrics.explanation[0].gram == "其他电"
 	contains(f.summary, "model score 0.97, threshold 0.80; n-grams «其他电» +1.25, «不得在» +0.50; cue «不得在其他电子商务平台»")
+	not contains(f.summary, "unfair") # merchant categories have one level
+}
+
+test_whole_numbers_format if {
+	fs := terms.findings with input.measurements.terms as array.concat([doc, object.union(clause(false), {"score": 1, "explanation": [{"gram": "x", "weight": -1}]})], disclosures)
+	some f in fs
+	contains(f.summary, "model score 1.00, threshold 0.80; n-grams «x» -1.00")
 }
 
 test_negated_clause_is_silent if {

@@ -205,6 +205,8 @@ type scratch struct {
 	seen  []uint32
 	at    []int32
 	feats []feat
+	ids   []int32
+	xs    []float32
 	stamp uint32
 }
 
