@@ -57,6 +57,8 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 		fs.BoolVar(&opts.CVOnly, "cv-only", false, "cross-validate and print figures without writing the model")
 		fs.Float64Var(&opts.C, "c", opts.C, "inverse regularisation strength")
 		fs.Float64Var(&opts.Balance, "balance", opts.Balance, "class balancing exponent (0 none, 1 full)")
+		fs.Float64Var(&opts.PrecisionHigh, "precision-high", opts.PrecisionHigh, "development precision the high-severity categories' thresholds must reach")
+		fs.Float64Var(&opts.PrecisionOther, "precision-other", opts.PrecisionOther, "development precision the other categories' thresholds must reach")
 		fs.IntVar(&opts.MinDF, "min-df", opts.MinDF, "keep n-grams found in at least this many sentences")
 		fs.IntVar(&opts.MaxVocab, "max-vocab", opts.MaxVocab, "keep at most this many n-grams")
 		fs.IntVar(&opts.Features.HanMax, "han-max", opts.Features.HanMax, "longest n-gram holding a Han character")
