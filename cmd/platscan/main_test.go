@@ -40,7 +40,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("demo exit %d\n%s\n%s", code, out, stderr)
 	}
-	if !strings.Contains(out, "Shopmart: 59 findings") || !strings.Contains(out, "Fairmarket: 0 findings") ||
+	if !strings.Contains(out, "Shopmart: 68 findings") || !strings.Contains(out, "Fairmarket: 0 findings") ||
 		!strings.Contains(out, "a week later") || !strings.Contains(out, "/rules changed between the scans") {
 		t.Fatalf("demo output:\n%s", out)
 	}
@@ -76,7 +76,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	// eval re-judges offline; with findings at high it exits 1.
 	code, out, _ = platscan(t, "eval", shop, "--format", "json")
 	var rep policies.Report
-	if code != exitFindings || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Findings) != 59 {
+	if code != exitFindings || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Findings) != 68 {
 		t.Fatalf("eval: exit %d, %d findings", code, len(rep.Findings))
 	}
 	if code, _, _ := platscan(t, "eval", filepath.Join(dir, "fairmarket")); code != exitOK {
