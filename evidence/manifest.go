@@ -28,9 +28,13 @@ type Manifest struct {
 	Platform           string `json:"platform"`
 	ProfileSHA256      string `json:"profile_sha256"`
 	PolicyBundleSHA256 string `json:"policy_bundle_sha256"`
-	Records            int    `json:"records"`
-	ChainHead          string `json:"chain_head"`
-	FindingsSHA256     string `json:"findings_sha256,omitempty"`
+	// ClassifierSHA256 is the SHA-256 of the terms clause classifier's
+	// weights file the scan ran with (probes/terms/model); absent for runs
+	// that classify no clauses.
+	ClassifierSHA256 string `json:"classifier_sha256,omitempty"`
+	Records          int    `json:"records"`
+	ChainHead        string `json:"chain_head"`
+	FindingsSHA256   string `json:"findings_sha256,omitempty"`
 	// MerkleRoot is the RFC 6962 root over the record ids, in order.
 	MerkleRoot string `json:"merkle_root,omitempty"`
 	// CatalogVersion is the rules catalog version the findings cite.

@@ -66,6 +66,8 @@ func valid(k Kind) Measurement {
 		x.TargetKind = "control"
 	case *Document:
 		x.Role = "rules"
+	case *Clause:
+		x.Side, x.Level, x.Source = "merchant", 2, "model"
 	}
 	return m
 }

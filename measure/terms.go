@@ -29,6 +29,10 @@ type Document struct {
 	Chars int `json:"chars"`
 	// TextSHA256 names the blob holding the readable text; "" when none.
 	TextSHA256 string `json:"text_sha256"`
+	// Audience is whom the text is written for (merchant or consumer),
+	// from the parties it names; "" when no text was read. Consumer-law
+	// clause categories are not reported in a merchant agreement.
+	Audience string `json:"audience" jsonschema:"enum=,enum=merchant,enum=consumer"`
 	// Categories lists the clause categories the text was checked for.
 	Categories []string `json:"categories_checked"`
 	// Hub is true when the page is a rules centre: its main content is a
@@ -65,8 +69,18 @@ type Clause struct {
 	// the sentence and which occurrence of it this is, stable across runs
 	// while the sentence is. Two categories found in one sentence share it.
 	ID string `json:"id"`
-	// Category is the clause category (exclusivity, price_parity, ...).
+	// Category is the clause category: a merchant category (exclusivity,
+	// price_parity, penalty_promotion, unilateral_change_m, suspension,
+	// ranking_disclosure, own_treatment) or a consumer one (CLAUDETTE's
+	// arbitration, unilateral_change, content_removal, jurisdiction,
+	// choice_of_law, limitation_of_liability, unilateral_termination,
+	// contract_by_using, privacy_included; and tying).
 	Category string `json:"category"`
+	// Side is the side of the contract the category belongs to.
+	Side string `json:"side" jsonschema:"enum=merchant,enum=consumer"`
+	// Level is 3 for a clearly unfair clause and 2 for a potentially
+	// unfair one, in CLAUDETTE's sense; merchant categories are always 2.
+	Level int `json:"level" jsonschema:"enum=2,enum=3"`
 	// URL is the document the clause was read in.
 	URL string `json:"url"`
 	// Lang is the document's language.
@@ -76,14 +90,31 @@ type Clause struct {
 	// Start and End are code-point offsets into the readable-text blob.
 	Start int `json:"start"`
 	End   int `json:"end"`
-	// Cue is what matched.
+	// Score is the model's probability that the sentence is of the
+	// category, Threshold the calibrated score at which it counts.
+	Score     float64 `json:"score" jsonschema:"minimum=0,maximum=1"`
+	Threshold float64 `json:"threshold" jsonschema:"minimum=0,maximum=1"`
+	// Explanation lists the character n-grams that moved the score most,
+	// with what each added to the model's log-odds (negative: against).
+	Explanation []ClauseGram `json:"explanation"`
+	// Cue is the text a hand-written cue matched; "" when none did.
 	Cue string `json:"cue"`
+	// Source says what found the clause: the model, the cue or both.
+	Source string `json:"source" jsonschema:"enum=model,enum=cue,enum=both"`
 	// Negated is true when a negation or saving exception cancels the
-	// match; Negation says which.
+	// match; Negation says which. A negated clause does not count.
 	Negated  bool   `json:"negated"`
 	Negation string `json:"negation"`
+	// Classifier is the SHA-256 of the weights file that scored the clause.
+	Classifier string `json:"classifier_sha256"`
 	// TextSHA256 names the readable-text blob the offsets count in.
 	TextSHA256 string `json:"text_sha256"`
+}
+
+// ClauseGram is one n-gram's part in a clause's score.
+type ClauseGram struct {
+	Gram   string  `json:"gram"`
+	Weight float64 `json:"weight"`
 }
 
 // Family implements Measurement.

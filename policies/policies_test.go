@@ -161,7 +161,7 @@ func input(t testing.TB, jurisdictions []string, ms ...map[string]any) *Input {
 		meas(t, &measure.HomeLinks{Base: measure.Base{Type: "home_links", Evidence: []string{"h0"}}, Pages: []string{"http://p.test/"}, Complete: true}, "mh", "p"),
 		meas(t, &measure.AnnouncementsPage{Base: measure.Base{Type: "announcements_page", Evidence: []string{"x0"}}, Response: answered("http://p.test/a"), Reachable: true, Count: 1}, "m0", "p"),
 		meas(t, &measure.Document{Base: measure.Base{Type: "document", Evidence: []string{"x9"}}, Response: answered("http://p.test/rules"), Role: "rules",
-			Reachable: true, Chars: 500, LinkedFromHome: true, Categories: []string{"exclusivity", "price_parity", "penalty_promotion", "unilateral_change", "suspension"}}, "m9", "p"),
+			Reachable: true, Chars: 500, LinkedFromHome: true, Categories: []string{"exclusivity", "price_parity", "penalty_promotion", "unilateral_change_m", "suspension"}}, "m9", "p"),
 	}
 	return &Input{Platform: Platform{Name: "P", Jurisdictions: jurisdictions},
 		Measurements: map[string][]map[string]any{"terms": append(terms, ms...), "pricing": {}, "interop": {}, "ranking": {}}}
@@ -240,8 +240,8 @@ func BenchmarkEvaluate100k(b *testing.B) {
 			c["id"] = fmt.Sprint("n", i)
 			ms = append(ms, c)
 		case 1:
-			ms = append(ms, meas(b, &measure.Clause{Base: measure.Base{Type: "clause", Evidence: []string{"x"}}, Category: "exclusivity", URL: "u", Lang: "zh", Text: "t",
-				Start: i, End: i + 5, Cue: "c", Negated: true, TextSHA256: "h"}, fmt.Sprint("m", i), "p"))
+			ms = append(ms, meas(b, &measure.Clause{Base: measure.Base{Type: "clause", Evidence: []string{"x"}}, Category: "exclusivity", Side: "merchant", Level: 2,
+				URL: "u", Lang: "zh", Text: "t", Start: i, End: i + 5, Cue: "c", Source: "cue", Negated: true, TextSHA256: "h"}, fmt.Sprint("m", i), "p"))
 		default:
 			ms = append(ms, meas(b, &measure.Document{Base: measure.Base{Type: "document", Evidence: []string{"x"}}, Response: answered(fmt.Sprint("http://p.test/", i)),
 				Role: "terms", Reachable: true, Chars: 500, LinkedFromHome: true}, fmt.Sprint("m", i), "p"))
@@ -349,7 +349,8 @@ func TestFindingFamilyFromEvidence(t *testing.T) {
 func TestDominanceIsNamedNotAssumed(t *testing.T) {
 	e := engine(t, Options{})
 	clause := meas(t, &measure.Clause{Base: measure.Base{Type: "clause", Evidence: []string{"d1", "x1"}}, ID: "c1", Category: "exclusivity",
-		URL: "http://p.test/agreement", Lang: "zh", Text: "商家不得在其他电子商务平台开设店铺。", Start: 1, End: 18, Cue: "不得在其他", TextSHA256: "abc"}, "m1", "p")
+		Side: "merchant", Level: 2, URL: "http://p.test/agreement", Lang: "zh", Text: "商家不得在其他电子商务平台开设店铺。", Start: 1, End: 18,
+		Score: 0.97, Threshold: 0.6, Cue: "不得在其他", Source: "both", TextSHA256: "abc"}, "m1", "p")
 	rep, err := e.Evaluate(context.Background(), input(t, []string{"cn"}, clause))
 	if err != nil {
 		t.Fatal(err)

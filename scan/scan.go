@@ -23,6 +23,7 @@ import (
 	"github.com/platscan/platscan/policies"
 	"github.com/platscan/platscan/probes"
 	"github.com/platscan/platscan/probes/fetch"
+	"github.com/platscan/platscan/probes/terms"
 	"github.com/platscan/platscan/profile"
 )
 
@@ -207,6 +208,7 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 	man.Platform = prof.Platform.Name
 	man.PolicyBundleSHA256 = opts.Engine.BundleHash()
 	man.CatalogVersion = opts.Engine.CatalogVersion()
+	man.ClassifierSHA256 = terms.ModelSHA256()
 	capture, err := warc.Create(filepath.Join(opts.Dir, warc.FileName), map[string]string{
 		"software": "platscan " + opts.Version, "format": "WARC File Format 1.1", "isPartOf": prof.Platform.Name,
 		"description": "HTTP exchanges of a platscan compliance scan; see records.jsonl for the evidence chain"})

@@ -170,7 +170,7 @@ func TestScanFixtures(t *testing.T) {
 					t.Errorf("%s finding has no Chinese summary", f.Rule)
 				}
 			}
-			if !res.Manifest.Complete || res.Manifest.Records != vr.Records || res.Manifest.ProfileSHA256 == "" {
+			if !res.Manifest.Complete || res.Manifest.Records != vr.Records || res.Manifest.ProfileSHA256 == "" || len(res.Manifest.ClassifierSHA256) != 64 {
 				t.Errorf("manifest %+v", res.Manifest)
 			}
 			// The manifest and every finding name the catalog version the

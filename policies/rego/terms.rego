@@ -24,40 +24,87 @@ active(cats) := [c |
 
 # What each clause category says, for summaries.
 says := {
-	"exclusivity": {"en": "restricts merchants from selling on other platforms", "zh": "限制平台内经营者在其他平台经营"},
-	"price_parity": {"en": "forbids merchants to offer better prices elsewhere (price parity)", "zh": "要求商家在本平台的价格不高于其他渠道（价格平价条款）"},
+	"exclusivity": {"en": "restricts merchants from selling through other platforms or channels", "zh": "限制平台内经营者通过其他平台或渠道经营"},
+	"price_parity": {"en": "forbids merchants to offer better prices or terms elsewhere (price parity)", "zh": "要求商家在本平台的价格或条件不劣于其他渠道（价格平价条款）"},
 	"penalty_promotion": {"en": "punishes merchants who stay out of promotions or sell elsewhere", "zh": "对不参加促销活动或在其他平台经营的商家予以处罚"},
-	"unilateral_change": {"en": "lets the platform change the terms at will or with immediate effect", "zh": "允许平台随时单方变更条款或规则即时生效"},
-	"suspension": {"en": "lets the platform suspend or terminate without giving reasons", "zh": "允许平台不说明理由暂停或终止服务"},
-	"contract_by_use": {"en": "binds users by mere use of the service", "zh": "规定用户仅因使用服务即受条款约束"},
-	"liability": {"en": "excludes or caps the platform's liability", "zh": "排除或限制平台应承担的责任"},
-	"arbitration": {"en": "forces disputes into arbitration", "zh": "强制以仲裁方式解决争议"},
-	"jurisdiction": {"en": "sends every lawsuit to the platform's own court", "zh": "约定由平台所在地法院专属管辖"},
-	"choice_of_law": {"en": "chooses a foreign law for the contract", "zh": "约定适用境外法律"},
-	"content_removal": {"en": "lets the platform remove users' content at will", "zh": "允许平台随意删除用户内容"},
+	"unilateral_change_m": {"en": "lets the platform change the merchant terms at will, without notice or with immediate effect", "zh": "允许平台随时单方变更商家协议或规则、不经通知或即时生效"},
+	"suspension": {"en": "lets the platform suspend, restrict or terminate merchants without stating reasons", "zh": "允许平台不说明理由暂停、限制或终止对商家的服务"},
+	"arbitration": {"en": "sends consumers' disputes to arbitration", "zh": "约定以仲裁方式解决与消费者的争议"},
+	"unilateral_change": {"en": "lets the provider change the consumer terms unilaterally", "zh": "允许经营者单方变更消费者协议"},
+	"content_removal": {"en": "lets the provider remove users' content", "zh": "允许经营者删除用户内容"},
+	"jurisdiction": {"en": "sends consumers' lawsuits to a court away from their residence", "zh": "约定由消费者住所地以外的法院管辖"},
+	"choice_of_law": {"en": "chooses a law other than that of the consumer's residence", "zh": "约定适用消费者住所地以外的法律"},
+	"limitation_of_liability": {"en": "excludes or limits the provider's liability", "zh": "排除或限制经营者的责任"},
+	"unilateral_termination": {"en": "lets the provider suspend or terminate the service or contract unilaterally", "zh": "允许经营者单方暂停或终止服务或合同"},
+	"contract_by_using": {"en": "binds users by mere use of the service", "zh": "规定用户仅因使用服务即受条款约束"},
+	"privacy_included": {"en": "makes accepting the terms consent to the privacy policy", "zh": "将接受条款视为同意隐私政策"},
 	"tying": {"en": "pre-selects an add-on for the consumer", "zh": "默认勾选搭售的商品或服务"},
 }
+
+# CLAUDETTE's two levels of unfairness, stated for consumer clauses
+# (merchant categories have one level).
+level_name := {2: {"en": "potentially unfair", "zh": "可能不公平"}, 3: {"en": "clearly unfair", "zh": "明显不公平"}}
+
+level_en(c) := sprintf(": %s", [level_name[c.level].en]) if c.side == "consumer"
+
+level_en(c) := "" if c.side != "consumer"
+
+level_zh(c) := sprintf("，属%s条款", [level_name[c.level].zh]) if c.side == "consumer"
+
+level_zh(c) := "" if c.side != "consumer"
+
+# why says what found the clause: the model's score against its
+# threshold, the n-grams that weighed most, and the cue if one matched.
+why(c) := sprintf("model score %s, threshold %s; n-grams %s%s", [num(c.score), num(c.threshold), grams(c), cue_part(c)])
+
+grams(c) := concat(", ", [sprintf("«%s» %s", [g.gram, signed(g.weight)]) | some i, g in c.explanation; i < 5])
+
+# Numbers with two decimals; a whole number arrives as an integer, which
+# sprintf's %f does not take.
+num(x) := sprintf("%d.00", [x]) if x == round(x)
+
+num(x) := sprintf("%.2f", [x]) if x != round(x)
+
+signed(x) := sprintf("%+d.00", [x]) if x == round(x)
+
+signed(x) := sprintf("%+.2f", [x]) if x != round(x)
+
+cue_part(c) := sprintf("; cue «%s»", [c.cue]) if c.cue != ""
+
+cue_part(c) := "" if c.cue == ""
 
 clause_finding(rule, c) := {
 	"rule": rule,
 	"key": concat(":", [c.category, c.url, format_int(c.start, 10)]),
 	"persona": c.persona,
-	"summary": sprintf("%s %s (characters %d-%d)", [c.url, says[c.category].en, c.start, c.end]),
-	"summary_zh": sprintf("%s中的条款%s（第%d至%d字符）", [c.url, says[c.category].zh, c.start, c.end]),
+	"summary": sprintf("%s %s%s (characters %d-%d; %s)", [c.url, says[c.category].en, level_en(c), c.start, c.end, why(c)]),
+	"summary_zh": sprintf("%s中的条款%s%s（第%d至%d字符；%s）", [c.url, says[c.category].zh, level_zh(c), c.start, c.end, why(c)]),
 	"quote": c.text,
-	"metrics": {"url": c.url, "category": c.category, "lang": c.lang, "start": c.start, "end": c.end, "cue": c.cue, "text_sha256": c.text_sha256},
+	"metrics": {
+		"url": c.url, "category": c.category, "side": c.side, "level": c.level, "lang": c.lang, "start": c.start, "end": c.end,
+		"score": c.score, "threshold": c.threshold, "source": c.source, "cue": c.cue, "explanation": c.explanation,
+		"classifier_sha256": c.classifier_sha256, "text_sha256": c.text_sha256,
+	},
 	"evidence": lib.evidence_of(c),
 }
+
+# The consumer categories each consumer-law obligation rests on. A
+# category fires only the obligations its definition meets: consent to a
+# privacy policy folded into the terms is an unfair-terms question, not an
+# exclusion of the consumer's rights or the trader's liability.
+consumer_eu := {"arbitration", "unilateral_change", "content_removal", "jurisdiction", "choice_of_law", "limitation_of_liability", "unilateral_termination", "contract_by_using", "privacy_included"}
+
+consumer_cn := consumer_eu - {"privacy_included"}
 
 # The categories of clause each obligation rests on.
 grounds_of := {
 	"CN-ECL-ART35-NOUNREASON": {"exclusivity", "price_parity", "penalty_promotion"},
 	"EU-P2B-ART10-MFN": {"price_parity"},
-	"CN-ECL-ART34-NOTICE7": {"unilateral_change"},
-	"EU-P2B-ART3-TC": {"unilateral_change"},
+	"CN-ECL-ART34-NOTICE7": {"unilateral_change_m"},
+	"EU-P2B-ART3-TC": {"unilateral_change_m"},
 	"EU-P2B-ART4-SUSPEND": {"suspension"},
-	"CN-CPL-ART26-STDTERMS": consumer_terms,
-	"EU-UCTD-ART3-UNFAIR": consumer_terms,
+	"CN-CPL-ART26-STDTERMS": consumer_cn,
+	"EU-UCTD-ART3-UNFAIR": consumer_eu,
 	"CN-ECL-ART19-TYING": {"tying"},
 }
 
@@ -99,7 +146,7 @@ findings contains f if {
 #   rule: CN-ECL-ART34-NOTICE7
 #   severity: high
 findings contains f if {
-	some c in active({"unilateral_change"})
+	some c in active({"unilateral_change_m"})
 	f := clause_finding("CN-ECL-ART34-NOTICE7", c)
 }
 
@@ -109,10 +156,12 @@ findings contains f if {
 #   rule: EU-P2B-ART3-TC
 #   severity: high
 findings contains f if {
-	some c in active({"unilateral_change"})
+	some c in active({"unilateral_change_m"})
 	f := clause_finding("EU-P2B-ART3-TC", c)
 }
 
+# The suspension category is defined by the missing statement of reasons
+# (P2B Art. 4), so a termination clause that gives its grounds is not one.
 # METADATA
 # title: Suspension and termination need reasons
 # custom:
@@ -129,7 +178,7 @@ findings contains f if {
 #   rule: CN-CPL-ART26-STDTERMS
 #   severity: medium
 findings contains f if {
-	some c in active(consumer_terms)
+	some c in active(consumer_cn)
 	f := clause_finding("CN-CPL-ART26-STDTERMS", c)
 }
 
@@ -139,11 +188,9 @@ findings contains f if {
 #   rule: EU-UCTD-ART3-UNFAIR
 #   severity: medium
 findings contains f if {
-	some c in active(consumer_terms)
+	some c in active(consumer_eu)
 	f := clause_finding("EU-UCTD-ART3-UNFAIR", c)
 }
-
-consumer_terms := {"contract_by_use", "liability", "arbitration", "jurisdiction", "choice_of_law", "content_removal"}
 
 # METADATA
 # title: Bundled items may not be pre-selected

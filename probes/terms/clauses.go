@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -34,14 +33,35 @@ type cueSet struct {
 	exceptions []*regexp.Regexp
 }
 
-// Classifier finds clauses of known categories in a document's text.
+// Classifier finds clauses of known categories in a document's text: a
+// learned model (character n-grams, one logistic regression per
+// category) and the hand-written cues of cues.yaml, combined by Decide.
 type Classifier struct {
 	// cues[category][lang]
-	cues map[string]map[string]cueSet
+	cues  map[string]map[string]cueSet
+	model *Model
 }
 
-// NewClassifier compiles the embedded cue file.
-func NewClassifier() (*Classifier, error) { return parseCues(cuesYAML) }
+// NewClassifier returns the shipped classifier: the embedded model and
+// cue file.
+func NewClassifier() (*Classifier, error) {
+	m, err := ShippedModel()
+	if err != nil {
+		return nil, err
+	}
+	return NewClassifierWith(m)
+}
+
+// NewClassifierWith returns a classifier that uses model m with the
+// embedded cues.
+func NewClassifierWith(m *Model) (*Classifier, error) {
+	c, err := parseCues(cuesYAML)
+	if err != nil {
+		return nil, err
+	}
+	c.model = m
+	return c, nil
+}
 
 func parseCues(b []byte) (*Classifier, error) {
 	var f cueFile
@@ -50,6 +70,9 @@ func parseCues(b []byte) (*Classifier, error) {
 	}
 	c := &Classifier{cues: map[string]map[string]cueSet{}}
 	for cat, langs := range f.Categories {
+		if _, ok := LookupCategory(cat); !ok {
+			return nil, fmt.Errorf("terms cues: category %q is not in the taxonomy", cat)
+		}
 		c.cues[cat] = map[string]cueSet{}
 		for lang, src := range langs {
 			var cs cueSet
@@ -86,33 +109,82 @@ func parseCues(b []byte) (*Classifier, error) {
 	return c, nil
 }
 
-// Categories lists the categories the classifier knows, sorted.
-func (c *Classifier) Categories() []string {
-	out := make([]string, 0, len(c.cues))
-	for k := range c.cues {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+// Categories lists the categories the classifier knows, in taxonomy order.
+func (c *Classifier) Categories() []string { return CategoryNames() }
 
-// Hit is one matching clause.
+// Model returns the classifier's model.
+func (c *Classifier) Model() *Model { return c.model }
+
+// Hit is one clause of a category, or a clause a cue matched but a
+// negation or saving exception cancelled (Negated), kept for review.
 type Hit struct {
 	Category string
-	Clause   string
-	Start    int // code points into the document text
-	End      int
-	Cue      string // the text the pattern matched
-	Negated  bool   // a negation before the cue, or a saving exception in the sentence
-	Negation string // the negation or exception text, when Negated
+	Side     string
+	// Level is 3 for a clearly unfair clause, 2 for a potentially unfair
+	// one (always 2 for merchant categories).
+	Level  int
+	Clause string
+	Start  int // code points into the document text
+	End    int
+	// Score is the model's probability that the clause is of the
+	// category; Threshold the calibrated score at which it counts.
+	Score     float64
+	Threshold float64
+	// Explanation lists the n-grams that moved the score most.
+	Explanation []Gram
+	Cue         string // the text a cue pattern matched, "" if none did
+	Negated     bool   // a negation before the cue, or a saving exception in the sentence
+	Negation    string // the negation or exception text, when Negated
+	// Source says what found the clause: model, cue or both.
+	Source string
 }
 
-// Classify returns the clauses of text (in lang) that match a category,
-// in document order. A clause that matches several patterns of one
-// category is reported once.
+// Sources of a hit.
+const (
+	SourceModel = "model"
+	SourceCue   = "cue"
+	SourceBoth  = "both"
+)
+
+// CueMatch is what the cues of one category say about a sentence.
+type CueMatch struct {
+	Matched  bool
+	Text     string
+	Negated  bool
+	Negation string
+}
+
+// Decide combines the model's score and the cue for one category. The
+// clause is of the category when the score reaches the threshold, or when
+// a cue matches and the score reaches the lower cue floor: a cue is
+// written evidence of the wording, so less of the model's confidence is
+// needed. A negated cue (a promise not to demand exclusivity, a saving
+// exception) vetoes both: the model reads words, not the scope of a
+// negation. source is "" when the clause is not of the category.
+func Decide(score, threshold, floor float64, cue CueMatch) (fires bool, source string) {
+	if cue.Matched && cue.Negated {
+		return false, ""
+	}
+	model := score >= threshold
+	switch {
+	case model && cue.Matched:
+		return true, SourceBoth
+	case model:
+		return true, SourceModel
+	case cue.Matched && score >= floor:
+		return true, SourceCue
+	}
+	return false, ""
+}
+
+// explainTop is how many n-grams an explanation lists.
+const explainTop = 8
+
+// Classify returns the clauses of text (in lang) that are of a category,
+// and those a cue matched but a negation cancelled, in document order
+// (categories in taxonomy order within a sentence).
 func (c *Classifier) Classify(text, lang string) []Hit {
 	var hits []Hit
-	cats := c.Categories()
 	// Clauses come in order, so code-point offsets are counted
 	// incrementally rather than from the start of the text each time.
 	pos, runes := 0, 0
@@ -121,18 +193,43 @@ func (c *Classifier) Classify(text, lang string) []Hit {
 		pos = b
 		return runes
 	}
+	sc := c.model.getScratch()
+	defer c.model.pool.Put(sc)
+	var margins []float64
 	for _, cl := range splitClauses(text) {
 		first := len(hits)
-		for _, cat := range cats {
-			cs, ok := c.cues[cat][lang]
-			if !ok {
+		v := c.model.vectorize(cl.text, sc)
+		margins = c.model.margins(v, margins)
+		for _, cat := range Taxonomy {
+			mc := c.model.cats[cat.Name]
+			score := sigmoid(margins[mc.Head])
+			t, floor := mc.Thresholds[lang], mc.CueFloor[lang]
+			if t == 0 {
+				t = 1 // an uncalibrated language: the model alone never fires
+			}
+			var cue CueMatch
+			if score >= min(floor, t) {
+				// Cues are only read where the model sees something: the
+				// regular expressions cost far more than the model, and a
+				// cue alone below the floor would not fire anyway. Negations
+				// are read for every clause the model would report.
+				cue = c.MatchCue(cat.Name, lang, cl.text)
+			}
+			fires, source := Decide(score, t, floor, cue)
+			if !fires && !(cue.Matched && cue.Negated) {
 				continue
 			}
-			if h, ok := cs.match(cl.text); ok {
-				h.Category = cat
-				h.Clause = cl.text
-				hits = append(hits, h)
+			h := Hit{Category: cat.Name, Side: cat.Side, Level: mc.Level, Clause: cl.text, Score: round4(score), Threshold: t,
+				Explanation: c.model.explain(v, mc.Head, explainTop), Cue: cue.Text, Negated: !fires, Negation: cue.Negation, Source: source}
+			if mc.LevelHead >= 0 && sigmoid(margins[mc.LevelHead]) >= 0.5 {
+				h.Level = 3
+			} else if mc.LevelHead >= 0 {
+				h.Level = 2
 			}
+			if h.Negated {
+				h.Source = SourceCue
+			}
+			hits = append(hits, h)
 		}
 		if len(hits) > first {
 			start, end := at(cl.start), at(cl.end)
@@ -144,20 +241,39 @@ func (c *Classifier) Classify(text, lang string) []Hit {
 	return hits
 }
 
+// MatchCue reads the cues of category in lang against one sentence.
+func (c *Classifier) MatchCue(category, lang, sentence string) CueMatch {
+	cs, ok := c.cues[category][lang]
+	if !ok {
+		return CueMatch{}
+	}
+	h, ok := cs.match(sentence)
+	if !ok {
+		return CueMatch{}
+	}
+	return CueMatch{Matched: true, Text: h.Cue, Negated: h.Negated, Negation: h.Negation}
+}
+
 // match reports the first non-negated pattern match, or failing that the
 // first negated one (kept so a reviewer sees why it did not fire).
+//
+// A saving exception stands for the whole sentence, whichever pattern
+// matched or none: a sentence that states a lawful notice period is no
+// at-will change however the model scores its words, so an exception alone
+// makes a negated match.
 func (cs cueSet) match(clause string) (Hit, bool) {
-	if cs.any == nil || !cs.any.MatchString(clause) {
-		return Hit{}, false
-	}
-	// A saving exception stands for the whole sentence, whichever pattern
-	// matched, so it is looked for once.
 	saving := ""
 	for _, e := range cs.exceptions {
 		if m := e.FindString(clause); m != "" {
 			saving = m
 			break
 		}
+	}
+	if cs.any == nil || !cs.any.MatchString(clause) {
+		if saving != "" {
+			return Hit{Negated: true, Negation: saving}, true
+		}
+		return Hit{}, false
 	}
 	var negated *Hit
 	for _, re := range cs.patterns {
@@ -221,9 +337,51 @@ type span struct {
 	start, end int // byte offsets
 }
 
+// Sentence is one sentence of a document's readable text, as the probe
+// classifies it; Start and End are byte offsets into the text.
+type Sentence struct {
+	Text       string
+	Start, End int
+}
+
+// Sentences splits readable text into the sentences the probe classifies.
+func Sentences(text string) []Sentence {
+	spans := splitClauses(text)
+	out := make([]Sentence, len(spans))
+	for i, s := range spans {
+		out[i] = Sentence{Text: s.text, Start: s.start, End: s.end}
+	}
+	return out
+}
+
+// abbreviations end with a full stop that does not end the sentence.
+var abbreviations = map[string]bool{"e.g": true, "i.e": true, "inc": true, "ltd": true, "co": true, "corp": true,
+	"no": true, "nos": true, "art": true, "sec": true, "para": true, "mr": true, "ms": true, "mrs": true, "dr": true,
+	"st": true, "vs": true, "cf": true, "approx": true, "incl": true}
+
+// abbreviation reports whether before ends with an abbreviation or an
+// initial ("U.S", "J"), so the full stop after it is no sentence end.
+func abbreviation(before string) bool {
+	w := before[strings.LastIndexAny(before, " (\n")+1:]
+	if w == "" {
+		return false
+	}
+	if abbreviations[strings.ToLower(w)] {
+		return true
+	}
+	// A single letter, or letters joined by full stops (U.S, e.g).
+	for _, part := range strings.Split(w, ".") {
+		if len(part) != 1 || !(part[0] >= 'A' && part[0] <= 'Z' || part[0] >= 'a' && part[0] <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
 // splitClauses cuts text into sentences: at line breaks, at Chinese
 // full stops, question and exclamation marks and semicolons, and at an
-// English full stop followed by a space.
+// English full stop followed by a space, unless it ends an abbreviation
+// or an initial ("e.g. ", "U.S. ", "Inc. ").
 func splitClauses(text string) []span {
 	var out []span
 	start := 0
@@ -245,7 +403,7 @@ func splitClauses(text string) []span {
 			emit(end)
 			start = end
 		case '.', '!', '?':
-			if i+1 < len(text) && text[i+1] == ' ' {
+			if i+1 < len(text) && text[i+1] == ' ' && !(r == '.' && abbreviation(text[start:i])) {
 				emit(i + 1)
 				start = i + 1
 			}

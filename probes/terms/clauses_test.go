@@ -1,6 +1,9 @@
 package terms
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
 	"testing"
 	"time"
 )
@@ -10,40 +13,64 @@ func TestClassifierExclusivity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := []struct {
+	for _, tc := range []struct {
 		lang, text string
-		fire, neg  bool
+		fire       bool
 	}{
-		// Violations.
-		{"zh", "商家在本平台经营期间，不得在其他电子商务平台开设店铺或销售同款商品；违反本条的，本平台有权下架其全部商品。", true, false},
-		{"zh", "参加年货节活动的商家须与本平台签订独家合作协议。", true, false},
-		{"zh", "商家应当仅在本平台销售其品牌商品。", true, false},
-		{"en", "The Merchant shall sell exclusively on Shopmart during the term.", true, false},
-		{"en", "The Merchant shall not list the same products on any other online marketplace.", true, false},
-		// Negated: a promise not to demand exclusivity.
-		{"zh", "本平台不要求商家独家经营，商家可以自由选择同时在其他平台开设店铺。", true, true},
-		{"en", "Fairmarket does not require merchants to sell exclusively on Fairmarket.", true, true},
+		// Violations, in the drafting variety real agreements use.
+		{"zh", "商家在本平台经营期间，不得在其他电子商务平台开设店铺或销售同款商品；违反本条的，本平台有权下架其全部商品。", true},
+		{"zh", "参加年货节活动的商家须与本平台签订独家合作协议。", true},
+		{"zh", "商家应当仅在本平台销售其品牌商品。", true},
+		{"en", "The Merchant shall sell exclusively on Shopmart during the term.", true},
+		{"en", "The Merchant shall not list the same products on any other online marketplace.", true},
+		// A promise not to demand exclusivity.
+		{"zh", "本平台不要求商家独家经营，商家可以自由选择同时在其他平台开设店铺。", false},
+		{"en", "Fairmarket does not require merchants to sell exclusively on Fairmarket.", false},
 		// Unrelated text that shares words.
-		{"zh", "本平台与物流公司签订独立合同，商家可以选择其他物流服务。", false, false},
-		{"en", "Merchants are free to list their products on other marketplaces at the same time.", false, false},
-		{"en", "Exclusive offers for members are shown in the app.", false, false},
-	}
-	for _, tc := range cases {
-		hits := c.Classify(tc.text, tc.lang)
-		if got := len(hits) > 0; got != tc.fire {
-			t.Errorf("%q: fired=%v want %v (%+v)", tc.text, got, tc.fire, hits)
-			continue
+		{"zh", "本平台与物流公司签订独立合同，商家可以选择其他物流服务。", false},
+		{"en", "Merchants are free to list their products on other marketplaces at the same time.", false},
+		{"en", "Exclusive offers for members are shown in the app.", false},
+	} {
+		fired := false
+		for _, h := range c.Classify(tc.text, tc.lang) {
+			if h.Category == "exclusivity" && !h.Negated {
+				fired = true
+			}
 		}
-		if tc.fire && hits[0].Negated != tc.neg {
-			t.Errorf("%q: negated=%v want %v", tc.text, hits[0].Negated, tc.neg)
+		if fired != tc.fire {
+			t.Errorf("%q: exclusivity fired=%v want %v", tc.text, fired, tc.fire)
 		}
 	}
+}
+
+// A negation cancels a clause the model alone would report: the model
+// reads words, not the scope of a negation.
+func TestNegationVetoesTheModel(t *testing.T) {
+	c, err := NewClassifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const text = "We shall not be liable for any indirect loss, except where required by applicable law."
+	for _, h := range c.Classify(text, "en") {
+		if h.Category == "limitation_of_liability" {
+			if !h.Negated || h.Negation == "" {
+				t.Errorf("saving exception ignored: %+v", h)
+			}
+			return
+		}
+	}
+	t.Errorf("no limitation_of_liability candidate recorded for %q", text)
 }
 
 func TestClassifierOffsetsAreCodePoints(t *testing.T) {
 	c, _ := NewClassifier()
 	text := "第一条 总则\n商家不得在其他平台开设店铺。其余条款。"
-	hits := c.Classify(text, "zh")
+	var hits []Hit
+	for _, h := range c.Classify(text, "zh") {
+		if h.Category == "exclusivity" {
+			hits = append(hits, h)
+		}
+	}
 	if len(hits) != 1 {
 		t.Fatalf("hits %+v", hits)
 	}
@@ -90,12 +117,135 @@ func TestSavingExceptionsSilenceLiabilityClauses(t *testing.T) {
 	} {
 		fired, saved := false, ""
 		for _, h := range c.Classify(tc.text, tc.lang) {
-			if h.Category == "liability" {
+			if h.Category == "limitation_of_liability" {
 				fired, saved = !h.Negated, h.Negation
 			}
 		}
 		if fired != tc.fires {
 			t.Errorf("%q: fires = %v (negation/exception %q), want %v", tc.text, fired, saved, tc.fires)
 		}
+	}
+}
+
+func TestDecide(t *testing.T) {
+	cue := CueMatch{Matched: true, Text: "不得在其他平台"}
+	negated := CueMatch{Matched: true, Text: "独家", Negated: true, Negation: "不要求"}
+	for _, tc := range []struct {
+		score  float64
+		cue    CueMatch
+		fires  bool
+		source string
+	}{
+		{0.9, CueMatch{}, true, SourceModel},
+		{0.9, cue, true, SourceBoth},
+		{0.5, cue, true, SourceCue},  // below the threshold, above the cue floor
+		{0.1, cue, false, ""},        // below the cue floor
+		{0.5, CueMatch{}, false, ""}, // no cue, below the threshold
+		{0.99, negated, false, ""},   // a negated cue vetoes the model
+	} {
+		fires, source := Decide(tc.score, 0.8, 0.4, tc.cue)
+		if fires != tc.fires || source != tc.source {
+			t.Errorf("Decide(%.2f, %+v) = %v %q, want %v %q", tc.score, tc.cue, fires, source, tc.fires, tc.source)
+		}
+	}
+}
+
+// Every clause the classifier reports explains itself: the score, the
+// threshold, the n-grams that weighed most, what found it.
+func TestEveryHitExplainsItself(t *testing.T) {
+	c, err := NewClassifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "商家在本平台经营期间，不得在其他电子商务平台开设店铺或销售同款商品。\nWe may suspend or terminate your seller account at any time without giving reasons."
+	hits := c.Classify(text, "zh")
+	hits = append(hits, c.Classify("We may suspend or terminate your seller account at any time without giving reasons.", "en")...)
+	if len(hits) == 0 {
+		t.Fatal("no hits")
+	}
+	for _, h := range hits {
+		if len(h.Explanation) == 0 || h.Source == "" || h.Threshold <= 0 || h.Level < 2 || h.Side == "" {
+			t.Errorf("hit without its explanation: %+v", h)
+		}
+		if !h.Negated && h.Source != SourceCue && h.Score < h.Threshold {
+			t.Errorf("%s fired by the model below its threshold: %+v", h.Category, h)
+		}
+		if (h.Source == SourceCue || h.Source == SourceBoth) && h.Cue == "" {
+			t.Errorf("%s: source %s without a cue", h.Category, h.Source)
+		}
+	}
+	cats := map[string]bool{}
+	for _, h := range hits {
+		if !h.Negated {
+			cats[h.Category] = true
+		}
+	}
+	if !cats["exclusivity"] || !cats["suspension"] {
+		t.Errorf("categories %v, want exclusivity and suspension", cats)
+	}
+}
+
+func TestModelIsTheShippedFile(t *testing.T) {
+	m, err := ShippedModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(ModelFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	if m.SHA256() != hex.EncodeToString(sum[:]) || ModelSHA256() != m.SHA256() {
+		t.Errorf("model hash %s, file %x", m.SHA256(), sum)
+	}
+	for _, c := range Taxonomy {
+		mc, ok := m.Category(c.Name)
+		if !ok || mc.Thresholds["zh"] <= 0 || mc.Thresholds["en"] <= 0 {
+			t.Errorf("%s: not calibrated in both languages: %+v", c.Name, mc)
+		}
+	}
+	if _, err := ParseModel(append([]byte{}, b[:len(b)/2]...)); err == nil {
+		t.Error("a truncated weights file loads")
+	}
+}
+
+func TestAudience(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"商家入驻本平台须遵守本协议。商家不得在其他平台开设店铺。", Merchant},
+		{"The Seller shall ship orders within two days. Sellers pay a commission. Vendors must hold licences.", Merchant},
+		{"您使用本平台服务即视为同意本协议。用户可以随时注销账户。", Consumer},
+		{"By using the Services you agree to these Terms.", Consumer},
+		{"Users may buy from merchants on the site. Merchants ship orders to users.", Consumer},
+	} {
+		if got := Audience(tc.text); got != tc.want {
+			t.Errorf("Audience(%q) = %s, want %s", tc.text, got, tc.want)
+		}
+	}
+	// A consumer-law category is not reported in a merchant agreement; a
+	// merchant category is reported anywhere.
+	c, err := NewClassifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	merchantDoc := "Merchants must provide valid business credentials. The Seller pays the deposit.\nWe may suspend or terminate your seller account at any time without giving reasons."
+	aud, hits := c.ClassifyDocument(merchantDoc, "en")
+	cats := map[string]bool{}
+	for _, h := range hits {
+		if !h.Negated {
+			cats[h.Category] = true
+		}
+	}
+	if aud != Merchant || !cats["suspension"] || cats["unilateral_termination"] {
+		t.Errorf("merchant agreement: audience %s, categories %v", aud, cats)
+	}
+	aud, hits = c.ClassifyDocument("We may suspend or terminate your account at any time without giving reasons.", "en")
+	cats = map[string]bool{}
+	for _, h := range hits {
+		if !h.Negated {
+			cats[h.Category] = true
+		}
+	}
+	if aud != Consumer || !cats["unilateral_termination"] {
+		t.Errorf("consumer terms: audience %s, categories %v", aud, cats)
 	}
 }

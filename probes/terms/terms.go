@@ -199,11 +199,18 @@ func (g *gatherer) read(ctx context.Context, role, u, via string, depth int, bud
 			m.TextSHA256 = rec.BodySHA256
 			m.Evidence = append(m.Evidence, rec.ID)
 			ids := clauseIDs{url: u}
-			for _, h := range g.cls.Classify(text, m.Lang) {
+			audience, hits := g.cls.ClassifyDocument(text, m.Lang)
+			m.Audience = audience
+			for _, h := range hits {
+				expl := make([]measure.ClauseGram, len(h.Explanation))
+				for i, g := range h.Explanation {
+					expl[i] = measure.ClauseGram{Gram: g.Gram, Weight: g.Weight}
+				}
 				clauses = append(clauses, measure.Clause{
 					Base: measure.Base{Type: "clause", Key: fmt.Sprintf("clause|%s|%s|%d", h.Category, u, h.Start), Evidence: []string{rec.ID, page.Record()}},
-					ID:   ids.of(h.Clause, h.Start), Category: h.Category, URL: u, Lang: m.Lang, Text: h.Clause,
-					Start: h.Start, End: h.End, Cue: h.Cue, Negated: h.Negated, Negation: h.Negation, TextSHA256: rec.BodySHA256})
+					ID:   ids.of(h.Clause, h.Start), Category: h.Category, Side: h.Side, Level: h.Level, URL: u, Lang: m.Lang, Text: h.Clause,
+					Start: h.Start, End: h.End, Score: h.Score, Threshold: h.Threshold, Explanation: expl, Cue: h.Cue, Source: h.Source,
+					Negated: h.Negated, Negation: h.Negation, Classifier: g.cls.Model().SHA256(), TextSHA256: rec.BodySHA256})
 			}
 		}
 		m.Reachable = m.Chars > 0

@@ -28,6 +28,10 @@ func readableText(doc *goquery.Document) string {
 	return strings.Join(lines, "\n")
 }
 
+// PlainText is the readable text of a text/plain document, as the probe
+// reads it.
+func PlainText(body string) string { return plainText(body) }
+
 // plainText is readableText for a text/plain document: one line per
 // non-blank line, whitespace collapsed.
 func plainText(body string) string {
@@ -43,6 +47,10 @@ func plainText(body string) string {
 func collapse(s string) string {
 	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
 }
+
+// Language guesses zh or en from the share of Han characters, as the
+// probe does when the profile does not name the language.
+func Language(text string) string { return language(text) }
 
 // language guesses zh or en from the share of Han characters.
 func language(text string) string {
