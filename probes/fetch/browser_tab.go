@@ -180,13 +180,15 @@ func (t *tab) setup() error {
 func (t *tab) identity(ctx context.Context) func() error {
 	return func() error {
 		h := t.s.headers
+		// navigator.languages takes the tags; the header itself goes out
+		// exactly as the profile writes it.
 		if _, err := chromedp.Call(ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{
-			UserAgent: h.Get("User-Agent"), AcceptLanguage: h.Get("Accept-Language")}); err != nil {
+			UserAgent: h.Get("User-Agent"), AcceptLanguage: languageTags(h.Get("Accept-Language"))}); err != nil {
 			return err
 		}
 		extra := network.Headers{}
 		for k, vs := range h {
-			if k != "User-Agent" && k != "Accept-Language" && len(vs) > 0 {
+			if k != "User-Agent" && len(vs) > 0 {
 				extra[k] = vs[0]
 			}
 		}
@@ -740,6 +742,18 @@ func postData(r *network.Request) []byte {
 		b = append(b, e.Bytes...)
 	}
 	return b
+}
+
+// languageTags strips the weights from an Accept-Language value.
+func languageTags(accept string) string {
+	var tags []string
+	for _, part := range strings.Split(accept, ",") {
+		tag, _, _ := strings.Cut(part, ";")
+		if tag = strings.TrimSpace(tag); tag != "" {
+			tags = append(tags, tag)
+		}
+	}
+	return strings.Join(tags, ",")
 }
 
 func sortedKeys(m map[string]string) []string {
