@@ -272,6 +272,18 @@ type Page struct {
 	// CAPTCHA, slider check, login wall, "access denied" page or empty
 	// application shell (the Blocked* constants); "" for the page itself.
 	Blocked string
+	// Fetched are, in browser mode, the answers to the API calls the
+	// page's scripts made (XHR and fetch), in the order they were sent.
+	Fetched []Fetched
+}
+
+// Fetched is one answer a page's script received, as recorded.
+type Fetched struct {
+	URL    string
+	Status int
+	Header http.Header
+	Body   []byte // as stored: redacted, up to the body cap
+	Record string // the exchange record
 }
 
 // Record is the evidence id of the final exchange ("" if none).

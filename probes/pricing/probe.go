@@ -321,12 +321,7 @@ func quotePrice(body string) (float64, string, bool) {
 	return 0, "", false
 }
 
-func pageError(p *fetch.Page) string {
-	if p.Err != nil {
-		return p.Err.Error()
-	}
-	return fmt.Sprintf("HTTP %d", p.Status)
-}
+func pageError(p *fetch.Page) string { return p.Problem() }
 
 // steeringRound has every persona run query q and fills the steering
 // panel with each persona's position-weighted price. Each item's price is
@@ -356,7 +351,11 @@ func (g *gatherer) steeringRound(ctx context.Context, phase string, r, qi int, q
 			m = measure.SteeringResults{Base: measure.Base{Type: "results", Key: key, Evidence: page.Records}, Phase: phase, Query: q, Round: r}
 			if page.OK() {
 				if doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text)); err == nil {
-					m.Items = listItems(extract.ItemList(doc))
+					items := extract.ItemList(doc)
+					if api, ok := g.t.APIResults(page); ok {
+						items = api // the results as the platform's API returned them
+					}
+					m.Items = listItems(items)
 					if len(m.Items) > g.topK {
 						m.Items = m.Items[:g.topK]
 					}

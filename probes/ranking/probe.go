@@ -83,7 +83,11 @@ func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
 				if err != nil {
 					break
 				}
-				more := readRows(doc, q, 0, t.Profile.FirstParty.Sellers, t.Profile.FirstParty.Brands)
+				items := extract.ItemList(doc)
+				if api, ok := t.APIResults(page); ok {
+					items = api
+				}
+				more := readRows(doc, items, q, 0, t.Profile.FirstParty.Sellers, t.Profile.FirstParty.Brands)
 				offset := len(m.Rows)
 				for _, r := range more {
 					if r.Position <= offset { // positions restart on each page
@@ -162,10 +166,10 @@ func nextPage(doc *goquery.Document, base string) string {
 	return b.ResolveReference(r).String()
 }
 
-// readRows pairs the schema.org ItemList with the visible result list (for
-// labels and ad markup), marking first-party items by seller or brand.
-func readRows(doc *goquery.Document, q string, topK int, sellers, brands []string) []Row {
-	items := extract.ItemList(doc)
+// readRows pairs the result items (the page's schema.org ItemList, or
+// what its API returned) with the visible result list (for labels and ad
+// markup), marking first-party items by seller or brand.
+func readRows(doc *goquery.Document, items []extract.ListItem, q string, topK int, sellers, brands []string) []Row {
 	lis := doc.Find("ol.results > li, ul.results > li, .results li")
 	var rows []Row
 	for i, it := range items {
