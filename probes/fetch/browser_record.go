@@ -186,7 +186,11 @@ func (t *tab) storeView(page *Page, nav *navigation, v view, source string, sett
 	page.Body, page.Text, page.Charset = []byte(dom), dom, "utf-8"
 	at := redactString(personal, redactURL(page.FinalURL))
 	meta := func(role, mediaType string) map[string]any {
-		return map[string]any{"role": role, "media_type": mediaType, "source": source, "browser": true, "settled": settled}
+		m := map[string]any{"role": role, "media_type": mediaType, "source": source, "browser": true, "settled": settled}
+		if v.shotErr != nil && role == RoleRenderedDOM {
+			m["screenshot_error"] = v.shotErr.Error() // the page was read all the same
+		}
+		return m
 	}
 	if v.screenshot != nil {
 		id, err := f.storeDocument(nav.probe, persona, at, v.screenshot, meta(RoleScreenshot, "image/png"))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -359,19 +360,21 @@ func gated(t network.ResourceType) bool {
 // are recorded.
 func (t *tab) gate(nav *navigation, ev *cdpfetch.EventRequestPaused) {
 	f := t.s.f
-	ctx := t.ctx
 	var d decision
 	var cont cdpfetch.ContinueRequestParams
 	u, perr := url.Parse(ev.Request.URL)
 	doc := ev.ResourceType == network.ResourceTypeDocument
+	t.mu.Lock()
+	left := nav == nil || nav.closed
+	t.mu.Unlock()
 	switch {
-	case nav == nil || nav.closed:
+	case left:
 		d.notSent = errors.New("not sent: the persona had left the page")
 	case perr != nil:
 		d.notSent = perr
 	case !gated(ev.ResourceType):
 	default:
-		ctx = nav.ctx
+		ctx := nav.ctx
 		if u.Path != "/robots.txt" {
 			d.robots = f.robots.verdict(ctx, u, t.s.headers.Get("User-Agent"))
 		}
@@ -576,7 +579,8 @@ type view struct {
 	HTML       string `json:"html"`
 	URL        string `json:"url"`
 	screenshot []byte
-	err        error
+	err        error // the DOM could not be read
+	shotErr    error // the screenshot could not be taken
 }
 
 const readDOM = `(() => {
@@ -603,7 +607,7 @@ func (t *tab) capture(nav *navigation) view {
 	if t.s.f.opts.Browser.NoScreenshots {
 		return v
 	}
-	v.screenshot, v.err = screenshot(ctx, t.s.f.opts.Browser.MaxScreenshotHeight)
+	v.screenshot, v.shotErr = screenshot(ctx, t.s.f.opts.Browser.MaxScreenshotHeight)
 	return v
 }
 
@@ -644,7 +648,8 @@ func (t *tab) finish(page *Page, nav *navigation, v view, navErr, settleErr erro
 			mainAt = i
 		}
 	}
-	decisions, reqExtra, respExtra := nav.decisions, nav.reqExtra, nav.respExtra
+	// A gate still waiting on the rate limit may add to these later.
+	decisions, reqExtra, respExtra := maps.Clone(nav.decisions), maps.Clone(nav.reqExtra), maps.Clone(nav.respExtra)
 	t.mu.Unlock()
 
 	var notSent error
@@ -678,9 +683,6 @@ func (t *tab) finish(page *Page, nav *navigation, v view, navErr, settleErr erro
 	if mainAt >= 0 {
 		m := hops[mainAt]
 		page.FinalURL, page.Status, page.Header, page.Truncated = m.url, m.status, m.respHeader, m.truncated
-		if m.err != "" && !m.done {
-			settleErr = errors.Join(settleErr, errors.New(m.err))
-		}
 		if v.HTML != "" {
 			if err := t.storeView(page, nav, v, ids[mainAt], settleErr == nil); err != nil {
 				page.Err = err

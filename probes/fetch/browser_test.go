@@ -166,7 +166,7 @@ func TestBrowserRendersScriptsAndRecordsEveryExchange(t *testing.T) {
 		t.Fatalf("rendered DOM lacks the script's content:\n%s", p.Text)
 	}
 	byID := recordsByID(t, st)
-	var kinds, types []string
+	var types []string
 	for _, id := range p.Records {
 		r := byID[id]
 		var d struct {
@@ -175,7 +175,6 @@ func TestBrowserRendersScriptsAndRecordsEveryExchange(t *testing.T) {
 			Role         string `json:"role"`
 		}
 		json.Unmarshal(r.Data, &d) //nolint:errcheck
-		kinds = append(kinds, string(r.Kind))
 		if r.Kind == evidence.KindExchange {
 			if !d.Browser {
 				t.Errorf("exchange %s not marked browser-fetched", r.URL)
