@@ -3,6 +3,7 @@ package scan
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -250,5 +251,11 @@ func TestBrowserMissing(t *testing.T) {
 	}
 	if _, serr := os.Stat(dir); serr == nil {
 		t.Error("a run directory was made")
+	}
+	// The interoperability checks of this profile read over HTTP: they
+	// need no browser (and here find no platform).
+	_, err = Run(context.Background(), prof, Options{Dir: dir, Engine: testEngine(t), Version: "test", Probes: []string{"interop"}})
+	if !errors.Is(err, ErrUnreachable) {
+		t.Errorf("interop alone: %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -91,7 +92,7 @@ func Run(ctx context.Context, prof *profile.Profile, opts Options) (*Result, err
 	if _, err := selectProbes(opts.Probes); err != nil {
 		return nil, err // before anything is written
 	}
-	if err := browserReady(prof); err != nil {
+	if err := browserReady(prof, opts.Probes); err != nil {
 		return nil, err
 	}
 	store, err := evidence.Create(opts.Dir, evidence.Options{Now: opts.Now, OnAppend: opts.OnRecord})
@@ -125,7 +126,7 @@ func Resume(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := browserReady(prof); err != nil {
+	if err := browserReady(prof, opts.Probes); err != nil {
 		return nil, err
 	}
 	if err := trimCapture(opts.Dir, recs); err != nil {
@@ -263,7 +264,7 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 		return &Result{Dir: opts.Dir, Manifest: man}, errors.Join(err, finish(false))
 	}
 
-	if prof.UsesBrowser() {
+	if usesBrowser(prof, opts.Probes) {
 		if err := f.StartBrowser(ctx); err != nil {
 			return &Result{Dir: opts.Dir, Manifest: man}, errors.Join(fault.Incomplete(err), finish(false))
 		}
@@ -423,10 +424,20 @@ func checkReachable(ctx context.Context, f *fetch.Fetcher, prof *profile.Profile
 	return nil
 }
 
-// browserReady checks, before a run directory is made, that a profile
-// that reads pages in a browser has one to read them with.
-func browserReady(prof *profile.Profile) error {
-	if !prof.UsesBrowser() {
+// usesBrowser reports whether any of the probes ids selects (all when
+// none) reads pages in a browser.
+func usesBrowser(prof *profile.Profile, ids []string) bool {
+	selected, err := selectProbes(ids)
+	if err != nil {
+		return prof.UsesBrowser()
+	}
+	return slices.ContainsFunc(selected, func(i probes.Info) bool { return prof.RenderOf(i.ID) == profile.RenderBrowser })
+}
+
+// browserReady checks, before a run directory is made, that a scan that
+// reads pages in a browser has one to read them with.
+func browserReady(prof *profile.Profile, ids []string) error {
+	if !usesBrowser(prof, ids) {
 		return nil
 	}
 	if _, err := fetch.FindBrowser(prof.Browser.Path); err != nil {
