@@ -656,7 +656,7 @@ func (t *tab) finish(page *Page, nav *navigation, v view, navErr, settleErr erro
 	ids := make([]string, len(hops))
 	for i := range hops {
 		h := &hops[i]
-		d := nthDecision(decisions[h.id], h.index)
+		d := nth(decisions[h.id], h.index)
 		if d.notSent != nil && h.resourceType == network.ResourceTypeDocument && notSent == nil {
 			notSent = d.notSent
 		}
@@ -736,8 +736,6 @@ func nth[T any](xs []T, i int) T {
 	}
 	return xs[i]
 }
-
-func nthDecision(ds []decision, i int) decision { return nth(ds, i) }
 
 func httpURL(u string) bool {
 	return strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")
