@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 count="${1:-3}"
 go test -run '^$' -bench 'Evaluate100k' -benchmem -benchtime 3x -count "$count" ./policies
 go test -run '^$' -bench 'ScanShopmart|Pricing50x6x8' -benchmem -count "$count" ./scan
+go test -run '^$' -bench 'Render' -benchtime 1x -count "$count" ./scan
 go test -run '^$' -bench 'ImportAndCompute1M' -benchmem -benchtime 2x -count "$count" ./probes/ranking
 go test -run '^$' -bench 'Classify10MB' -benchtime 1x -count "$count" ./probes/terms

@@ -178,6 +178,7 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"empty evidence", func(m map[string]any) { m["evidence"] = []any{} }, Interop, "evidence"},
 		{"unknown kind", func(m map[string]any) { m["type"] = "chekout" }, Interop, "chekout"},
 		{"wrong family", func(m map[string]any) {}, Terms, "not a kind of terms"},
+		{"unknown block", func(m map[string]any) { m["blocked"] = "paywall" }, Interop, "blocked"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -194,6 +195,34 @@ func TestValidateNamesTheField(t *testing.T) {
 	}
 	if err := v.Validate(Interop, ok()); err != nil {
 		t.Errorf("valid checkout refused: %v", err)
+	}
+}
+
+// A page measurement recorded before block pages were told apart has no
+// blocked field; it reads as not blocked.
+func TestDecodeOlderPageMeasurement(t *testing.T) {
+	v, err := DefaultValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &Checkout{Base: Base{Type: "checkout", Evidence: []string{"x"}}, Response: Response{Fetch: Answered, Status: 200}}
+	if err := Prepare(m); err != nil {
+		t.Fatal(err)
+	}
+	old := generic(t, m)
+	delete(old, "blocked")
+	delete(old, "record")
+	delete(old, "persona")
+	data, _ := json.Marshal(old)
+	doc, err := Decode(data, "r1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc["blocked"] != "" {
+		t.Errorf("blocked = %v", doc["blocked"])
+	}
+	if err := v.Validate(Interop, doc); err != nil {
+		t.Errorf("older measurement refused: %v", err)
 	}
 }
 

@@ -27,6 +27,13 @@ type Response struct {
 	Fetch string `json:"fetch" jsonschema:"enum=answered,enum=not_sent,enum=failed"`
 	// Error says why no response arrived; "" when one did.
 	Error string `json:"error"`
+	// Blocked says what the platform showed instead of the page when the
+	// answer was a block page: captcha, slider, login_wall, access_denied,
+	// or empty_shell (an application shell whose content only JavaScript
+	// draws, read without a browser); "" when the answer was the page.
+	// A blocked page is a result about the scan, not about the platform:
+	// policies report unknown for it.
+	Blocked string `json:"blocked" jsonschema:"enum=,enum=captcha,enum=slider,enum=login_wall,enum=access_denied,enum=empty_shell"`
 }
 
 // response lets tests and the builder reach the embedded Response.

@@ -194,6 +194,12 @@ func Decode(data []byte, record, persona string) (map[string]any, error) {
 		return nil, errors.New("(measurement): null")
 	}
 	m["record"] = record
+	if _, page := m["fetch"]; page {
+		if _, ok := m["blocked"]; !ok {
+			// Runs recorded before block pages were told apart: none was.
+			m["blocked"] = ""
+		}
+	}
 	if _, own := m["persona"]; !own {
 		m["persona"] = persona
 	}

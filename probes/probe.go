@@ -9,6 +9,7 @@ package probes
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -80,7 +81,8 @@ type Target struct {
 	ProfileRecord string
 
 	mu       sync.Mutex
-	sessions map[string]*fetch.Session
+	sessions map[string]*fetch.Session // by render mode and persona
+	render   string
 	// prior holds the keyed measurements of an interrupted run being
 	// resumed: family + "\x00" + key -> record.
 	prior map[string]evidence.Record
@@ -122,21 +124,38 @@ func NewTarget(p *profile.Profile, f *fetch.Fetcher, rec Recorder) *Target {
 	return &Target{Profile: p, Fetcher: f, Rec: rec, sessions: map[string]*fetch.Session{}}
 }
 
+// SetRender chooses how the sessions handed out from now on read pages:
+// profile.RenderHTTP or profile.RenderBrowser. The scan sets it before
+// each probe, from the profile; a persona has one session per mode.
+func (t *Target) SetRender(mode string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.render = mode
+}
+
 // Session returns persona's session, logging in and visiting its warm-up
 // pages the first time it is asked for. A failed login is kept as evidence
 // and the session is still returned: the probe's pages will show what an
-// unauthenticated persona saw.
+// unauthenticated persona saw. In browser mode the session is the
+// persona's own browser, with the profile's device settings.
 func (t *Target) Session(ctx context.Context, persona string) (*fetch.Session, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if s, ok := t.sessions[persona]; ok {
+	key := t.render + "\x00" + persona
+	if s, ok := t.sessions[key]; ok {
 		return s, nil
 	}
 	per, ok := t.Profile.Persona(persona)
 	if !ok {
 		return nil, fmt.Errorf("unknown persona %q", persona)
 	}
-	s, err := t.Fetcher.Session(per.ID, per.Headers, per.Cookies, t.Profile.Platform.BaseURL)
+	var s *fetch.Session
+	var err error
+	if t.render == profile.RenderBrowser {
+		s, err = t.Fetcher.BrowserSession(per.ID, per.Headers, per.Cookies, t.Profile.Platform.BaseURL, Emulation(t.Profile.EmulationOf(per)))
+	} else {
+		s, err = t.Fetcher.Session(per.ID, per.Headers, per.Cookies, t.Profile.Platform.BaseURL)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -158,8 +177,17 @@ func (t *Target) Session(ctx context.Context, persona string) (*fetch.Session, e
 		}
 		s.GetAsUser(ctx, "warmup", u)
 	}
-	t.sessions[persona] = s
+	t.sessions[key] = s
 	return s, ctx.Err()
+}
+
+// Emulation converts a profile's device settings for the fetcher.
+func Emulation(e profile.Emulation) fetch.Emulation {
+	out := fetch.Emulation{Width: e.Width, Height: e.Height, Mobile: e.Mobile != nil && *e.Mobile, Locale: e.Locale, Timezone: e.Timezone}
+	if g := e.Geolocation; g != nil {
+		out.Geolocation = &fetch.Geolocation{Latitude: g.Latitude, Longitude: g.Longitude, Accuracy: g.Accuracy}
+	}
+	return out
 }
 
 // DefaultPersona is the persona a probe uses when the profile names none.
@@ -222,10 +250,14 @@ func (t *Target) Document(family, persona, url string, text []byte, meta any) (e
 
 // Response describes what became of the request behind page, for a
 // measurement of it: answered (any HTTP status), not sent (robots.txt,
-// budget, address guard, a target that stopped answering) or failed.
+// budget, address guard, a target that stopped answering) or failed (no
+// answer, or in browser mode a page that did not settle in time); and
+// whether the answer was a block page instead of the page.
 func Response(url string, page *fetch.Page) measure.Response {
-	r := measure.Response{URL: url, FinalURL: page.FinalURL, Status: page.Status}
+	r := measure.Response{URL: url, FinalURL: page.FinalURL, Status: page.Status, Blocked: page.Blocked}
 	switch {
+	case errors.Is(page.Err, fetch.ErrUnsettled):
+		r.Fetch = measure.Failed
 	case page.Status > 0:
 		r.Fetch = measure.Answered
 	case fetch.NotSent(page.Err):

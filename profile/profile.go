@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // time zones in browser settings are checked where the system has no zoneinfo
 
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/text/language"
@@ -33,6 +34,10 @@ type Profile struct {
 	Extract     Extract    `yaml:"extract"`
 	Limits      Limits     `yaml:"limits"`
 	Redact      Redact     `yaml:"redact"`
+	// Render is how pages are read: "http" (the default) or "browser" (a
+	// headless Chromium runs their JavaScript); each probe may override it.
+	Render  string  `yaml:"render"`
+	Browser Browser `yaml:"browser"`
 
 	// Source is the file name and Raw its bytes, kept so a run can store
 	// exactly the profile it was scanned with.
@@ -131,6 +136,9 @@ type Persona struct {
 	// logged-in member with a purchase history"); complaint letters
 	// describe personas with it rather than by id.
 	Description Text `yaml:"description"`
+	// Browser is the persona's device in browser mode, over the
+	// profile's browser settings (an iPhone user: viewport and mobile).
+	Browser *Emulation `yaml:"browser"`
 }
 
 // Text is a phrase in Chinese and English. In YAML it is either a plain
@@ -194,6 +202,8 @@ type Pricing struct {
 	Quote    string   `yaml:"quote"`
 	OptOut   OptOut   `yaml:"opt_out"`
 	Steering Steering `yaml:"steering"`
+	// Render overrides the profile's render for this probe.
+	Render string `yaml:"render"`
 }
 
 // OptOut says where to look for the switch that turns personalisation off.
@@ -225,6 +235,13 @@ type Ranking struct {
 	// Search is the search URL template with {query} (default
 	// /search?q={query}); the pricing probe's steering measure uses it too.
 	Search string `yaml:"search"`
+	// Render overrides the profile's render for this probe.
+	Render string `yaml:"render"`
+	// API, in browser mode, names the JSON API the search page fetches its
+	// results from; the results are read from that recorded response
+	// rather than from the page's markup (the steering measurement of the
+	// pricing probe reads the same search pages).
+	API *API `yaml:"api"`
 }
 
 // DefaultSearch is the search URL template used when the profile names none.
@@ -242,6 +259,23 @@ func (p *Profile) SearchTemplate() string {
 	return DefaultSearch
 }
 
+// API says where a page's data sits in the JSON a platform's own API
+// returned to the browser (docs/browser.md).
+type API struct {
+	// Path is the API's URL path (/api/search); the page's last response
+	// from that path is read.
+	Path string `yaml:"path"`
+	// Items is the dotted path to the list of results in the response
+	// (data.items); "" when the response is the list.
+	Items string `yaml:"items"`
+	// Fields maps result fields (url, name, sku, brand, seller, price,
+	// currency, rating, reviews, position) to dotted paths within an item.
+	Fields map[string]string `yaml:"fields"`
+}
+
+// APIFields are the result fields an API mapping may name.
+var APIFields = []string{"url", "name", "sku", "brand", "seller", "price", "currency", "rating", "reviews", "position"}
+
 // Terms configures the terms probe.
 type Terms struct {
 	// Persona reads the documents; default the first persona.
@@ -255,6 +289,8 @@ type Terms struct {
 	Announcements []string `yaml:"announcements"`
 	// Language is "auto", "zh" or "en".
 	Language string `yaml:"language"`
+	// Render overrides the profile's render for this probe.
+	Render string `yaml:"render"`
 }
 
 // Interop configures the interoperability probe (docs/method-interop.md).
@@ -277,6 +313,10 @@ type Interop struct {
 	Export Export `yaml:"export"`
 	// Persona runs the checks that need an account (default the first).
 	Persona string `yaml:"persona"`
+	// Render overrides the profile's render for the checks made as the
+	// persona (UGC, checkout, export); link, crawler and OAuth checks
+	// read the platform's raw answers over HTTP whatever it says.
+	Render string `yaml:"render"`
 }
 
 // UGC is a form that renders user-written text.
@@ -448,6 +488,194 @@ type Limits struct {
 	TimeoutDur    time.Duration `yaml:"-"`
 }
 
+// Render modes.
+const (
+	RenderHTTP    = "http"
+	RenderBrowser = "browser"
+)
+
+// Browser configures browser mode (docs/browser.md).
+type Browser struct {
+	// Path is the Chromium executable (default: $PLATSCAN_CHROME, then
+	// chromium on PATH).
+	Path string `yaml:"path"`
+	// SettleMS is how long, in milliseconds, the network must stay quiet
+	// after a page loads before it is read (default 500).
+	SettleMS *int `yaml:"settle_ms"`
+	// Timeout bounds one page load, settling included (default
+	// limits.timeout).
+	Timeout string `yaml:"timeout"`
+	// Screenshots keeps a full-page screenshot of every page (default
+	// true); pixels cannot be redacted, so turn it off when a persona's
+	// pages show personal data.
+	Screenshots *bool `yaml:"screenshots"`
+	// Emulation is every persona's device unless its own says otherwise.
+	Emulation `yaml:",inline"`
+
+	// Parsed forms, filled by Load.
+	TimeoutDur time.Duration `yaml:"-"`
+}
+
+// Emulation is how a persona's browser presents itself.
+type Emulation struct {
+	// Viewport is WIDTHxHEIGHT in CSS pixels (default 1366x900, or
+	// 390x844 when mobile).
+	Viewport string `yaml:"viewport"`
+	// Mobile emulates a phone (touch, mobile viewport); default: when the
+	// persona's User-Agent says Mobile, iPhone or Android.
+	Mobile *bool `yaml:"mobile"`
+	// Locale is an ICU locale such as zh_CN.
+	Locale string `yaml:"locale"`
+	// Timezone is an IANA time zone such as Asia/Shanghai.
+	Timezone    string       `yaml:"timezone"`
+	Geolocation *Geolocation `yaml:"geolocation"`
+
+	// Width and Height are Viewport parsed by Load.
+	Width  int `yaml:"-"`
+	Height int `yaml:"-"`
+}
+
+// Geolocation is a position the browser reports, in degrees (accuracy in
+// metres, default 50).
+type Geolocation struct {
+	Latitude  float64 `yaml:"latitude"`
+	Longitude float64 `yaml:"longitude"`
+	Accuracy  float64 `yaml:"accuracy"`
+}
+
+// RenderOf returns how probe reads pages: its own render, else the
+// profile's, else http.
+func (p *Profile) RenderOf(probe string) string {
+	own := map[string]string{"pricing": p.Pricing.Render, "ranking": p.Ranking.Render, "terms": p.Terms.Render, "interop": p.Interop.Render}[probe]
+	switch {
+	case own != "":
+		return own
+	case p.Render != "":
+		return p.Render
+	}
+	return RenderHTTP
+}
+
+// UsesBrowser reports whether any probe reads pages in a browser.
+func (p *Profile) UsesBrowser() bool {
+	for _, probe := range []string{"pricing", "ranking", "terms", "interop"} {
+		if p.RenderOf(probe) == RenderBrowser {
+			return true
+		}
+	}
+	return false
+}
+
+// EmulationOf returns per's device in browser mode: its own settings over
+// the profile's, mobile when its User-Agent says so and nothing says
+// otherwise.
+func (p *Profile) EmulationOf(per Persona) Emulation {
+	e := p.Browser.Emulation
+	if o := per.Browser; o != nil {
+		if o.Viewport != "" {
+			e.Viewport, e.Width, e.Height = o.Viewport, o.Width, o.Height
+		}
+		if o.Mobile != nil {
+			e.Mobile = o.Mobile
+		}
+		if o.Locale != "" {
+			e.Locale = o.Locale
+		}
+		if o.Timezone != "" {
+			e.Timezone = o.Timezone
+		}
+		if o.Geolocation != nil {
+			e.Geolocation = o.Geolocation
+		}
+	}
+	if e.Mobile == nil {
+		ua := per.Headers["User-Agent"]
+		mobile := strings.Contains(ua, "Mobile") || strings.Contains(ua, "iPhone") || strings.Contains(ua, "Android")
+		e.Mobile = &mobile
+	}
+	return e
+}
+
+var viewport = regexp.MustCompile(`^([1-9][0-9]{1,4})x([1-9][0-9]{1,4})$`)
+
+func (e *Emulation) parse(doc *yamlfile.Doc, at string) error {
+	if e.Viewport != "" {
+		m := viewport.FindStringSubmatch(e.Viewport)
+		if m == nil {
+			return doc.Errorf(at+".viewport", "%q is not WIDTHxHEIGHT in pixels, such as 1366x900", e.Viewport)
+		}
+		e.Width, _ = strconv.Atoi(m[1])
+		e.Height, _ = strconv.Atoi(m[2])
+	}
+	if e.Timezone != "" {
+		if _, err := time.LoadLocation(e.Timezone); err != nil || e.Timezone == "Local" {
+			return doc.Errorf(at+".timezone", "%q is not an IANA time zone such as Asia/Shanghai", e.Timezone)
+		}
+	}
+	if e.Locale != "" && !locale.MatchString(e.Locale) {
+		return doc.Errorf(at+".locale", "%q is not a locale such as zh_CN or en_US", e.Locale)
+	}
+	if g := e.Geolocation; g != nil {
+		switch {
+		case g.Latitude < -90 || g.Latitude > 90:
+			return doc.Errorf(at+".geolocation.latitude", "%v is not between -90 and 90", g.Latitude)
+		case g.Longitude < -180 || g.Longitude > 180:
+			return doc.Errorf(at+".geolocation.longitude", "%v is not between -180 and 180", g.Longitude)
+		case g.Accuracy < 0:
+			return doc.Errorf(at+".geolocation.accuracy", "must not be negative")
+		}
+	}
+	return nil
+}
+
+var locale = regexp.MustCompile(`^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$`)
+
+// parseBrowser checks the render modes and browser settings.
+func (p *Profile) parseBrowser(doc *yamlfile.Doc) error {
+	for _, r := range []struct{ at, mode string }{{"$.render", p.Render}, {"$.pricing.render", p.Pricing.Render},
+		{"$.ranking.render", p.Ranking.Render}, {"$.terms.render", p.Terms.Render}, {"$.interop.render", p.Interop.Render}} {
+		if r.mode != "" && r.mode != RenderHTTP && r.mode != RenderBrowser {
+			return doc.Errorf(r.at, "%q is not http or browser", r.mode)
+		}
+	}
+	b := &p.Browser
+	if b.SettleMS != nil && *b.SettleMS < 0 {
+		return doc.Errorf("$.browser.settle_ms", "must not be negative")
+	}
+	b.TimeoutDur = p.Limits.TimeoutDur
+	if b.Timeout != "" {
+		d, err := time.ParseDuration(b.Timeout)
+		if err != nil || d <= 0 {
+			return doc.Errorf("$.browser.timeout", "%q is not a positive duration such as 30s", b.Timeout)
+		}
+		b.TimeoutDur = d
+	}
+	if err := b.Emulation.parse(doc, "$.browser"); err != nil {
+		return err
+	}
+	for i := range p.Personas {
+		if e := p.Personas[i].Browser; e != nil {
+			if err := e.parse(doc, fmt.Sprintf("$.personas[%d].browser", i)); err != nil {
+				return err
+			}
+		}
+	}
+	if a := p.Ranking.API; a != nil {
+		if !strings.HasPrefix(a.Path, "/") {
+			return doc.Errorf("$.ranking.api.path", "%q is not a URL path such as /api/search", a.Path)
+		}
+		if _, ok := a.Fields["url"]; !ok {
+			return doc.Errorf("$.ranking.api.fields", "name at least the url field (and seller, brand, price... as the API has them)")
+		}
+		for _, k := range slices.Sorted(maps.Keys(a.Fields)) {
+			if !slices.Contains(APIFields, k) {
+				return doc.Errorf("$.ranking.api.fields."+k, "unknown field (use %s)", strings.Join(APIFields, ", "))
+			}
+		}
+	}
+	return nil
+}
+
 // Known jurisdiction codes.
 var Jurisdictions = []string{"cn", "cn-bj", "eu"}
 
@@ -586,7 +814,10 @@ func (p *Profile) validate(doc *yamlfile.Doc) error {
 			return doc.Errorf(fmt.Sprintf("$.redact.patterns[%d]", i), "not a regular expression: %v", err)
 		}
 	}
-	return p.Limits.parse(doc)
+	if err := p.Limits.parse(doc); err != nil {
+		return err
+	}
+	return p.parseBrowser(doc)
 }
 
 // currencyCode is an ISO 4217 alphabetic code.

@@ -127,3 +127,63 @@ func TestExtractAndSearch(t *testing.T) {
 		}
 	}
 }
+
+func TestBrowserSettings(t *testing.T) {
+	p, err := Load("testdata/browser.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for probe, want := range map[string]string{"pricing": RenderBrowser, "ranking": RenderBrowser, "terms": RenderHTTP, "interop": RenderHTTP} {
+		if got := p.RenderOf(probe); got != want {
+			t.Errorf("%s renders %s, want %s", probe, got, want)
+		}
+	}
+	if !p.UsesBrowser() || p.Browser.TimeoutDur != 12*time.Second || *p.Browser.SettleMS != 200 {
+		t.Errorf("browser: %+v", p.Browser)
+	}
+	desk := p.EmulationOf(p.Personas[0])
+	if desk.Width != 1280 || desk.Height != 800 || *desk.Mobile || desk.Locale != "zh_CN" || desk.Geolocation.Latitude != 39.9 {
+		t.Errorf("desktop persona: %+v", desk)
+	}
+	if ios := p.EmulationOf(p.Personas[1]); !*ios.Mobile || ios.Timezone != "Asia/Shanghai" {
+		t.Errorf("iPhone persona: %+v", ios)
+	}
+	if sh := p.EmulationOf(p.Personas[2]); sh.Width != 1440 || sh.Geolocation.Latitude != 31.23 || sh.Locale != "zh_CN" {
+		t.Errorf("persona override: %+v", sh)
+	}
+	if api := p.Ranking.API; api.Items != "data.items" || api.Fields["seller"] != "seller.name" {
+		t.Errorf("api: %+v", api)
+	}
+
+	plain, _ := os.ReadFile("testdata/full.yaml")
+	if p, _ := Parse("p.yaml", plain); p.UsesBrowser() || p.RenderOf("pricing") != RenderHTTP {
+		t.Error("a profile without render uses the browser")
+	}
+}
+
+func TestBadBrowserSettings(t *testing.T) {
+	good, _ := os.ReadFile("testdata/browser.yaml")
+	cases := map[string]struct{ from, to, want string }{
+		"render":    {"render: browser", "render: chrome", `p.yaml:2:9: render: "chrome" is not http or browser`},
+		"per probe": {"render: http}", "render: js}", `p.yaml:20:34: terms.render: "js" is not http or browser`},
+		"viewport":  {"viewport: 1280x800", "viewport: wide", `p.yaml:6:13: browser.viewport: "wide" is not WIDTHxHEIGHT`},
+		"timezone":  {"timezone: Asia/Shanghai", "timezone: Mars/Olympus", `p.yaml:8:13: browser.timezone: "Mars/Olympus" is not an IANA time zone`},
+		"timeout":   {"timeout: 12s", "timeout: soon", `p.yaml:5:12: browser.timeout: "soon" is not a positive duration`},
+		"latitude":  {"latitude: 31.23", "latitude: 131.23", "p.yaml:16:39: personas[2].browser.geolocation.latitude: 131.23 is not between -90 and 90"},
+		"api field": {"price: price}", "cost: price}", "p.yaml:19:93: ranking.api.fields.cost: unknown field"},
+		"api path":  {"path: /api/search", "path: api/search", `p.yaml:19:15: ranking.api.path: "api/search" is not a URL path`},
+		"settle":    {"settle_ms: 200", "settle_ms: -1", "p.yaml:4:14: browser.settle_ms: must not be negative"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			in := strings.Replace(string(good), c.from, c.to, 1)
+			if in == string(good) {
+				t.Fatalf("replacement %q not found", c.from)
+			}
+			_, err := Parse("p.yaml", []byte(in))
+			if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+				t.Fatalf("got %v, want prefix %q", err, c.want)
+			}
+		})
+	}
+}

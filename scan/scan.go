@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -92,6 +93,9 @@ func Run(ctx context.Context, prof *profile.Profile, opts Options) (*Result, err
 	if _, err := selectProbes(opts.Probes); err != nil {
 		return nil, err // before anything is written
 	}
+	if err := browserReady(prof, opts.Probes); err != nil {
+		return nil, err
+	}
 	store, err := evidence.Create(opts.Dir, evidence.Options{Now: opts.Now, OnAppend: opts.OnRecord})
 	if err != nil {
 		return nil, err
@@ -121,6 +125,9 @@ func Resume(ctx context.Context, opts Options) (*Result, error) {
 	defer store.Close()
 	prof, err := resumeProfile(opts.Dir, recs, opts.Profile)
 	if err != nil {
+		return nil, err
+	}
+	if err := browserReady(prof, opts.Probes); err != nil {
 		return nil, err
 	}
 	if err := trimCapture(opts.Dir, recs); err != nil {
@@ -252,12 +259,18 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 			}
 		},
 		MaxRedirects: l.Redirects(), Retries: l.RetryCount(), MaxRequests: l.MaxPages, ObeyRobots: l.ObeysRobots(), StrictRobots: l.StrictRobots,
-		Transport: opts.Transport, Logger: opts.Logger, Capture: capture, Redact: prof.Matcher()})
+		Transport: opts.Transport, Logger: opts.Logger, Capture: capture, Redact: prof.Matcher(), Browser: browserOptions(prof)})
+	defer f.Close()
 
 	if err := checkReachable(ctx, f, prof); err != nil {
 		return &Result{Dir: opts.Dir, Manifest: man}, errors.Join(err, finish(false))
 	}
 
+	if usesBrowser(prof, opts.Probes) {
+		if err := f.StartBrowser(ctx); err != nil {
+			return &Result{Dir: opts.Dir, Manifest: man}, errors.Join(fault.Incomplete(err), finish(false))
+		}
+	}
 	target := probes.NewTarget(prof, f, store)
 	target.ProfileRecord = profRec
 	if prior != nil {
@@ -279,7 +292,8 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 		if opts.Progress != nil {
 			opts.Progress(info.ID, i, len(selected))
 		}
-		opts.Logger.Info("probe", "id", info.ID, "platform", prof.Platform.Name)
+		opts.Logger.Info("probe", "id", info.ID, "platform", prof.Platform.Name, "render", prof.RenderOf(info.ID))
+		target.SetRender(prof.RenderOf(info.ID))
 		err := info.New().Gather(probeCtx, target)
 		if err != nil && ctx.Err() == nil && errors.Is(context.Cause(probeCtx), errTargetDown) {
 			man.Incomplete = fmt.Sprintf("%s stopped answering during the %s probe; probes not run: %s", strings.Join(f.Down(), ", "), info.ID, probeIDs(selected[i+1:]))
@@ -410,6 +424,41 @@ func checkReachable(ctx context.Context, f *fetch.Fetcher, prof *profile.Profile
 		return fmt.Errorf("%w: %s: %v", ErrUnreachable, prof.Platform.BaseURL, page.Err)
 	}
 	return nil
+}
+
+// usesBrowser reports whether any of the probes ids selects (all when
+// none) reads pages in a browser.
+func usesBrowser(prof *profile.Profile, ids []string) bool {
+	selected, err := selectProbes(ids)
+	if err != nil {
+		return prof.UsesBrowser()
+	}
+	return slices.ContainsFunc(selected, func(i probes.Info) bool { return prof.RenderOf(i.ID) == profile.RenderBrowser })
+}
+
+// browserReady checks, before a run directory is made, that a scan that
+// reads pages in a browser has one to read them with.
+func browserReady(prof *profile.Profile, ids []string) error {
+	if !usesBrowser(prof, ids) {
+		return nil
+	}
+	if _, err := fetch.FindBrowser(prof.Browser.Path); err != nil {
+		return fault.Input(fmt.Errorf("%s: render: browser: %w", prof.Source, err))
+	}
+	return nil
+}
+
+// browserOptions are the fetcher's browser settings from the profile.
+func browserOptions(prof *profile.Profile) fetch.BrowserOptions {
+	b := prof.Browser
+	o := fetch.BrowserOptions{Path: b.Path, Timeout: b.TimeoutDur, NoScreenshots: b.Screenshots != nil && !*b.Screenshots}
+	if b.SettleMS != nil {
+		o.Settle = time.Duration(*b.SettleMS) * time.Millisecond
+		if o.Settle == 0 {
+			o.Settle = time.Millisecond // 0 means no quiet time, not the default
+		}
+	}
+	return o
 }
 
 func probeIDs(infos []probes.Info) string {

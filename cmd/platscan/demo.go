@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,8 +12,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/platscan/platscan/evidence"
 	"github.com/platscan/platscan/fixtures"
 	"github.com/platscan/platscan/policies"
+	"github.com/platscan/platscan/probes/fetch"
 	"github.com/platscan/platscan/profile"
 	"github.com/platscan/platscan/report"
 	"github.com/platscan/platscan/scan"
@@ -23,12 +27,17 @@ func demoCommand() *cli.Command {
 		Usage: "scan the built-in fixture platforms end to end; no setup, no network",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Value: "platscan-demo", Usage: "write one run `DIR`ectory per platform under here"},
+			&cli.BoolFlag{Name: "browser", Usage: "scan the JavaScript storefronts (Shopmart JS, Fairmarket JS) in a headless Chromium (docs/browser.md); needs chromium"},
 			keyFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			out := c.String("out")
+			variants := fixtures.Variants
+			if c.Bool("browser") {
+				variants = fixtures.JSVariants
+			}
 			urls := map[string]string{}
-			for _, v := range fixtures.Variants {
+			for _, v := range variants {
 				srv, err := fixtures.Start(v, "127.0.0.1:0")
 				if err != nil {
 					return scanErr(err)
@@ -43,7 +52,7 @@ func demoCommand() *cli.Command {
 			}
 			w := c.App.Writer
 			example := ""
-			for _, v := range fixtures.Variants {
+			for _, v := range variants {
 				raw, err := fixtures.Profile(v, urls)
 				if err != nil {
 					return err
@@ -71,7 +80,19 @@ func demoCommand() *cli.Command {
 				if err := (report.Text{}).Write(w, in); err != nil {
 					return err
 				}
+				if c.Bool("browser") {
+					if err := browserSummary(w, res.Dir); err != nil {
+						return err
+					}
+				}
 				fmt.Fprintln(w)
+			}
+			if c.Bool("browser") {
+				first := filepath.Join(out, variants[0].Slug)
+				fmt.Fprintf(w, "Both runs are signed (manifest.dsse.json). Next:\n")
+				fmt.Fprintf(w, "  platscan verify %s   # re-check every hash, screenshots and rendered pages included\n", first)
+				fmt.Fprintf(w, "  platscan demo   # the same conduct on server-rendered pages, read over HTTP\n")
+				return nil
 			}
 			// A week later: Shopmart's rules have changed. A second (terms
 			// only) scan and a comparison with the first show the change
@@ -91,6 +112,36 @@ func demoCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// browserSummary says how much of a browser-mode run the browser read:
+// pages, the exchanges it made for them, and the screenshots and rendered
+// pages kept as evidence.
+func browserSummary(w io.Writer, dir string) error {
+	recs, err := evidence.ReadRecords(dir)
+	if err != nil {
+		return err
+	}
+	var exchanges, shots, doms int
+	for _, r := range recs {
+		var d struct {
+			Browser bool   `json:"browser"`
+			Role    string `json:"role"`
+		}
+		if json.Unmarshal(r.Data, &d) != nil || !d.Browser {
+			continue
+		}
+		switch {
+		case r.Kind == evidence.KindExchange:
+			exchanges++
+		case d.Role == fetch.RoleScreenshot:
+			shots++
+		case d.Role == fetch.RoleRenderedDOM:
+			doms++
+		}
+	}
+	fmt.Fprintf(w, "Read in a browser: %d rendered pages from %d exchanges, with %d full-page screenshots, kept as evidence in %s\n", doms, exchanges, shots, dir)
+	return nil
 }
 
 // clearOldRun removes a previous demo run in dir so the demo can be run

@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"github.com/urfave/cli/v2"
@@ -18,9 +19,9 @@ func fixturesCommand() *cli.Command {
 		Usage: "the built-in fake platforms",
 		Subcommands: []*cli.Command{{
 			Name:  "serve",
-			Usage: "serve Shopmart and Fairmarket on loopback and write scan profiles for them",
+			Usage: "serve Shopmart and Fairmarket, and their JavaScript storefronts, on loopback and write scan profiles for them",
 			Flags: []cli.Flag{
-				&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8480", Usage: "Shopmart listens here and Fairmarket on the next port (port 0 picks free ports)"},
+				&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8480", Usage: "Shopmart listens here, Fairmarket, Shopmart JS and Fairmarket JS on the next ports (port 0 picks free ports)"},
 				&cli.StringFlag{Name: "out", Value: "platscan-fixtures", Usage: "write the profiles to `DIR`"},
 			},
 			Action: func(c *cli.Context) error {
@@ -33,7 +34,8 @@ func fixturesCommand() *cli.Command {
 					return inputErr(fmt.Errorf("--addr: bad port %q", port))
 				}
 				urls := map[string]string{}
-				for i, v := range fixtures.Variants {
+				all := append(slices.Clone(fixtures.Variants), fixtures.JSVariants...)
+				for i, v := range all {
 					addr := net.JoinHostPort(host, "0")
 					if p != 0 {
 						addr = net.JoinHostPort(host, strconv.Itoa(p+i))
@@ -49,7 +51,7 @@ func fixturesCommand() *cli.Command {
 				if err := os.MkdirAll(out, 0o755); err != nil {
 					return inputErr(err)
 				}
-				for _, v := range fixtures.Variants {
+				for _, v := range all {
 					raw, err := fixtures.Profile(v, urls)
 					if err != nil {
 						return err
@@ -58,7 +60,7 @@ func fixturesCommand() *cli.Command {
 					if err := os.WriteFile(path, raw, 0o644); err != nil {
 						return inputErr(err)
 					}
-					fmt.Fprintf(c.App.Writer, "%-10s %s  profile: %s\n", v.Name, urls[v.Slug], path)
+					fmt.Fprintf(c.App.Writer, "%-14s %s  profile: %s\n", v.Name, urls[v.Slug], path)
 				}
 				fmt.Fprintf(c.App.Writer, "Scan one with: platscan scan --profile %s\nPress Ctrl-C to stop.\n", filepath.Join(out, "shopmart.yaml"))
 				<-c.Context.Done()

@@ -20,7 +20,19 @@ all_docs := [d |
 ]
 
 # Documents whose answer can be judged; the others are unknown.
-judged(ds) := [d | some d in ds; lib.answered(d)]
+judged(ds) := [d | some d in ds; judgeable(d)]
+
+judgeable(d) if lib.answered(d)
+
+# A sign-in page in place of the rules or terms is an answer here, unlike
+# for any other page: these documents must be readable by anyone, and the
+# sign-in page is the evidence that they are not.
+judgeable(d) if {
+	d.login_wall
+	d.fetch == "answered"
+	d.blocked in {"", "login_wall"}
+	d.status < 500
+}
 
 changes := [c |
 	some c in input.measurements.terms
@@ -149,7 +161,7 @@ unknown contains {"rule": "CN-ECL-ART33-PUBLISH", "reason": "the profile names n
 
 unknown contains {"rule": r, "reason": lib.unanswered_why(d)} if {
 	some d in all_docs
-	not lib.answered(d)
+	not judgeable(d)
 	some r in ["CN-ECL-ART33-PUBLISH", "EU-P2B-ART3-TC"]
 }
 

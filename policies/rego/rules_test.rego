@@ -192,3 +192,37 @@ test_unread_format_is_unknown_not_unavailable if {
 	fs := rules.findings with input.measurements.terms as [home, object.union(pdf, {"linked_from_home": false}), page, change(21)]
 	ids(fs) == {"CN-ECL-ART33-PUBLISH"}
 }
+
+# A block page in the rules' place (a CAPTCHA, a slider check, an
+# access-denied page, an application shell read without JavaScript) is a
+# result about the scan: unknown with the reason, never a finding, never
+# a pass.
+test_blocked_rules_page_is_unknown_not_a_breach if {
+	every kind in ["captcha", "slider", "access_denied", "empty_shell"] {
+		d := doc({"blocked": kind, "reachable": false, "chars": 0, "linked_from_home": false})
+		count(rules.findings) == 0 with input.measurements.terms as [home, d]
+		not "CN-ECL-ART33-PUBLISH" in checked([home, d])
+		some u in rules.unknown with input.measurements.terms as [home, d]
+		u.rule == "CN-ECL-ART33-PUBLISH"
+		contains(u.reason, "instead of the page")
+	}
+}
+
+# A sign-in page in place of the rules is different: it is the evidence
+# that the rules are not open to everyone.
+test_login_wall_block_on_rules_is_a_finding if {
+	d := doc({"blocked": "login_wall", "login_wall": true, "reachable": false, "chars": 0})
+	fs := rules.findings with input.measurements.terms as [home, d]
+	ids(fs) == {"CN-ECL-ART33-PUBLISH", "EU-P2B-ART3-TC"}
+	us := rules.unknown with input.measurements.terms as [home, d]
+	count([u | some u in us; u.rule == "CN-ECL-ART33-PUBLISH"]) == 0
+}
+
+test_blocked_announcements_page_is_unknown if {
+	p := object.union(page, {"blocked": "captcha", "reachable": false, "count": 0})
+	us := rules.unknown with input.measurements.terms as [home, doc({}), p]
+	some u in us
+	u.rule == "CN-ECL-ART34-NOTICE7"
+	contains(u.reason, "a CAPTCHA instead of the page")
+	count(rules.findings) == 0 with input.measurements.terms as [home, doc({}), p]
+}

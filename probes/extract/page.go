@@ -194,6 +194,17 @@ func (p *Page) Results() Listing {
 	return l
 }
 
+// Listing is items (a result list read elsewhere, such as the platform's
+// JSON API) as a listing of this page: each result's labels are read from
+// its card on the page.
+func (p *Page) Listing(source string, items []Result) Listing {
+	for i := range items {
+		items[i].URL = p.abs(items[i].URL)
+	}
+	p.readCards(items)
+	return Listing{Source: source, Items: items, Next: p.NextPage()}
+}
+
 func (p *Page) langHint() price.Hint {
 	h := p.hint()
 	if h.Lang == "" {

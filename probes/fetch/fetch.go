@@ -79,6 +79,8 @@ type Options struct {
 	// in URLs, headers, form values and text bodies before they are stored
 	// (and before probes see them).
 	Redact *regexp.Regexp
+	// Browser configures the headless Chromium behind BrowserSession.
+	Browser BrowserOptions
 }
 
 // Capturer writes exchanges to a WARC file; *warc.Writer implements it.
@@ -115,6 +117,7 @@ type Fetcher struct {
 	// Shared by a fetcher and everything derived from it (root only).
 	robots *robotsCache
 	health *hostHealth
+	chrome *chrome
 }
 
 // New returns a Fetcher that records into rec.
@@ -140,7 +143,7 @@ func New(rec Recorder, opts Options) *Fetcher {
 	if opts.DownAfter == 0 {
 		opts.DownAfter = 8
 	}
-	f := &Fetcher{opts: opts, rec: rec, limiter: newHostLimiter(opts.RatePerSecond), health: newHostHealth(opts.DownAfter, opts.OnDown)}
+	f := &Fetcher{opts: opts, rec: rec, limiter: newHostLimiter(opts.RatePerSecond), health: newHostHealth(opts.DownAfter, opts.OnDown), chrome: &chrome{}}
 	f.robots = newRobotsCache(f)
 	return f
 }
@@ -150,7 +153,7 @@ func New(rec Recorder, opts Options) *Fetcher {
 // (for example one that does not follow redirects off the platform, or
 // that ignores robots.txt to test how a crawler is treated).
 func (f *Fetcher) Derive(mod func(*Options)) *Fetcher {
-	d := &Fetcher{opts: f.opts, rec: f.rec, limiter: f.limiter, parent: f, robots: f.robots, health: f.health}
+	d := &Fetcher{opts: f.opts, rec: f.rec, limiter: f.limiter, parent: f, robots: f.robots, health: f.health, chrome: f.chrome}
 	mod(&d.opts)
 	return d
 }
@@ -172,7 +175,10 @@ type Session struct {
 	headers http.Header
 	jar     http.CookieJar
 	coll    *colly.Collector
-	mu      sync.Mutex
+	// tab, when set, is the browser tab that makes the session's requests
+	// (BrowserSession) instead of coll.
+	tab *tab
+	mu  sync.Mutex
 }
 
 // Session creates a session for persona with the given default headers
@@ -259,8 +265,25 @@ type Page struct {
 	// final response.
 	Records []string
 	// Err is set when no final response arrived (network error, timeout,
-	// robots.txt). An HTTP error status is not an Err.
+	// robots.txt), or in browser mode when the page did not settle
+	// (ErrUnsettled). An HTTP error status is not an Err.
 	Err error
+	// Blocked says what stood in the page's place when the answer was a
+	// CAPTCHA, slider check, login wall, "access denied" page or empty
+	// application shell (the Blocked* constants); "" for the page itself.
+	Blocked string
+	// Fetched are, in browser mode, the answers to the API calls the
+	// page's scripts made (XHR and fetch), in the order they were sent.
+	Fetched []Fetched
+}
+
+// Fetched is one answer a page's script received, as recorded.
+type Fetched struct {
+	URL    string
+	Status int
+	Header http.Header
+	Body   []byte // as stored: redacted, up to the body cap
+	Record string // the exchange record
 }
 
 // Record is the evidence id of the final exchange ("" if none).
@@ -271,8 +294,24 @@ func (p *Page) Record() string {
 	return p.Records[len(p.Records)-1]
 }
 
-// OK reports whether a 2xx response arrived.
-func (p *Page) OK() bool { return p.Err == nil && p.Status >= 200 && p.Status < 300 }
+// OK reports whether a 2xx response arrived and was the page itself, not
+// a block page in its place.
+func (p *Page) OK() bool {
+	return p.Err == nil && p.Status >= 200 && p.Status < 300 && p.Blocked == ""
+}
+
+// Problem says in a few words why the page is not OK ("" when it is).
+func (p *Page) Problem() string {
+	switch {
+	case p.Err != nil:
+		return p.Err.Error()
+	case p.Blocked != "":
+		return fmt.Sprintf("blocked: %s (HTTP %d)", strings.ReplaceAll(p.Blocked, "_", " "), p.Status)
+	case !p.OK():
+		return fmt.Sprintf("HTTP %d", p.Status)
+	}
+	return ""
+}
 
 // Get fetches u for probe, as a crawler would: robots.txt applies.
 func (s *Session) Get(ctx context.Context, probe, u string) *Page {
@@ -318,6 +357,9 @@ type exchange struct {
 func (s *Session) do(ctx context.Context, probe, method, u string, form url.Values, userAction bool) *Page {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.tab != nil {
+		return s.tab.load(ctx, probe, method, u, form, userAction)
+	}
 	page := &Page{URL: u}
 	tr := &trace{probe: probe, form: form, userAction: userAction}
 	hdr := s.headers.Clone()
@@ -363,6 +405,7 @@ func (s *Session) do(ctx context.Context, probe, method, u string, form url.Valu
 	}
 	if page.Body != nil {
 		page.Text, page.Charset = decode(page.Body, page.Header.Get("Content-Type"))
+		page.Blocked = detectBlock(u, page.FinalURL, page.Status, page.Header.Get("Content-Type"), page.Text)
 	}
 	return page
 }

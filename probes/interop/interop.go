@@ -284,9 +284,10 @@ func (g *gatherer) crawlers(ctx context.Context) error {
 				continue
 			case page.Status == http.StatusForbidden || page.Status == http.StatusUnauthorized || page.Status == http.StatusTooManyRequests:
 				out = "forbidden"
-			case page.OK() && captcha(page.Text):
+			case page.Blocked == fetch.BlockedCaptcha || page.Blocked == fetch.BlockedSlider || page.OK() && captcha(page.Text):
 				out = "captcha"
-			case !page.OK():
+			case page.Blocked == fetch.BlockedDenied || page.Blocked == fetch.BlockedLogin || page.Status < 200 || page.Status >= 300:
+				// A crawler served a JavaScript shell is served the page.
 				out = "forbidden"
 			}
 			if out != "allowed" {
@@ -483,11 +484,6 @@ func oauthError(body string) string {
 	return ""
 }
 
-func errText(p *fetch.Page) string {
-	if p.Err != nil {
-		return p.Err.Error()
-	}
-	return fmt.Sprintf("HTTP %d", p.Status)
-}
+func errText(p *fetch.Page) string { return p.Problem() }
 
 var _ probes.Probe = (*Probe)(nil)

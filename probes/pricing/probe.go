@@ -324,12 +324,7 @@ func quotePrice(body string, h price.Hint) (float64, string, bool) {
 	return 0, "", false
 }
 
-func pageError(p *fetch.Page) string {
-	if p.Err != nil {
-		return p.Err.Error()
-	}
-	return fmt.Sprintf("HTTP %d", p.Status)
-}
+func pageError(p *fetch.Page) string { return p.Problem() }
 
 // steeringRound has every persona run query q and fills the steering
 // panel with each persona's position-weighted price. Each item's price is
@@ -355,7 +350,7 @@ func (g *gatherer) steeringRound(ctx context.Context, phase string, r, qi int, q
 			if err != nil {
 				return err
 			}
-			s := ranking.ReadSearch(ctx, sess, ID, u, g.topK, g.hints)
+			s := ranking.ReadSearch(ctx, sess, ID, u, g.topK, g.hints, g.t.APIResults)
 			m = measure.SteeringResults{Base: measure.Base{Type: "results", Key: key, Evidence: s.Records}, Phase: phase, Query: q, Round: r,
 				Items: listItems(s.Results, s.Source)}
 			if s.Response.Status < 200 || s.Response.Status >= 300 {

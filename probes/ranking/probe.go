@@ -53,7 +53,7 @@ func (p *Probe) Gather(ctx context.Context, t *probes.Target) error {
 			if err != nil {
 				return err
 			}
-			s := ReadSearch(ctx, sess, ID, u, cfg.TopK, hints)
+			s := ReadSearch(ctx, sess, ID, u, cfg.TopK, hints, t.APIResults)
 			m = measure.RankedResults{Base: measure.Base{Type: "results", Key: key, Evidence: s.Records}, Response: s.Response,
 				Query: q, Source: s.Source, Pages: s.Pages, Unread: s.Unread}
 			for _, r := range s.Results {
@@ -130,7 +130,11 @@ type Search struct {
 // under family), reads its result list with the profile's hints, and
 // follows the next-page link until want results are read (want 0: the
 // first page only), never to a page already read and at most maxPages.
-func ReadSearch(ctx context.Context, sess *fetch.Session, family, u string, want int, h extract.Hints) Search {
+//
+// api, when not nil, reads the result list from the JSON the page's script
+// fetched from the platform's own API (Target.APIResults); the page's
+// markup is the fallback.
+func ReadSearch(ctx context.Context, sess *fetch.Session, family, u string, want int, h extract.Hints, api func(*fetch.Page) ([]extract.Result, bool)) Search {
 	var s Search
 	seen := map[string]bool{}
 	for pageNo := 0; u != "" && !seen[u] && pageNo < maxPages; pageNo++ {
@@ -150,6 +154,11 @@ func ReadSearch(ctx context.Context, sess *fetch.Session, family, u string, want
 		}
 		s.Pages++
 		l := pg.Results()
+		if api != nil {
+			if items, ok := api(page); ok {
+				l = pg.Listing("api", items)
+			}
+		}
 		if pageNo == 0 {
 			s.Source, s.Sorts, s.Sorted = l.Source, pg.SortOptions(), true
 		}

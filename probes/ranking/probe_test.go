@@ -163,7 +163,7 @@ func TestPagingStopsOnACycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := ReadSearch(context.Background(), sess, ID, srv.URL+"/?q=x", 10, extract.Hints{})
+	s := ReadSearch(context.Background(), sess, ID, srv.URL+"/?q=x", 10, extract.Hints{}, nil)
 	if s.Pages != 1 || len(s.Results) != 1 {
 		t.Errorf("pages %d, results %d", s.Pages, len(s.Results))
 	}
