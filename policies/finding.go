@@ -97,6 +97,10 @@ type Finding struct {
 	// needs that this scan could not establish (dominance, a designation):
 	// the conduct was measured, the breach is not claimed.
 	Condition string `json:"condition,omitempty"`
+	// Review, on an info finding, says what a person must judge before the
+	// conduct could be a breach (a consumer clause that is only potentially
+	// unfair).
+	Review string `json:"review,omitempty"`
 
 	// CatalogVersion is the version of the rules catalog the finding
 	// cites, so a citation can be traced to the wording it was made with.
@@ -196,6 +200,10 @@ type rawFinding struct {
 	// Conditions lists the facts of the obligation's condition that the
 	// policy's evidence establishes (catalog condition.requires).
 	Conditions []string `json:"conditions"`
+	// Review, when set, says why the finding needs a person's judgement
+	// before it could be a breach: it is reported as info, and its
+	// obligation as unknown.
+	Review string `json:"review"`
 }
 
 // judgement is what the policies said about one input.
@@ -288,6 +296,7 @@ func (e *Engine) assemble(in *Input, j judgement) (*Report, error) {
 	failed := map[string]string{}     // catalog id -> why it failed
 	withheld := map[string][]string{} // catalog id -> facts a policy saw conduct for but did not establish
 	conditional := map[string]bool{}  // catalog id -> an info finding names its missing condition
+	review := map[string]bool{}       // catalog id -> an info finding awaits a person's judgement
 	for _, rf := range j.found {
 		ob, ok := e.catalog.Lookup(rf.Rule)
 		meta, declared := e.meta[rf.Rule]
@@ -320,6 +329,14 @@ func (e *Engine) assemble(in *Input, j judgement) (*Report, error) {
 			}
 			f.Condition = fmt.Sprintf("not established by this scan: %s (%s)", strings.Join(gap, ", "), firstSentence(conditionText(ob)))
 		}
+		if f.Condition == "" && rf.Review != "" {
+			f.Severity, f.Review = "info", rf.Review
+			f.Summary = "For review: " + f.Summary
+			if f.SummaryZH != "" {
+				f.SummaryZH = "待人工判断：" + f.SummaryZH
+			}
+			review[ob.ID] = true
+		}
 		if f.Condition != "" {
 			f.Severity = "info"
 			f.Summary = "Conduct measured; the duty binds only on a condition this scan cannot establish (" + f.Condition + "). " + f.Summary
@@ -340,13 +357,13 @@ func (e *Engine) assemble(in *Input, j judgement) (*Report, error) {
 			f.Metrics = map[string]any{}
 		}
 		f.Citations = append(f.Citations, ob.Citation())
-		if f.Condition == "" {
+		if f.Condition == "" && f.Review == "" {
 			failed[ob.ID] = "see findings"
 		}
 		for _, rel := range ob.Related {
 			if ro, ok := e.catalog.Lookup(rel); ok && applies(ro) && len(missing(ro, rf)) == 0 {
 				f.Citations = append(f.Citations, ro.Citation())
-				if _, own := failed[rel]; !own && f.Condition == "" {
+				if _, own := failed[rel]; !own && f.Condition == "" && f.Review == "" {
 					failed[rel] = "see " + ob.ID + " findings"
 				}
 			}
@@ -386,6 +403,9 @@ func (e *Engine) assemble(in *Input, j judgement) (*Report, error) {
 	}
 
 	unknownWhy := map[string][]string{}
+	for id := range review {
+		unknownWhy[id] = append(unknownWhy[id], "clauses that are only potentially unfair need a person's judgement (see the info findings for review)")
+	}
 	for _, u := range j.unknown {
 		if !slices.Contains(unknownWhy[u.Rule], u.Reason) {
 			unknownWhy[u.Rule] = append(unknownWhy[u.Rule], u.Reason)

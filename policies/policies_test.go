@@ -375,3 +375,32 @@ func TestDominanceIsNamedNotAssumed(t *testing.T) {
 		t.Errorf("the unconditional duty on the same clause: %+v", c)
 	}
 }
+
+// A finding a policy marks for review is reported as info, and its
+// obligation stays unknown: a potentially unfair term is not a breach.
+func TestReviewIsInfoAndUnknown(t *testing.T) {
+	e := engine(t, Options{})
+	clause := meas(t, &measure.Clause{Base: measure.Base{Type: "clause", Evidence: []string{"d1"}}, ID: "c1", Category: "unilateral_change",
+		Side: "consumer", Level: 2, URL: "http://p.test/terms", Lang: "en", Text: "We may revise these terms; we will email you 30 days before.",
+		Start: 1, End: 60, Score: 0.9, Threshold: 0.6, Source: "model", TextSHA256: "abc"}, "m1", "p")
+	rep, err := e.Evaluate(context.Background(), input(t, []string{"cn", "eu"}, clause))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range rep.Findings {
+		if f.Rule == "EU-UCTD-ART3-UNFAIR" || f.Rule == "CN-CPL-ART26-STDTERMS" {
+			n++
+			if f.Severity != "info" || f.Review == "" || !strings.HasPrefix(f.Summary, "For review: ") {
+				t.Errorf("not for review: %+v", f)
+			}
+		}
+	}
+	cov := map[string]Coverage{}
+	for _, c := range rep.Coverage {
+		cov[c.Rule] = c
+	}
+	if n != 2 || cov["EU-UCTD-ART3-UNFAIR"].Status != StatusUnknown || !strings.Contains(cov["EU-UCTD-ART3-UNFAIR"].Reason, "person's judgement") {
+		t.Errorf("%d review findings, coverage %+v", n, cov["EU-UCTD-ART3-UNFAIR"])
+	}
+}

@@ -73,8 +73,21 @@ cue_part(c) := sprintf("; cue «%s»", [c.cue]) if c.cue != ""
 
 cue_part(c) := "" if c.cue == ""
 
+# A consumer clause the model finds only potentially unfair, with no cue
+# for the element that makes such a clause unfair (at any time, without
+# notice, any loss, sole discretion), is for a person to judge: it is
+# reported for review (an info finding), never as a breach.
+review_of(c) := "" if {
+	c.side != "consumer"
+} else := "" if {
+	c.level == 3
+} else := "" if {
+	c.cue != ""
+} else := "potentially unfair (CLAUDETTE level 2) with no cue for what would make it unfair: whether it causes a significant imbalance to the consumer's detriment needs a person's judgement"
+
 clause_finding(rule, c) := {
 	"rule": rule,
+	"review": review_of(c),
 	"key": concat(":", [c.category, c.url, format_int(c.start, 10)]),
 	"persona": c.persona,
 	"summary": sprintf("%s %s%s (characters %d-%d; %s)", [c.url, says[c.category].en, level_en(c), c.start, c.end, why(c)]),

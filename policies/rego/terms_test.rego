@@ -115,3 +115,23 @@ test_rules_page_alone_cannot_show_a_missing_disclosure if {
 	us := terms.unknown with input.measurements.terms as [rules_page] with input.first_party as {"brands": ["X"], "sellers": []}
 	{u.rule | some u in us} == {"EU-P2B-ART5-RANKING", "EU-P2B-ART7-DIFFTREAT"}
 }
+
+# A potentially unfair consumer clause the model found without a cue for
+# the unfair element is for review; a clearly unfair one, or one a cue
+# names the unfair element of, is a finding to act on.
+test_potentially_unfair_is_for_review if {
+	fs := terms.findings with input.measurements.terms as array.concat([doc, object.union(consumer("unilateral_change", "We may revise these terms; we will email you 30 days before.", 2), {"cue": ""})], disclosures)
+	count(fs) > 0
+	every f in fs {
+		contains(f.review, "person's judgement")
+	}
+	clear := terms.findings with input.measurements.terms as array.concat([doc, object.union(consumer("limitation_of_liability", "We are not liable for any loss whatsoever.", 3), {"cue": ""})], disclosures)
+	count(clear) > 0
+	every f in clear {
+		f.review == ""
+	}
+	cued := terms.findings with input.measurements.terms as array.concat([doc, object.union(consumer("unilateral_change", "We may change these terms at any time without notice.", 2), {"cue": "at any time without notice"})], disclosures)
+	every f in cued {
+		f.review == ""
+	}
+}
