@@ -96,6 +96,11 @@ func (*BuyBoxPage) Family() string { return Ranking }
 type BuyBox struct {
 	Item   string        `json:"item"`
 	Offers []BuyBoxOffer `json:"offers"`
+	// FeaturedRead is true when the page says which offer its buy box
+	// shows (a buy-box element naming the seller); otherwise no offer is
+	// marked featured and no contest is counted, since which seller wins
+	// cannot be told from a list of offers.
+	FeaturedRead bool `json:"featured_read"`
 }
 
 // BuyBoxOffer is one seller's offer in a product's buy-box contest.

@@ -23,6 +23,8 @@ type Reading struct {
 	Sorts    []measure.SortOption `json:"sort_options"`
 	// BuyBox are the product's offers, the one the buy box shows marked.
 	BuyBox []Offer `json:"buybox_offers"`
+	// BuyBoxRead says whether the page names the seller its buy box shows.
+	BuyBoxRead bool `json:"buybox_read"`
 }
 
 // ResultReading is one result as read, with the row the probe records.
@@ -37,8 +39,8 @@ type ResultReading struct {
 // Inspect reads pg as the ranking probe would.
 func Inspect(pg *extract.Page, prof *profile.Profile) Reading {
 	l := pg.Results()
-	r := Reading{Source: l.Source, Implicit: l.Implicit, Next: l.Next, Sorts: pg.SortOptions(), Results: []ResultReading{},
-		BuyBox: BuyBoxOffers(pg, prof.FirstParty)}
+	r := Reading{Source: l.Source, Implicit: l.Implicit, Next: l.Next, Sorts: pg.SortOptions(), Results: []ResultReading{}}
+	r.BuyBox, r.BuyBoxRead = BuyBoxOffers(pg, prof.FirstParty)
 	if r.Sorts == nil {
 		r.Sorts = []measure.SortOption{}
 	}

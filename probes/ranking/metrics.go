@@ -310,6 +310,9 @@ func finishDominated(m *Metrics) {
 // contest records a buy-box contest if a third-party offer beat the
 // platform's own on total price while rated at least as well.
 func contest(b BuyBox, m *Metrics) {
+	if !b.FeaturedRead {
+		return // who wins the buy box is not known
+	}
 	var own *Offer
 	for i := range b.Offers {
 		if b.Offers[i].FirstParty {

@@ -37,9 +37,9 @@ func TestDominatedPairsByHand(t *testing.T) {
 
 func TestBuyBoxAndLabels(t *testing.T) {
 	boxes := []BuyBox{
-		{Item: "a", Offers: []Offer{{Seller: "self", FirstParty: true, Price: 100, Rating: 4.5, Featured: true}, {Seller: "x", Price: 95, Rating: 4.6}}},
-		{Item: "b", Offers: []Offer{{Seller: "self", FirstParty: true, Price: 100, Rating: 4.5}, {Seller: "x", Price: 95, Rating: 4.6, Featured: true}}},
-		{Item: "c", Offers: []Offer{{Seller: "self", FirstParty: true, Price: 100, Rating: 4.5, Featured: true}, {Seller: "x", Price: 95, Rating: 4.0}}},
+		{Item: "a", FeaturedRead: true, Offers: []Offer{{Seller: "self", FirstParty: true, Price: 100, Rating: 4.5, Featured: true}, {Seller: "x", Price: 95, Rating: 4.6}}},
+		{Item: "b", FeaturedRead: true, Offers: []Offer{{Seller: "self", FirstParty: true, Price: 100, Rating: 4.5}, {Seller: "x", Price: 95, Rating: 4.6, Featured: true}}},
+		{Item: "c", FeaturedRead: true, Offers: []Offer{{Seller: "self", FirstParty: true, Price: 100, Rating: 4.5, Featured: true}, {Seller: "x", Price: 95, Rating: 4.0}}},
 	}
 	rows := []Row{row("q", 1, true, 10, 4, 1), row("q", 2, false, 10, 4, 1)}
 	rows[0].SelfLabel = ptr(false)
@@ -149,5 +149,21 @@ func TestMetricsWithoutPrices(t *testing.T) {
 	}
 	if b.Gaps[0].Metric != "rank_model" || !strings.Contains(b.Gaps[0].Reason, "ranking beyond merit cannot be told") {
 		t.Errorf("bare gaps: %+v", b.Gaps)
+	}
+}
+
+// A buy box whose page does not say which seller it shows is no contest:
+// the order of a list of offers is not the platform's choice of winner.
+func TestBuyBoxNeedsTheFeaturedSeller(t *testing.T) {
+	box := BuyBox{Item: "/p/1", Offers: []Offer{{Seller: "self", FirstParty: true, Price: 100, Rating: 4.5, Featured: true}, {Seller: "r", Price: 90, Rating: 4.6}}}
+	var m Metrics
+	contest(box, &m)
+	if m.BuyBoxContests != 0 {
+		t.Errorf("contest counted without the featured seller read: %+v", m)
+	}
+	box.FeaturedRead = true
+	contest(box, &m)
+	if m.BuyBoxContests != 1 || m.BuyBoxPlatformWon != 1 {
+		t.Errorf("contest with the featured seller read: %+v", m)
 	}
 }

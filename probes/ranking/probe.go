@@ -215,7 +215,7 @@ func buyBox(ctx context.Context, t *probes.Target, sess *fetch.Session, persona,
 	m = measure.BuyBoxPage{Base: measure.Base{Type: "buybox", Key: key, Evidence: page.Records}, BuyBox: BuyBox{Item: item}}
 	if page.OK() {
 		if pg, err := extract.Read(page.Text, page.FinalURL, h); err == nil {
-			m.Offers = BuyBoxOffers(pg, t.Profile.FirstParty)
+			m.Offers, m.FeaturedRead = BuyBoxOffers(pg, t.Profile.FirstParty)
 		}
 	} else {
 		m.Key = ""
@@ -225,16 +225,16 @@ func buyBox(ctx context.Context, t *probes.Target, sess *fetch.Session, persona,
 }
 
 // BuyBoxOffers are a product page's offers, with the one the buy box
-// shows marked Featured: the seller its buy-box element names, else the
-// first offer.
-func BuyBoxOffers(pg *extract.Page, fp profile.FirstParty) []Offer {
+// shows marked Featured: the seller its buy-box element names. A page
+// whose buy box names no seller marks none (read is false): the order of
+// a list of offers does not say which one the platform puts in front.
+func BuyBoxOffers(pg *extract.Page, fp profile.FirstParty) (out []Offer, read bool) {
 	featured := pg.Doc.Find("[data-seller].buybox, .buybox[data-seller], #buybox[data-seller]").First().AttrOr("data-seller", "")
-	var out []Offer
-	for i, o := range pg.Offers() {
+	for _, o := range pg.Offers() {
 		out = append(out, Offer{Seller: o.Seller, FirstParty: slices.Contains(fp.Sellers, o.Seller),
-			Price: o.Price, Rating: o.Rating, Featured: o.Seller == featured || (featured == "" && i == 0)})
+			Price: o.Price, Rating: o.Rating, Featured: featured != "" && o.Seller == featured})
 	}
-	return out
+	return out, featured != ""
 }
 
 var _ probes.Probe = (*Probe)(nil)
