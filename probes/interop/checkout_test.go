@@ -95,3 +95,26 @@ func TestCheckoutExtrasOnFixtures(t *testing.T) {
 		t.Errorf("Fairmarket: %+v", fair)
 	}
 }
+
+// A checkout option is the platform's own by its value or its label, as
+// written, whatever the case and separators; a Latin name only as whole
+// words.
+func TestOwnChoice(t *testing.T) {
+	fp := []string{"Bazaar Wallet", "集市钱包", "Shop Pay"}
+	for _, c := range []struct {
+		value, label string
+		want         bool
+	}{
+		{"bazaar_wallet", "集市钱包 Bazaar Wallet", true},
+		{"wallet", "集市钱包", true},
+		{"bw", "Pay with Bazaar Wallet", true},
+		{"shop-pay", "", true},
+		{"alipay", "支付宝 Alipay", false},
+		{"shoppay2", "ShopPayLater", false},
+		{"unionpay", "银联云闪付 UnionPay", false},
+	} {
+		if got := own(measure.CheckoutChoice{Value: c.value, Label: c.label}, fp); got != c.want {
+			t.Errorf("%q/%q: own %v, want %v", c.value, c.label, got, c.want)
+		}
+	}
+}

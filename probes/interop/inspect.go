@@ -1,6 +1,9 @@
 package interop
 
-import "github.com/platscan/platscan/probes/extract"
+import (
+	"github.com/platscan/platscan/measure"
+	"github.com/platscan/platscan/probes/extract"
+)
 
 // Reading is what the interop probe reads from a checkout page: the
 // order choices, and which of them the profile names as the platform's
@@ -14,9 +17,9 @@ type Reading struct {
 // firstParty are the profile's names of the platform's own services.
 func Inspect(pg *extract.Page, firstParty []string) Reading {
 	r := Reading{Order: ReadOrder(pg), Own: []string{}}
-	for _, o := range append(append([]string{}, r.Payments...), r.Deliveries...) {
+	for _, o := range append(append([]measure.CheckoutChoice{}, r.PaymentOptions...), r.DeliveryOptions...) {
 		if own(o, firstParty) {
-			r.Own = append(r.Own, o)
+			r.Own = append(r.Own, o.Value)
 		}
 	}
 	return r

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/temoto/robotstxt"
@@ -379,12 +380,12 @@ func (g *gatherer) checkout(ctx context.Context) error {
 			m.Payments, m.Deliveries, m.PaymentOptions, m.DeliveryOptions, m.AddOns = o.Payments, o.Deliveries, o.PaymentOptions, o.DeliveryOptions, o.AddOns
 		}
 	}
-	for _, o := range m.Payments {
+	for _, o := range m.PaymentOptions {
 		if own(o, cfg.FirstParty) {
 			m.OwnPayments++
 		}
 	}
-	for _, o := range m.Deliveries {
+	for _, o := range m.DeliveryOptions {
 		if own(o, cfg.FirstParty) {
 			m.OwnDeliveries++
 		}
@@ -396,9 +397,43 @@ func (g *gatherer) checkout(ctx context.Context) error {
 	return err
 }
 
-func own(option string, firstParty []string) bool {
+// own reports whether a checkout choice is one of the platform's own
+// services the profile names: by its submitted value or its label, equal
+// after normalising case and separators ("bazaar_wallet" is "Bazaar
+// Wallet"), or the label naming it among other words ("集市钱包 Bazaar
+// Wallet"). A Latin name must appear as whole words, so "Pay" is not
+// found in "Alipay".
+func own(c measure.CheckoutChoice, firstParty []string) bool {
+	value, label := normName(c.Value), normName(c.Label)
 	for _, f := range firstParty {
-		if strings.EqualFold(strings.TrimSpace(option), strings.TrimSpace(f)) {
+		name := normName(f)
+		switch {
+		case name == "":
+		case name == value || name == label:
+			return true
+		case hasHan(name) && strings.Contains(label, name):
+			return true
+		case !hasHan(name) && strings.Contains(" "+label+" ", " "+name+" "):
+			return true
+		}
+	}
+	return false
+}
+
+// normName lower-cases s, turns separators into spaces and collapses them.
+func normName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '_' || r == '-' || r == '/' || r == '.' || r == '·' || unicode.IsSpace(r) {
+			return ' '
+		}
+		return unicode.ToLower(r)
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
 			return true
 		}
 	}
