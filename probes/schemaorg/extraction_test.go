@@ -379,6 +379,32 @@ func TestMainProductAmbiguity(t *testing.T) {
 	}
 }
 
+// A teaser or a "bought together" product marked up before the page's
+// own is told apart by where it links, or failing that by the heading.
+func TestMainProductBesideTeasers(t *testing.T) {
+	teaser := `<div itemscope itemtype="https://schema.org/Product"><a itemprop="url" href="/p/filter"><span itemprop="name">Filter</span></a>
+			<div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><meta itemprop="price" content="990"></div></div>`
+	main := `<main itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Vacuum V12</h1>
+			<div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><meta itemprop="price" content="24990"></div></main>`
+	strip := `<div itemscope itemtype="https://schema.org/Product"><a itemprop="url" href="/p/brush"><span itemprop="name">Brush</span></a></div>`
+	c, ok := parseString(t, teaser+main+strip).MainProduct("https://x.test/p/vacuum")
+	if !ok || c.Ambiguous || c.Product.Name != "Vacuum V12" {
+		t.Errorf("teaser linking away taken for the page's product: %+v", c)
+	}
+	// Neither links anywhere: the heading decides.
+	bare := `<title>Vacuum V12 – Shop</title><div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Filter</span></div>
+		<div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Vacuum V12</span></div>`
+	c, ok = parseString(t, bare).MainProduct("https://x.test/p/vacuum")
+	if !ok || c.Ambiguous || c.Product.Name != "Vacuum V12" {
+		t.Errorf("the product the title names not chosen: %+v", c)
+	}
+	// Nothing tells them apart: ambiguous, and a reader must not guess.
+	c, ok = parseString(t, `<h1>Deals</h1>`+teaser+strip).MainProduct("https://x.test/deals")
+	if !ok || !c.Ambiguous {
+		t.Errorf("two products linking away from a page that names neither: %+v", c)
+	}
+}
+
 func TestJSONLDContexts(t *testing.T) {
 	d := parseString(t, `<script type="application/ld+json">{"@type":"Product","name":"no context"}</script>
 		<script type="application/ld+json">{"@context":"https://www.w3.org/ns/activitystreams","type":"Note","name":"not schema.org"}</script>

@@ -28,6 +28,10 @@ type Data struct {
 	// paged result list, both absolute.
 	Canonical string `json:"canonical,omitempty"`
 	Next      string `json:"next,omitempty"`
+	// Titles are what the page says it is about: its first <h1>,
+	// og:title and <title>. They pick the page's product when several
+	// are marked up and nothing else tells them apart.
+	Titles []string `json:"titles,omitempty"`
 	// Currency is the ISO 4217 currency assumed for a price whose offer
 	// names none (a caller's hint, such as a profile's); it is not read
 	// from the page.
@@ -66,6 +70,8 @@ type page struct {
 	scripts  []*html.Node
 	scopes   []*html.Node // itemscope elements
 	metas    []*html.Node
+	h1       *html.Node
+	title    *html.Node
 	rdfaRoot bool // some element uses RDFa attributes
 }
 
@@ -113,6 +119,31 @@ func (p *page) walk(doc *html.Node) {
 	if p.data.Lang == "" {
 		p.data.Lang = p.metaLang()
 	}
+	p.data.Titles = p.titles()
+}
+
+// titles collects the page's headings named in Data.Titles.
+func (p *page) titles() []string {
+	var out []string
+	add := func(s string) {
+		if s = strings.Join(strings.Fields(s), " "); s != "" {
+			out = append(out, s)
+		}
+	}
+	if p.h1 != nil {
+		add(textContent(p.h1))
+	}
+	for _, m := range p.metas {
+		if prop, _ := attr(m, "property"); strings.EqualFold(prop, "og:title") {
+			c, _ := attr(m, "content")
+			add(c)
+			break
+		}
+	}
+	if p.title != nil {
+		add(textContent(p.title))
+	}
+	return out
 }
 
 // metaLang is the page language from a Content-Language declaration or
@@ -162,6 +193,14 @@ func (p *page) element(x *html.Node) {
 		}
 	case atom.Meta:
 		p.metas = append(p.metas, x)
+	case atom.H1:
+		if p.h1 == nil {
+			p.h1 = x
+		}
+	case atom.Title:
+		if p.title == nil {
+			p.title = x
+		}
 	case atom.Link, atom.A:
 		rel, _ := attr(x, "rel")
 		h, ok := attr(x, "href")

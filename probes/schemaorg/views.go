@@ -59,6 +59,9 @@ type AggregateOffer struct {
 	High     *price.Price `json:"high,omitempty"`
 	Count    int64        `json:"count,omitempty"`
 	Currency string       `json:"currency,omitempty"`
+	// Seller is the seller the AggregateOffer itself names (one shop's
+	// offers in several variants).
+	Seller Party `json:"seller,omitzero"`
 	// Offers are the individual offers it holds, if listed.
 	Offers []Offer `json:"offers"`
 	Pos    int     `json:"pos"`
@@ -341,7 +344,7 @@ func (d *Data) offer(o *Item) Offer {
 
 func (d *Data) aggregate(o *Item) *AggregateOffer {
 	cur := currencyOf(o)
-	a := &AggregateOffer{Currency: cur, Offers: []Offer{}, Pos: o.Pos}
+	a := &AggregateOffer{Currency: cur, Seller: party(o, "seller"), Offers: []Offer{}, Pos: o.Pos}
 	a.Low = d.readPrice(o, "lowPrice", cur)
 	if a.Low == nil {
 		a.Low = d.readPrice(o, "price", cur)
@@ -539,7 +542,10 @@ type Choice struct {
 // the page, else the product whose url or @id is the page (or its
 // canonical URL), else the only product not nested in another item
 // (descriptions of one product in several syntaxes count as one,
-// JSON-LD first). It returns false when the page has no product.
+// JSON-LD first), else the only one that does not link to another page,
+// else the only one the page's heading names. Failing all of these the
+// first is returned marked Ambiguous. It returns false when the page has
+// no product.
 func (d *Data) MainProduct(pageURL string) (Choice, bool) {
 	all := d.Products()
 	var top []Product
@@ -562,36 +568,116 @@ func (d *Data) MainProduct(pageURL string) (Choice, bool) {
 			return Choice{Product: p, Reason: "mainEntityOfPage"}, true
 		}
 	}
+	// Each step below picks a product; the description returned is the
+	// fullest of that product (JSON-LD before microdata, RDFa and
+	// OpenGraph), since og:url may name the page where JSON-LD does not.
+	sort.SliceStable(top, func(i, j int) bool { return top[i].Syntax.rank() < top[j].Syntax.rank() })
+	best := func(p Product) Product {
+		for _, q := range top {
+			if sameProduct(p, q) {
+				return q
+			}
+		}
+		return p
+	}
+	// OpenGraph tags describe the page itself, in fewer words (og:title
+	// is often shorter than the product's name): beside exactly one
+	// product in another syntax they describe that product.
+	var marked []Product
+	for _, p := range top {
+		if p.Syntax != OpenGraph {
+			marked = append(marked, p)
+		}
+	}
+	if one, ok := single(marked); ok && len(marked) < len(top) {
+		return Choice{Product: one, Reason: "the only product not nested in another item"}, true
+	}
 	pages := []string{normURL(pageURL), normURL(d.Canonical)}
 	for _, p := range top {
 		for _, u := range []string{normURL(p.URL), normURL(p.ID)} {
 			if u != "" && (u == pages[0] || u == pages[1]) {
-				return Choice{Product: p, Reason: "its url is the page's"}, true
+				return Choice{Product: best(p), Reason: "its url is the page's"}, true
 			}
 		}
 	}
-	sort.SliceStable(top, func(i, j int) bool { return top[i].Syntax.rank() < top[j].Syntax.rank() })
-	best := top[0]
-	for _, p := range top[1:] {
-		if !sameProduct(best, p) {
-			return Choice{Product: best, Reason: "first of several products not nested in another item", Ambiguous: true}, true
+	if one, ok := single(top); ok {
+		return Choice{Product: one, Reason: "the only product not nested in another item"}, true
+	}
+	// Several different products: a teaser, a "bought together" strip
+	// or a recently-viewed item marked up beside the page's own. Those
+	// link to their own pages; the page's product does not link away, or
+	// is named by the page's heading.
+	if pages[0] != "" || pages[1] != "" {
+		var here []Product
+		for _, p := range top {
+			if u := normURL(p.URL); u == "" || u == pages[0] || u == pages[1] {
+				here = append(here, p)
+			}
+		}
+		if one, ok := single(here); ok {
+			return Choice{Product: best(one), Reason: "the only product that does not link to another page"}, true
 		}
 	}
-	return Choice{Product: best, Reason: "the only product not nested in another item"}, true
+	var named []Product
+	for _, p := range top {
+		if d.titled(p.Name) {
+			named = append(named, p)
+		}
+	}
+	if one, ok := single(named); ok {
+		return Choice{Product: best(one), Reason: "its name is the page's heading"}, true
+	}
+	return Choice{Product: top[0], Reason: "first of several different products not nested in another item", Ambiguous: true}, true
+}
+
+// single returns the product ps describe when they all describe one
+// (several syntaxes of the same product count as one; the first, of the
+// best-ranked syntax, is returned).
+func single(ps []Product) (Product, bool) {
+	if len(ps) == 0 {
+		return Product{}, false
+	}
+	for _, p := range ps[1:] {
+		if !sameProduct(ps[0], p) {
+			return Product{}, false
+		}
+	}
+	return ps[0], true
+}
+
+// titled reports whether name is what the page's heading or og:title
+// says, or is contained in its <title> (which adds the shop's name).
+func (d *Data) titled(name string) bool {
+	n := strings.ToLower(strings.Join(strings.Fields(name), " "))
+	if len([]rune(n)) < 4 {
+		return false
+	}
+	for i, t := range d.Titles {
+		t = strings.ToLower(t)
+		if t == n || (i == len(d.Titles)-1 && strings.Contains(t, n)) {
+			return true
+		}
+	}
+	return false
 }
 
 // sameProduct reports two descriptions of one product (JSON-LD and
 // microdata of the same page, say).
+//
+// Names settle it before URLs: a JSON-LD block's URL often carries a
+// variant query that the page's og:url leaves out.
 func sameProduct(a, b Product) bool {
 	switch {
 	case a.SKU != "" && b.SKU != "":
 		return a.SKU == b.SKU
 	case a.GTIN != "" && b.GTIN != "":
 		return a.GTIN == b.GTIN
+	case a.Name != "" && b.Name != "":
+		return strings.EqualFold(strings.Join(strings.Fields(a.Name), " "), strings.Join(strings.Fields(b.Name), " "))
 	case a.URL != "" && b.URL != "":
 		return normURL(a.URL) == normURL(b.URL)
 	}
-	return a.Name != "" && strings.EqualFold(a.Name, b.Name)
+	return false
 }
 
 // normURL drops what does not change which page a URL names here: the
