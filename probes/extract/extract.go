@@ -58,6 +58,9 @@ func offerOf(p schemaorg.Product) (Offer, bool) {
 	}
 	if a := priced.Aggregate; pr == nil && a != nil && a.Low != nil && !a.Low.Ambiguous {
 		pr, o.Currency = a.Low, a.Currency
+		if s := lowSeller(a); s != "" {
+			o.Seller = s
+		}
 	}
 	if pr == nil {
 		return Offer{}, false
@@ -67,6 +70,26 @@ func offerOf(p schemaorg.Product) (Offer, bool) {
 		o.Currency = pr.Currency
 	}
 	return o, true
+}
+
+// lowSeller is the seller of an AggregateOffer's low price: the seller
+// it names itself, else the one seller among its listed offers at that
+// price; "" when that is not one seller.
+func lowSeller(a *schemaorg.AggregateOffer) string {
+	if a.Seller.Name != "" {
+		return a.Seller.Name
+	}
+	seller := ""
+	for _, off := range a.Offers {
+		if off.Price == nil || off.Price.Ambiguous || off.Price.Low != a.Low.Low || off.Seller.Name == "" {
+			continue
+		}
+		if seller != "" && seller != off.Seller.Name {
+			return ""
+		}
+		seller = off.Seller.Name
+	}
+	return seller
 }
 
 // trimText collapses white space the way a reader sees it.

@@ -73,9 +73,12 @@ func (p *Page) hint() price.Hint { return price.Hint{Lang: p.Lang, Currency: p.h
 // Product returns the page's product offer: the main product of the
 // structured data (its first offer with a readable price, else its
 // AggregateOffer's lowPrice), else what the profile's product selectors
-// read. False when neither gives a price that can be read without doubt.
+// read. False when neither gives a price that can be read without doubt,
+// or when the page marks up several products and none is plainly its own.
 func (p *Page) Product() (Offer, bool) {
-	if c, ok := p.Data.MainProduct(p.URL); ok {
+	// Of several products none of which is plainly the page's, taking
+	// one would be a guess: the page reads as unread, not as the first.
+	if c, ok := p.Data.MainProduct(p.URL); ok && !c.Ambiguous {
 		if o, ok := offerOf(c.Product); ok {
 			return o, true
 		}
@@ -97,7 +100,7 @@ func (p *Page) Product() (Offer, bool) {
 // doubt are left out.
 func (p *Page) Offers() []Offer {
 	c, ok := p.Data.MainProduct(p.URL)
-	if !ok {
+	if !ok || c.Ambiguous {
 		return nil
 	}
 	prod, _ := c.Product.Priced()
@@ -275,8 +278,12 @@ var (
 	nextWords = regexp.MustCompile(`^(下一页|下页|后一页|›|»|>|(?i)next( page)?( ?[›»>])?)$`)
 	nextClass = regexp.MustCompile(`(?i)(^|[\s_-])(next|pn-next)($|[\s_-])`)
 
-	adText    = regexp.MustCompile(`广告|推广|赞助|(?i)\b(ad|sponsored|promoted)\b`)
-	selfText  = regexp.MustCompile(`自营|(?i)sold by (the )?platform|\bsold by [a-z0-9 ]+ itself\b`)
+	// adText are words that mark a paid slot wherever they stand on a
+	// card; adWord are short ones ("PR", "Anzeige") that also mean other
+	// things, so they count only as the whole text of an element.
+	adText    = regexp.MustCompile(`广告|推广|赞助|廣告|広告|광고|(?i)реклама|gesponsert|sponsoris[ée]e?|patrocinado|sponsorizzato|gesponsord|sponsorowane|\b(ad|sponsored|promoted)\b`)
+	adWord    = regexp.MustCompile(`^(?i)(ad|ads|pr|anzeige|annonce|pub|publicit[ée]|werbung|reklam|reklama)$`)
+	selfText  = regexp.MustCompile(`自营|自營|(?i)sold by (the )?platform|\bsold by [a-z0-9 ]+ itself\b`)
 	adMarkup  = regexp.MustCompile(`(?i)(^|[\s_-])(ad|ads|advert|sponsor|sponsored|promoted|cpc)($|[\s_-])`)
 	labelLike = regexp.MustCompile(`(?i)badge|tag|label|flag|icon|mark|promo|sponsor|self|(^|[\s_-])ad($|[\s_-])`)
 )
@@ -343,6 +350,9 @@ func (p *Page) labels(r *Result, card *goquery.Selection) {
 	r.AdMarkup = adMarkup.MatchString(markupOf(card))
 	seen := map[string]bool{}
 	card.Find("*").AddSelection(card).Each(func(_ int, e *goquery.Selection) {
+		if !r.AdLabel && e.Children().Length() == 0 && adWord.MatchString(trimText(e.Text())) {
+			r.AdLabel = true
+		}
 		if !labelLike.MatchString(e.AttrOr("class", "")) && !matchesSel(e, s.AdLabel) && !matchesSel(e, s.SelfLabel) {
 			return
 		}

@@ -171,3 +171,69 @@ func TestNextPage(t *testing.T) {
 		}
 	}
 }
+
+// Several different products marked up and none plainly the page's: the
+// page's price is unread, not the first product's.
+func TestProductOfSeveralIsUnread(t *testing.T) {
+	two := `<html><body><h1>Offers of the week</h1><script type="application/ld+json">[
+	 {"@type":"Product","name":"Kettle A","url":"/p/a","offers":{"@type":"Offer","price":"19.99","priceCurrency":"EUR"}},
+	 {"@type":"Product","name":"Toaster B","url":"/p/b","offers":{"@type":"Offer","price":"29.99","priceCurrency":"EUR"}}]</script></body></html>`
+	p := read(t, two, "https://s.test/deals", Hints{})
+	if o, ok := p.Product(); ok {
+		t.Errorf("read %+v from a page of two products", o)
+	}
+	if o := p.Offers(); len(o) != 0 {
+		t.Errorf("offers of a page of two products: %+v", o)
+	}
+	// The same two, with the page's heading naming one: that one.
+	one := strings.Replace(two, "Offers of the week", "Toaster B", 1)
+	if o, ok := read(t, one, "https://s.test/deals", Hints{}).Product(); !ok || o.Price != 29.99 {
+		t.Errorf("the product the heading names: %+v %v", o, ok)
+	}
+}
+
+// Paid-slot words in other languages, and short ones ("PR", "Anzeige")
+// only as the whole text of an element: a model number "PR-1000" or a
+// name with "pub" in it is no label.
+func TestAdLabelsAcrossLanguages(t *testing.T) {
+	list := `<script type="application/ld+json">{"@type":"ItemList","itemListElement":[
+	 {"@type":"ListItem","position":1,"url":"/p/1"},{"@type":"ListItem","position":2,"url":"/p/2"},
+	 {"@type":"ListItem","position":3,"url":"/p/3"},{"@type":"ListItem","position":4,"url":"/p/4"},
+	 {"@type":"ListItem","position":5,"url":"/p/5"}]}</script>`
+	cards := `<ul>
+	 <li><a href="/p/1">Kamera</a><span>PR</span></li>
+	 <li><a href="/p/2">Canon PR-1000 printer</a><em>Pub crawl guide</em></li>
+	 <li><a href="/p/3">Wasserkocher</a><small class="hint">Gesponsert</small></li>
+	 <li><a href="/p/4">ケトル</a><span>広告</span></li>
+	 <li><a href="/p/5">Чайник</a><div><b>Anzeige</b> bei uns</div></li></ul>`
+	l := read(t, "<html><body>"+list+cards+"</body></html>", "https://s.test/s?q=k", Hints{}).Results()
+	if len(l.Items) != 5 {
+		t.Fatalf("%+v", l)
+	}
+	want := []bool{true, false, true, true, true}
+	for i, r := range l.Items {
+		if r.AdLabel != want[i] {
+			t.Errorf("result %d (%s): ad label %v, want %v", i+1, r.URL, r.AdLabel, want[i])
+		}
+	}
+}
+
+// Orders offered as radio buttons whose field name says nothing, and a
+// link to the page itself marked as the current order.
+func TestSortOptionsByLabelAndCurrentLink(t *testing.T) {
+	html := `<html lang="fr"><body><form action="/recherche"><input type="hidden" name="q" value="k">
+	<label><input type="radio" name="t" value="1" checked> Pertinence</label>
+	<label><input type="radio" name="t" value="2"> Prix croissant</label>
+	<label><input type="radio" name="t" value="3"> Prix décroissant</label></form>
+	<form><label><input type="radio" name="c" value="r"> Rouge</label><label><input type="radio" name="c" value="b"> Bleu</label></form>
+	</body></html>`
+	opts := read(t, html, "https://s.test/recherche?q=k", Hints{}).SortOptions()
+	if len(opts) != 3 || opts[0].Param != "t" || !opts[0].Selected || opts[2].Label != "Prix décroissant" {
+		t.Errorf("radio orders: %+v", opts)
+	}
+	links := `<nav class="sort"><a href="/s?q=k" class="active">Relevance</a> <a href="/s?q=k&sort=price_asc">Price: low to high</a> <a href="/s?q=k">Home</a></nav>`
+	opts = read(t, links, "https://s.test/s?q=k", Hints{}).SortOptions()
+	if len(opts) != 2 || opts[0].Label != "Relevance" || !opts[0].Selected || opts[1].Value != "price_asc" {
+		t.Errorf("current order as a link to the page itself: %+v", opts)
+	}
+}

@@ -18,8 +18,26 @@ var (
 	// sortLabel is a label that names an order. Alone it is not enough
 	// on a link (a "price" link may go to a price guide): the link must
 	// also stay on the page, changing only its query.
-	sortLabel = regexp.MustCompile(`排序|价格|销量|评分|评价|好评|信用|综合|人气|新品|最新|上新|默认|` +
-		`(?i)\b(sort(ed)?( by)?|order by|price|rating|reviews?|newest|latest|new arrivals|best ?sell(ing|ers)?|popular(ity)?|relevan(ce|t)|featured|top rated|low to high|high to low)\b`)
+	//
+	// The words are those shops use for the usual orders (relevance,
+	// price up and down, sales, rating, newest) in the languages of the
+	// large marketplaces. Go's \b knows only ASCII letters, so words in
+	// other scripts stand outside the \b group.
+	sortLabel = regexp.MustCompile(
+		// Chinese (simplified and traditional), Japanese, Korean
+		`排序|价格|價格|销量|銷量|评分|评价|評價|好评|信用|综合|綜合|人气|熱門|新品|最新|上新|默认|` +
+			`並び替え|並べ替え|順$|順で|標準|おすすめ|安い|高い|新着|人気|売れ筋|` +
+			`정렬|순$|낮은\s*가격|높은\s*가격|추천|판매량|최신|인기|` +
+			// Russian and Ukrainian
+			`(?i)сортир|по цене|цены|по рейтингу|по популярности|популярн|новинк|по возрастанию|по убыванию|выгодн|по умолчанию|за ціною|` +
+			`(?i)\b(sort(ed)?( by)?|order by|price|rating|reviews?|newest|latest|new arrivals|best ?sell(ing|ers)?|popular(ity)?|relevan(ce|t)|featured|top rated|low to high|high to low|` +
+			// German, French, Spanish, Portuguese, Italian, Dutch, Polish
+			`preis|relevanz|bewertung(en)?|beliebtheit|neuheiten|neueste|aufsteigend|absteigend|sortier(en|ung)|topseller|` +
+			`prix|pertinence|croissant|d[ée]croissant|meilleures? ventes|nouveaut[ée]s|popularit[ée]|trier|` +
+			`precio|relevancia|m[aá]s vendidos|novedades|ordenar( por)?|menor precio|mayor precio|m[aá]s recientes|` +
+			`pre[çc]o|relev[âa]ncia|mais vendidos|lan[çc]amentos|menor pre[çc]o|maior pre[çc]o|mais recentes|` +
+			`prezzo|rilevanza|pi[uù] venduti|novit[àa]|ordina|prijs|relevantie|populariteit|nieuwste|sorteer|` +
+			`cena|trafno[śs][ćc]|popularno[śs][ćc]|najnowsze|sortuj|od najta[ńn]szych|od najdro[żz]szych)\b`)
 	// sortAttr are attributes by which script-driven controls name an order.
 	sortAttrs = []string{"data-sort", "data-sort-by", "data-sortby", "data-sort-type", "data-order", "data-orderby"}
 )
@@ -52,6 +70,15 @@ func (p *Page) SortOptions() []measure.SortOption {
 		o.Markup = Markup(e)
 		out = append(out, o)
 	}
+	// A radio group whose field name says nothing ("tri", "s") is a
+	// sort control when two or more of its choices are named like orders.
+	named := map[string]int{}
+	p.Doc.Find("input[type=radio][name]").Each(func(_ int, e *goquery.Selection) {
+		if sortLabel.MatchString(trimText(ControlLabel(e))) {
+			named[e.AttrOr("name", "")]++
+		}
+	})
+	orderGroup := func(name string) bool { return named[name] >= 2 }
 	page, _ := url.Parse(p.URL)
 	p.Doc.Find("a[href], [data-sort], [data-sort-by], [data-sortby], [data-sort-type], [data-order], [data-orderby], select, input[type=radio], button[name]").Each(func(_ int, e *goquery.Selection) {
 		switch goquery.NodeName(e) {
@@ -59,7 +86,7 @@ func (p *Page) SortOptions() []measure.SortOption {
 			p.sortSelect(e, add)
 			return
 		case "input":
-			if name := e.AttrOr("name", ""); sortParam.MatchString(name) {
+			if name := e.AttrOr("name", ""); sortParam.MatchString(name) || orderGroup(name) {
 				add(measure.SortOption{Label: ControlLabel(e), Kind: "radio", Param: name, Value: e.AttrOr("value", ""),
 					Selected: hasAttr(e, "checked"), URL: p.formURL(e, name, e.AttrOr("value", ""))}, e)
 			}
@@ -126,8 +153,14 @@ func (p *Page) sortLink(e *goquery.Selection, page *url.URL) (measure.SortOption
 			changed = append(changed, k)
 		}
 	}
-	if len(changed) == 0 && u.Fragment == "" {
-		return measure.SortOption{}, false // the page itself
+	for k := range pq {
+		if _, ok := q[k]; !ok {
+			changed = append(changed, k)
+		}
+	}
+	if len(changed) == 0 && u.Fragment == "" && !o.Selected {
+		// The page itself, not marked as the current order.
+		return measure.SortOption{}, false
 	}
 	if len(changed) == 1 {
 		o.Param, o.Value = changed[0], q.Get(changed[0])
