@@ -22,8 +22,14 @@ func claudetteDir() string {
 
 // The shipped weights are what `train` makes of the data: retraining
 // gives the same bytes. The CLAUDETTE development documents are not in
-// the repository, so this runs only where they are.
+// the repository, so this runs only where they are, and only when
+// PLATSCAN_RETRAIN_TEST is set: a full retraining takes minutes on two
+// cores, beyond `go test`'s default deadline. .ci/run sets it and runs
+// this test alone with a longer one.
 func TestTrainReproducesShippedModel(t *testing.T) {
+	if os.Getenv("PLATSCAN_RETRAIN_TEST") == "" {
+		t.Skip("full retraining: set PLATSCAN_RETRAIN_TEST=1 (.ci/run does)")
+	}
 	if _, err := os.Stat(claudetteDir()); err != nil {
 		t.Skipf("CLAUDETTE development documents not found at %s", claudetteDir())
 	}
@@ -101,5 +107,35 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		if code != 2 || len(lines) != 1 || !strings.HasPrefix(lines[0], "train: ") {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errb.String())
 		}
+	}
+}
+
+// Training is deterministic: the same data and options give the same
+// bytes twice. A cut-down run (few iterations, small vocabulary, two
+// folds) over the project's own clause files keeps this inside `go test`.
+func TestTrainIsDeterministic(t *testing.T) {
+	dir := t.TempDir()
+	docs := filepath.Join(dir, "claudette")
+	os.Mkdir(docs, 0o755)
+	os.WriteFile(filepath.Join(docs, "a.xml"), []byte("Terms\n<ter3>We may terminate your account at any time for any reason.</ter3> <law2>These terms are governed by the laws of California.</law2>\nWelcome.\n<ch2>We may change these terms at any time without notice.</ch2>\n"), 0o644)
+	os.WriteFile(filepath.Join(docs, "b.xml"), []byte("Terms\n<ltd3>We are not liable for any loss whatsoever.</ltd3> We will tell you before we change these terms.\n<j1>Disputes go to the courts of your home country.</j1>\n"), 0o644)
+	train := func(name string) []byte {
+		opts := defaultTrainOptions()
+		opts.Claudette = docs
+		opts.Data = "../testdata"
+		opts.Out = filepath.Join(dir, name)
+		opts.Folds, opts.MaxIter, opts.MaxVocab = 2, 15, 3000
+		if err := runTrain(opts, io.Discard, slog.New(slog.DiscardHandler)); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(opts.Out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	a, b := train("a.json.gz"), train("b.json.gz")
+	if len(a) < 1000 || !bytes.Equal(a, b) {
+		t.Errorf("two trainings on the same data differ or are empty (%d and %d bytes)", len(a), len(b))
 	}
 }
