@@ -38,6 +38,8 @@ var (
 	consentCue = regexp.MustCompile(`(?i)agree|同意|accept|terms|协议|条款|已阅读|privacy|隐私|newsletter|remember|记住`)
 	freeCue    = regexp.MustCompile(`(?i)免费|free|不需要|无需|不购买|不加购|none|no thanks|^(no|without)\b|不用`)
 	priceAttrs = []string{"data-price", "data-amount", "data-fee", "data-cost"}
+	// template marks a field name left unrendered ({{code}}, ${id}).
+	template = regexp.MustCompile(`\{\{.*\}\}|\$\{.*\}|<%.*%>`)
 )
 
 // control is one named group of choices on the form.
@@ -100,6 +102,9 @@ func ReadOrder(pg *extract.Page) Order {
 	})
 	h := price.Hint{Lang: pg.Lang, Currency: pgCurrency(pg)}
 	for _, c := range groups {
+		if template.MatchString(c.name) {
+			continue // a row template the page's script fills in, not a choice
+		}
 		choices := choicesOf(c)
 		labels := c.name + " " + c.context
 		for _, ch := range choices {
@@ -200,8 +205,25 @@ func ariaLabel(e *goquery.Selection) string {
 			return l
 		}
 	}
-	return strings.Join(strings.Fields(e.Text()), " ")
+	if l := strings.Join(strings.Fields(e.Text()), " "); l != "" {
+		return l
+	}
+	// A drawn box with no name of its own is named by what follows it, as
+	// a sighted user reads it: the text up to the next control or block.
+	var parts []string
+	for sib := e.Next(); sib.Length() > 0; sib = sib.Next() {
+		if goquery.NodeName(sib) == "input" && strings.EqualFold(sib.AttrOr("type", ""), "hidden") {
+			continue
+		}
+		if _, ok := sib.Attr("role"); ok || blockish[goquery.NodeName(sib)] || goquery.NodeName(sib) == "input" {
+			break
+		}
+		parts = append(parts, sib.Text())
+	}
+	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
 }
+
+var blockish = map[string]bool{"p": true, "div": true, "br": true, "li": true, "ul": true, "section": true, "fieldset": true, "select": true, "button": true}
 
 // ariaName names a lone ARIA box as a form would: its data-name or id.
 func ariaName(e *goquery.Selection) string {

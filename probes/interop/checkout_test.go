@@ -131,7 +131,10 @@ func TestOrderARIAControls(t *testing.T) {
 	<div class="extras">
 	  <span role="checkbox" aria-checked="true" id="svc-ins" aria-labelledby="ins-l"></span><span id="ins-l">退货运费险 ¥3.50</span>
 	  <div role="switch" aria-checked="false" id="svc-vip">开通会员 ¥15/月</div>
-	  <div role="checkbox" aria-checked="true" id="agree">我已阅读并同意《交易条款》</div></div></div></html>`)
+	  <div role="checkbox" aria-checked="true" id="agree">我已阅读并同意《交易条款》</div>
+	  <div class="svc"><span role="checkbox" aria-checked="true" data-price="69.00" id="svc-war"></span><input type="hidden" name="w" value="1y">
+	    <span class="name">延保服务 1年</span> <span class="price">¥69.00</span><p class="desc">碎屏不保</p></div>
+	  <div class="tpl" style="display:none"><label><input type="checkbox" name="{{code}}" value="1" checked> {{name}}</label></div></div></div></html>`)
 	if strings.Join(o.Payments, ",") != "fenpay,alipay" || !o.PaymentOptions[0].Selected || o.PaymentOptions[1].Selected || o.PaymentOptions[0].Label != "蜂付" {
 		t.Errorf("payments: %+v", o.PaymentOptions)
 	}
@@ -142,7 +145,10 @@ func TestOrderARIAControls(t *testing.T) {
 	if vip, ok := addOn(o, "svc-vip"); !ok || vip.Selected || !vip.Paid {
 		t.Errorf("unticked membership: %+v", vip)
 	}
-	if _, ok := addOn(o, "agree"); ok || len(o.AddOns) != 2 {
-		t.Errorf("consent box read as an extra: %+v", o.AddOns)
+	if war, ok := addOn(o, "svc-war"); !ok || !war.Selected || !war.Paid || war.Label != "延保服务 1年 ¥69.00" {
+		t.Errorf("drawn box named by the text after it: %+v", war)
+	}
+	if _, ok := addOn(o, "agree"); ok || len(o.AddOns) != 3 {
+		t.Errorf("consent box or row template read as an extra: %+v", o.AddOns)
 	}
 }
