@@ -311,6 +311,11 @@ func TestFairVersionsOfConsumerKinds(t *testing.T) {
 		{"Our separate privacy policy explains how we handle your personal data.", "en", "privacy_included", false},
 		{"By using the service you agree to these terms and consent to our privacy policy.", "en", "privacy_included", true},
 		{"集市依法承担责任。", "zh", "limitation_of_liability", false},
+		{"Bazaar is liable as provided by law.", "en", "limitation_of_liability", false},
+		{"甲方拟限制、暂停或者终止乙方店铺服务的，应当在作出决定前以书面形式向乙方说明具体理由，并给予乙方不少于15日的陈述和申辩期间；", "zh", "suspension", false},
+		{"甲方可随时暂停或者终止乙方店铺服务，无需说明理由。", "zh", "suspension", true},
+		{"Before we suspend or terminate your seller account we will tell you the reasons and how to appeal.", "en", "suspension", false},
+		{"We may suspend or terminate your seller account at any time without giving reasons.", "en", "suspension", true},
 		{"集市对你因使用本服务而遭受的任何损失均不承担责任。", "zh", "limitation_of_liability", true},
 	} {
 		fired := false
