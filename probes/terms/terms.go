@@ -198,20 +198,7 @@ func (g *gatherer) read(ctx context.Context, role, u, via string, depth int, bud
 			}
 			m.TextSHA256 = rec.BodySHA256
 			m.Evidence = append(m.Evidence, rec.ID)
-			ids := clauseIDs{url: u}
-			audience, hits := g.cls.ClassifyDocument(text, m.Lang)
-			m.Audience = audience
-			for _, h := range hits {
-				expl := make([]measure.ClauseGram, len(h.Explanation))
-				for i, g := range h.Explanation {
-					expl[i] = measure.ClauseGram{Gram: g.Gram, Weight: g.Weight}
-				}
-				clauses = append(clauses, measure.Clause{
-					Base: measure.Base{Type: "clause", Key: fmt.Sprintf("clause|%s|%s|%d", h.Category, u, h.Start), Evidence: []string{rec.ID, page.Record()}},
-					ID:   ids.of(h.Clause, h.Start), Category: h.Category, Side: h.Side, Level: h.Level, URL: u, Lang: m.Lang, Text: h.Clause,
-					Start: h.Start, End: h.End, Score: h.Score, Threshold: h.Threshold, Explanation: expl, Cue: h.Cue, Source: h.Source,
-					Negated: h.Negated, Negation: h.Negation, Classifier: g.cls.Model().SHA256(), TextSHA256: rec.BodySHA256})
-			}
+			m.Audience, clauses = g.cls.Clauses(u, text, m.Lang, rec.BodySHA256, rec.ID, page.Record())
 		}
 		m.Reachable = m.Chars > 0
 		if role == "rules" && isHTML(m.Format) {
@@ -355,6 +342,27 @@ func documentText(format, body string) (string, bool) {
 		return plainText(body), true
 	}
 	return "", false
+}
+
+// Clauses classifies a document's readable text (read from u, its blob
+// textSHA256) into clause measurements, each citing evidence (the text's
+// record, then the page's), with the audience the text is written for.
+// The probe and `platscan check` both measure documents through it.
+func (c *Classifier) Clauses(u, text, lang, textSHA256 string, evidence ...string) (audience string, out []measure.Clause) {
+	ids := clauseIDs{url: u}
+	audience, hits := c.ClassifyDocument(text, lang)
+	for _, h := range hits {
+		expl := make([]measure.ClauseGram, len(h.Explanation))
+		for i, g := range h.Explanation {
+			expl[i] = measure.ClauseGram{Gram: g.Gram, Weight: g.Weight}
+		}
+		out = append(out, measure.Clause{
+			Base: measure.Base{Type: "clause", Key: fmt.Sprintf("clause|%s|%s|%d", h.Category, u, h.Start), Evidence: slices.Clone(evidence)},
+			ID:   ids.of(h.Clause, h.Start), Category: h.Category, Side: h.Side, Level: h.Level, URL: u, Lang: lang, Text: h.Clause,
+			Start: h.Start, End: h.End, Score: h.Score, Threshold: h.Threshold, Explanation: expl, Cue: h.Cue, Source: h.Source,
+			Negated: h.Negated, Negation: h.Negation, Classifier: c.Model().SHA256(), TextSHA256: textSHA256})
+	}
+	return audience, out
 }
 
 // clauseIDs hands out stable clause ids within one document. Identical

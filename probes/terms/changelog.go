@@ -1,0 +1,68 @@
+package terms
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/platscan/platscan/internal/table"
+	"github.com/platscan/platscan/measure"
+)
+
+// ChangeLogColumns are the columns of a rule-change log: a platform's own
+// record of the changes it published to its rules and agreements (docs/ci.md).
+var ChangeLogColumns = []string{"published", "effective", "title", "document", "id", "text"}
+
+// IsChangeLog reports whether a table's header is a rule-change log's.
+func IsChangeLog(header []string) bool {
+	return slices.Contains(header, "published") && slices.Contains(header, "effective")
+}
+
+// ImportChangeLog reads a rule-change log (CSV or JSON) into the rule_change
+// measurements the probe makes of an announcements page, so the same
+// notice rules judge it. Each row is one published change: when it was
+// published, when it takes effect, and what it changes. A date that
+// cannot be read is an error with its line and column; an empty one
+// leaves the notice period unknown, as an undated notice does.
+func ImportChangeLog(name string, data []byte) ([]measure.RuleChange, error) {
+	rows, err := table.Read(name, data, ChangeLogColumns, []string{"published", "effective"})
+	if err != nil {
+		return nil, err
+	}
+	out := []measure.RuleChange{}
+	for _, r := range rows {
+		rc := measure.RuleChange{Base: measure.Base{Type: "rule_change"}, URL: "file:" + name, ID: r.Get("id"), Title: r.Get("title"), Text: r.Get("text")}
+		if rc.Title == "" {
+			rc.Title = r.Get("document")
+		}
+		if rc.ID == "" {
+			rc.ID = fmt.Sprintf("line-%d", r.Line)
+		}
+		var pub, eff time.Time
+		for _, col := range []string{"published", "effective"} {
+			s := r.Get(col)
+			if s == "" {
+				continue
+			}
+			d, ok := parseDate(s)
+			if !ok {
+				return nil, r.Errorf(col, "%q is not a date (use YYYY-MM-DD or 2026年11月20日)", s)
+			}
+			if col == "published" {
+				pub, rc.Published = d, d.Format(time.DateOnly)
+			} else {
+				eff, rc.Effective = d, d.Format(time.DateOnly)
+			}
+		}
+		if !pub.IsZero() && !eff.IsZero() {
+			if eff.Before(pub) {
+				return nil, r.Errorf("effective", "%s is before the publication date %s", rc.Effective, rc.Published)
+			}
+			days := int(eff.Sub(pub).Hours() / 24)
+			rc.NoticeDays = &days
+		}
+		rc.Key = fmt.Sprintf("change|%s|%s|%s|%s|%s", rc.URL, rc.ID, rc.Title, rc.Published, rc.Effective)
+		out = append(out, rc)
+	}
+	return out, nil
+}
