@@ -206,7 +206,7 @@ func (c *Classifier) Classify(text, lang string) []Hit {
 	defer c.model.pool.Put(sc)
 	var margins []float64
 	for _, cl := range splitClauses(text) {
-		if !clauseSized(cl.text) {
+		if !clauseSized(cl.text) || title(cl.text) {
 			continue
 		}
 		first := len(hits)
@@ -429,6 +429,21 @@ func clauseSized(s string) bool {
 	}
 	return false
 }
+
+// titleEnd marks a line that names a document rather than saying
+// something: no sentence-final punctuation, and it ends in a word for a
+// kind of document ("平台规则总则", "Seller Terms of Service").
+var titleEnd = regexp.MustCompile(`(规则|协议|条款|总则|细则|办法|公告|通知|说明|政策|须知|指南|声明|章程|标准|规范|目录)(（[^）]*）)?$|(?i)\b(terms( of (service|use|sale))?|conditions|polic(y|ies)|agreement|rules|notice|guidelines|code of conduct)( \([^)]*\))?$`)
+
+// title reports a document's or section's title: a line the splitter
+// gives whole, without the punctuation that ends a sentence.
+func title(s string) bool {
+	return !strings.ContainsAny(s, "。．.！!？?；;，,：:") && titleEnd.MatchString(s) && !modal.MatchString(s)
+}
+
+// modal words make a line a statement, even one that ends in "rules"
+// and lost its full stop ("平台可随时修改本规则", "We may change these rules").
+var modal = regexp.MustCompile(`可|有权|应|不得|须|将|会|(?i)\b(may|shall|will|must|can|reserves?)\b`)
 
 func splitClauses(text string) []span {
 	var out []span
