@@ -54,6 +54,10 @@ type Options struct {
 	// OnRecord, when set, is called after each record is written (tests
 	// use it to interrupt a scan at a chosen point).
 	OnRecord func(count int)
+	// AllowPrivate lets the scan reach private and loopback addresses
+	// (lab targets), as the profile's limits.allow_private does; either
+	// one is enough.
+	AllowPrivate bool
 	// Signer signs the manifest (manifest.dsse.json); nil leaves the run
 	// unsigned. A signer that also has Info() KeyInfo has its public key
 	// written into the manifest.
@@ -193,7 +197,7 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 	l := prof.Limits
 	f := fetch.New(store, fetch.Options{RatePerSecond: l.RatePerSecond, MaxBody: l.MaxBodyBytes, Timeout: l.TimeoutDur,
 		MaxRedirects: l.Redirects(), Retries: l.RetryCount(), MaxRequests: l.MaxPages, ObeyRobots: l.ObeysRobots(), StrictRobots: l.StrictRobots,
-		Transport: opts.Transport, Logger: opts.Logger, Capture: capture, Redact: prof.Matcher()})
+		AllowPrivate: l.AllowPrivate || opts.AllowPrivate, Transport: opts.Transport, Logger: opts.Logger, Capture: capture, Redact: prof.Matcher()})
 
 	if err := checkReachable(ctx, f, prof); err != nil {
 		return &Result{Dir: opts.Dir, Manifest: man}, errors.Join(err, finish(false))
@@ -323,6 +327,11 @@ func checkReachable(ctx context.Context, f *fetch.Fetcher, prof *profile.Profile
 		return err
 	}
 	page := s.Get(ctx, "scan", prof.Platform.BaseURL)
+	if errors.Is(page.Err, fetch.ErrAddressBlocked) {
+		// A profile pointing at an internal address is a mistake in the
+		// profile (or a lab target not marked as one), not a dead host.
+		return fault.Input(fmt.Errorf("%s: platform.base_url %s: %w", prof.Source, prof.Platform.BaseURL, page.Err))
+	}
 	if !f.Answers(ctx, prof.Platform.BaseURL) || (page.Status == 0 && page.Err != nil && !errors.Is(page.Err, fetch.ErrRobotsBlocked)) {
 		if ctx.Err() != nil {
 			return ctx.Err()

@@ -67,7 +67,15 @@ type Options struct {
 	// are not sent (ErrTargetDown) and Down reports it. Default 8; a
 	// negative value never gives up.
 	DownAfter int
-	// Transport is the network; default a clone of http.DefaultTransport.
+	// AllowPrivate lets requests reach private, loopback and link-local
+	// addresses (lab targets: the fixtures, a staging host). Off by
+	// default: the address guard refuses them at connect time, after DNS,
+	// for every request and redirect hop. Cloud-metadata addresses are
+	// refused either way.
+	AllowPrivate bool
+	// Transport is the network; default a clone of http.DefaultTransport
+	// with the address guard in its dialer. A Transport given here is
+	// used as it is: the guard is then the caller's business.
 	Transport http.RoundTripper
 	// Logger gets one debug line per exchange; default discards.
 	Logger *slog.Logger
@@ -99,7 +107,7 @@ var (
 // NotSent reports whether err means platscan chose not to send a request
 // (as opposed to sending it and getting no answer).
 func NotSent(err error) bool {
-	return errors.Is(err, ErrRobotsBlocked) || errors.Is(err, ErrBudget) || errors.Is(err, ErrTargetDown)
+	return errors.Is(err, ErrRobotsBlocked) || errors.Is(err, ErrBudget) || errors.Is(err, ErrTargetDown) || errors.Is(err, ErrAddressBlocked)
 }
 
 // Fetcher builds persona sessions that share one rate limiter per host.
@@ -130,7 +138,7 @@ func New(rec Recorder, opts Options) *Fetcher {
 		opts.RetryWaitMax = 5 * time.Second
 	}
 	if opts.Transport == nil {
-		opts.Transport = http.DefaultTransport.(*http.Transport).Clone()
+		opts.Transport = guardedTransport(opts.AllowPrivate)
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)

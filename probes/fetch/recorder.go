@@ -60,7 +60,10 @@ func (rt *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	userAction := tr != nil && tr.userAction
 	verdict := ""
-	if req.URL.Path != "/robots.txt" {
+	// robots.txt and the redirects it takes are owed to the host and read
+	// by the robots session itself: asking for a verdict on them would
+	// have that session wait on itself.
+	if probe != "robots" && req.URL.Path != "/robots.txt" {
 		verdict = rt.f.robots.verdict(ctx, req.URL, req.Header.Get("User-Agent"))
 	}
 	notSent := func(why error) (*http.Response, error) {
@@ -88,6 +91,14 @@ func (rt *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	start := time.Now()
 	resp, err := rt.f.opts.Transport.RoundTrip(req)
+	if errors.Is(err, ErrAddressBlocked) {
+		// Refused before the socket connected: not sent, no part of the
+		// budget, and no sign that the host is down.
+		if rt.f.opts.MaxRequests > 0 {
+			rt.f.counter().sent.Add(-1)
+		}
+		return notSent(err)
+	}
 	if ctx.Err() == nil {
 		rt.f.health.observe(req.URL.Host, err == nil)
 	}
