@@ -241,6 +241,10 @@ func (e *Engine) assemble(in *Input, j judgement) (*Report, error) {
 	family := recordFamilies(in)
 	rep := &Report{Platform: p.Name, Findings: []Finding{}, Coverage: []Coverage{}}
 	failed := map[string]string{} // catalog id -> why it failed
+	// By rule, so that a related obligation is explained by the same
+	// finding whatever order OPA's set gave (it depends on the values,
+	// ports in URLs included).
+	slices.SortStableFunc(j.found, func(a, b rawFinding) int { return strings.Compare(a.Rule, b.Rule) })
 	for _, rf := range j.found {
 		ob, ok := e.catalog.Lookup(rf.Rule)
 		meta, declared := e.meta[rf.Rule]

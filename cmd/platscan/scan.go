@@ -24,16 +24,22 @@ func scanCommand() *cli.Command {
 		Usage:     "probe a platform, store evidence, evaluate, report",
 		ArgsUsage: " ",
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "profile", Usage: "platform profile `FILE` (docs/profile.md)"},
+			&cli.StringSliceFlag{Name: "profile", Usage: "platform profile `FILE` (docs/profile.md); repeat it to scan several platforms at once"},
+			&cli.StringFlag{Name: "profiles", Usage: "scan every platform profile (*.yaml, *.yml) in `DIR`, each into its own run under --out"},
+			&cli.IntFlag{Name: "parallel", Value: 4, Usage: "with several profiles, scan at most `N` platforms at once"},
 			&cli.StringFlag{Name: "resume", Usage: "continue the interrupted run in `DIR` with the profile stored in it"},
 			&cli.StringFlag{Name: "out", Usage: "run `DIR` to create (default runs/<platform>-<time>)"},
 			&cli.StringSliceFlag{Name: "probe", Usage: "run only this probe `ID` (repeatable)"},
+			allowPrivateFlag(),
 			keyFlag(),
 		}, judgeFlags()...),
 		Action: func(c *cli.Context) error {
 			jp := judgeParamsFrom(c)
+			if manyProfiles(c) {
+				return scanMany(c, jp)
+			}
 			if dir := c.String("resume"); dir != "" {
-				if c.String("profile") != "" {
+				if len(c.StringSlice("profile")) > 0 {
 					return inputErr(errors.New("--resume uses the profile stored in the run; drop --profile"))
 				}
 				e, err := jp.engine(c.Context)
@@ -47,13 +53,13 @@ func scanCommand() *cli.Command {
 				fmt.Fprintf(c.App.ErrWriter, "run completed in %s (verify with: platscan verify %s)\n", res.Dir, res.Dir)
 				return errors.Join(judgedErr(err), jp.render(c.App.Writer, res.Report))
 			}
-			if c.String("profile") == "" {
-				return inputErr(errors.New("scan needs --profile FILE (or --resume RUN)"))
+			if len(c.StringSlice("profile")) == 0 {
+				return inputErr(errors.New("scan needs --profile FILE, --profiles DIR or --resume RUN"))
 			}
 			if err := scan.ValidateProbes(c.StringSlice("probe")); err != nil {
 				return inputErr(err)
 			}
-			prof, err := profile.Load(c.String("profile"))
+			prof, err := profile.Load(c.StringSlice("profile")[0])
 			if err != nil {
 				return inputErr(err)
 			}
@@ -81,7 +87,7 @@ func scanOne(c *cli.Context, prof *profile.Profile, dir string, e *policies.Engi
 	if err != nil {
 		return nil, err
 	}
-	opts := scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c), Signer: sig, Probes: c.StringSlice("probe")}
+	opts := scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c), Signer: sig, Probes: c.StringSlice("probe"), AllowPrivate: allowPrivate(c)}
 	if isTerminal(c.App.ErrWriter) {
 		var bar *progressbar.ProgressBar
 		opts.Progress = func(probe string, done, total int) {
@@ -128,7 +134,7 @@ func resumeOne(c *cli.Context, dir string, e *policies.Engine) (*scan.Result, er
 	if err != nil {
 		return nil, err
 	}
-	res, err := scan.Resume(c.Context, scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c), Signer: sig})
+	res, err := scan.Resume(c.Context, scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c), Signer: sig, AllowPrivate: allowPrivate(c)})
 	return scanOutcome(c, res, err, dir)
 }
 
