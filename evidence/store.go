@@ -218,17 +218,37 @@ func (s *Store) Close() error {
 	return err
 }
 
-// BlobPath is where the blob with hex digest sum lives under dir.
-func BlobPath(dir, sum string) string {
-	fan := "xx"
-	if len(sum) >= 2 {
-		fan = sum[:2]
+// ValidDigest reports whether sum is a SHA-256 digest as platscan writes
+// them: 64 lower-case hex digits. Digests come from records, which may
+// come from anyone; only a valid one ever becomes part of a path.
+func ValidDigest(sum string) bool {
+	if len(sum) != 64 {
+		return false
 	}
-	return filepath.Join(dir, BlobsDir, "sha256", fan, sum)
+	for _, c := range sum {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// BlobPath is where the blob with hex digest sum lives under dir. A sum
+// that is not a digest (say "../../etc/passwd" in a forged record) maps to
+// a name inside the blob store that never exists, so it can neither
+// escape the run directory nor be found.
+func BlobPath(dir, sum string) string {
+	if !ValidDigest(sum) {
+		return filepath.Join(dir, BlobsDir, "sha256", "not-a-digest")
+	}
+	return filepath.Join(dir, BlobsDir, "sha256", sum[:2], sum)
 }
 
 // ReadBlob returns the blob with digest sum, checking its content.
 func ReadBlob(dir, sum string) ([]byte, error) {
+	if !ValidDigest(sum) {
+		return nil, fmt.Errorf("blob %q: not a SHA-256 digest", sum)
+	}
 	b, err := os.ReadFile(BlobPath(dir, sum))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("blob %s: %w", sum, ErrNotFound)

@@ -156,7 +156,10 @@ func verifyChain(dir string, raw []byte, finished bool, rep *Report) chain {
 			at.Msg = "chain broken: first record has a prev link"
 			rep.fail(at)
 		}
-		if r.BodySHA256 != "" {
+		if r.BodySHA256 != "" && !ValidDigest(r.BodySHA256) {
+			at.Msg = fmt.Sprintf("body_sha256 %q is not a SHA-256 digest", r.BodySHA256)
+			rep.fail(at)
+		} else if r.BodySHA256 != "" {
 			if _, err := os.Stat(BlobPath(dir, r.BodySHA256)); err != nil {
 				at.Msg = fmt.Sprintf("body blob %s is missing", short(r.BodySHA256))
 				rep.fail(at)

@@ -222,14 +222,16 @@ func (t *Target) Document(family, persona, url string, text []byte, meta any) (e
 
 // Response describes what became of the request behind page, for a
 // measurement of it: answered (any HTTP status), not sent (robots.txt,
-// budget, address guard, a target that stopped answering) or failed.
+// budget, address guard, a target that stopped answering) or failed (no
+// answer, or none that is the page: a body cut short or unreadable, a
+// redirect loop, a bot challenge served instead).
 func Response(url string, page *fetch.Page) measure.Response {
 	r := measure.Response{URL: url, FinalURL: page.FinalURL, Status: page.Status}
 	switch {
-	case page.Status > 0:
-		r.Fetch = measure.Answered
 	case fetch.NotSent(page.Err):
 		r.Fetch = measure.NotSent
+	case page.Status > 0 && page.Err == nil:
+		r.Fetch = measure.Answered
 	default:
 		r.Fetch = measure.Failed
 	}

@@ -330,13 +330,13 @@ func checkReachable(ctx context.Context, f *fetch.Fetcher, prof *profile.Profile
 	if errors.Is(page.Err, fetch.ErrAddressBlocked) {
 		// A profile pointing at an internal address is a mistake in the
 		// profile (or a lab target not marked as one), not a dead host.
-		return fault.Input(fmt.Errorf("%s: platform.base_url %s: %w", prof.Source, prof.Platform.BaseURL, page.Err))
+		return fault.Input(fmt.Errorf("%s: platform.base_url %s: %w", prof.Source, fetch.RedactURL(prof.Platform.BaseURL), page.Err))
 	}
 	if !f.Answers(ctx, prof.Platform.BaseURL) || (page.Status == 0 && page.Err != nil && !errors.Is(page.Err, fetch.ErrRobotsBlocked)) {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("%w: %s: %v", ErrUnreachable, prof.Platform.BaseURL, page.Err)
+		return fmt.Errorf("%w: %s: %v", ErrUnreachable, fetch.RedactURL(prof.Platform.BaseURL), page.Err)
 	}
 	return nil
 }

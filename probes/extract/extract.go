@@ -5,6 +5,7 @@ package extract
 
 import (
 	"encoding/json"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -96,30 +97,52 @@ func ItemList(doc *goquery.Document) []ListItem {
 	return nil
 }
 
-// jsonLD returns every top-level JSON-LD node on the page, flattening
-// arrays and @graph.
+// Bounds on the JSON-LD read from one page, so that a hostile page costs
+// little: a block larger than MaxJSONLDBlock is not parsed, at most
+// MaxJSONLDBlocks blocks are looked at, and at most MaxJSONLDNodes nodes
+// are kept. (encoding/json itself refuses nesting deeper than 10000.)
+const (
+	MaxJSONLDBlock  = 1 << 20
+	MaxJSONLDBlocks = 64
+	MaxJSONLDNodes  = 1000
+)
+
+// jsonLD returns the top-level JSON-LD nodes on the page, flattening
+// arrays and @graph, within the bounds above. Blocks that are not JSON or
+// are over the size bound are skipped.
 func jsonLD(doc *goquery.Document) []any {
 	var out []any
-	var add func(v any)
-	add = func(v any) {
+	var add func(v any, depth int)
+	add = func(v any, depth int) {
+		if len(out) >= MaxJSONLDNodes || depth > 8 {
+			return
+		}
 		switch t := v.(type) {
 		case []any:
 			for _, x := range t {
-				add(x)
+				add(x, depth+1)
 			}
 		case map[string]any:
 			if g, ok := t["@graph"]; ok {
-				add(g)
+				add(g, depth+1)
 				return
 			}
 			out = append(out, t)
 		}
 	}
-	doc.Find(`script[type="application/ld+json"]`).Each(func(_ int, s *goquery.Selection) {
-		var v any
-		if json.Unmarshal([]byte(s.Text()), &v) == nil {
-			add(v)
+	doc.Find(`script[type="application/ld+json"]`).EachWithBreak(func(i int, s *goquery.Selection) bool {
+		if i >= MaxJSONLDBlocks || len(out) >= MaxJSONLDNodes {
+			return false
 		}
+		text := s.Text()
+		if len(text) > MaxJSONLDBlock {
+			return true
+		}
+		var v any
+		if json.Unmarshal([]byte(text), &v) == nil {
+			add(v, 0)
+		}
+		return true
 	})
 	return out
 }
@@ -191,10 +214,13 @@ func str(v any) string {
 	return ""
 }
 
+// number reads a price, rating, count or position: a JSON number or a
+// string holding one. Negative and non-finite values are not read (a
+// price of -5 is no price).
 func number(v any) (float64, bool) {
 	switch t := v.(type) {
 	case float64:
-		return t, true
+		return t, t >= 0 && !math.IsInf(t, 0) && !math.IsNaN(t)
 	case string:
 		return ParsePrice(t)
 	}

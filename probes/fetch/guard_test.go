@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -161,5 +164,35 @@ func TestGuardRefusalIsNotBudget(t *testing.T) {
 		if p := s.Get(context.Background(), "terms", srv.URL+"/"); !errors.Is(p.Err, ErrAddressBlocked) {
 			t.Fatalf("err %v, want the guard (not the budget)", p.Err)
 		}
+	}
+}
+
+// Secrets in a URL (user info, tokens) appear in no error, log line or
+// record, even when the request fails and the error quotes the URL.
+func TestSecretsNotInErrorsOrLogs(t *testing.T) {
+	dead := httptest.NewServer(http.NotFoundHandler())
+	base := dead.URL
+	dead.Close()
+	var logs strings.Builder
+	st, _ := evidence.Create(t.TempDir(), evidence.Options{})
+	defer st.Close()
+	f := New(st, Options{AllowPrivate: true, Retries: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	u := strings.Replace(base, "http://", "http://agent:hunter2@", 1) + "/p?access_token=tok-SECRET-1&q=kettle"
+	s, _ := f.Session("new_user", nil, nil, base)
+	p := s.Get(context.Background(), "pricing", u)
+	if p.Err == nil {
+		t.Fatal("want a failure")
+	}
+	raw, _ := os.ReadFile(filepath.Join(st.Dir(), evidence.RecordsFile))
+	for what, text := range map[string]string{"error": p.Err.Error(), "logs": logs.String(), "records": string(raw)} {
+		for _, secret := range []string{"hunter2", "tok-SECRET-1"} {
+			if strings.Contains(text, secret) {
+				t.Errorf("%s contain %q:\n%s", what, secret, text)
+			}
+		}
+	}
+	if !strings.Contains(p.Err.Error(), "q=kettle") {
+		t.Errorf("the error should still name the page: %v", p.Err)
 	}
 }

@@ -266,6 +266,9 @@ func (g *gatherer) price(ctx context.Context, sess *fetch.Session, prod string) 
 	offer, ok := extract.Product(doc, g.t.Profile.Extract.Price)
 	if !ok {
 		m.Error = "no price found on the page"
+		if page.Truncated {
+			m.Error = fmt.Sprintf("no price found in the first %d bytes of the page, which is longer (limits.max_body)", len(page.Body))
+		}
 		return m
 	}
 	m.Price, m.ListPrice, m.Currency, m.SKU, m.Source = offer.Price, offer.Price, offer.Currency, offer.SKU, offer.Source
