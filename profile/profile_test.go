@@ -78,16 +78,3 @@ func TestParseRateAndSize(t *testing.T) {
 		t.Error("negative size accepted")
 	}
 }
-
-func FuzzParse(f *testing.F) {
-	full, _ := os.ReadFile("testdata/full.yaml")
-	f.Add(string(full))
-	f.Add("platform: {name: x}\n")
-	f.Add("[")
-	f.Fuzz(func(t *testing.T, in string) {
-		_, err := Parse("f.yaml", []byte(in))
-		if err != nil && strings.Contains(err.Error(), "\n") {
-			t.Fatalf("multi-line error: %q", err)
-		}
-	})
-}

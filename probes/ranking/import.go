@@ -1,12 +1,14 @@
 package ranking
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -34,45 +36,78 @@ func (e *ImportError) Error() string {
 // required.
 var Columns = []string{"query", "position", "item", "first_party", "price", "seller", "brand", "shipping", "rating", "reviews", "sponsored", "ad_label", "self_label"}
 
-// Import reads a ranking export: CSV with a header row, or a JSON array of
-// objects with the same keys (chosen by the first non-space byte).
+// Import reads a whole ranking export held in memory (see Each).
 func Import(name string, data []byte) ([]Row, error) {
-	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '[' {
-		return importJSON(name, data)
+	var rows []Row
+	err := Each(name, bytes.NewReader(data), func(r Row) error {
+		rows = append(rows, r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return importCSV(name, data)
+	return rows, nil
 }
 
-func importCSV(name string, data []byte) ([]Row, error) {
-	r := csv.NewReader(bytes.NewReader(data))
+// Each reads a ranking export from r, one row at a time, and calls fn
+// with each: CSV with a header row, or a JSON array of objects with the
+// same keys (chosen by the first non-space byte). Memory does not grow
+// with the export. It stops at the first bad row (an *ImportError naming
+// the file and line or element) or the first error fn returns.
+func Each(name string, r io.Reader, fn func(Row) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	for {
+		b, err := br.Peek(1)
+		if err != nil || !isSpace(b[0]) {
+			break
+		}
+		br.ReadByte() //nolint:errcheck // the byte was just peeked
+	}
+	if b, err := br.Peek(1); err == nil && b[0] == '[' {
+		return eachJSON(name, br, fn)
+	}
+	return eachCSV(name, br, fn)
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }
+
+func eachCSV(name string, in io.Reader, fn func(Row) error) error {
+	r := csv.NewReader(in)
 	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
 	head, err := r.Read()
 	if err != nil {
-		return nil, &ImportError{File: name, Line: 1, Msg: "no header row: " + err.Error()}
+		return &ImportError{File: name, Line: 1, Msg: "no header row: " + err.Error()}
 	}
 	col := map[string]int{}
 	for i, h := range head {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		if !contains(Columns, h) {
-			return nil, &ImportError{File: name, Line: 1, Column: h, Msg: fmt.Sprintf("unknown column (known: %s)", strings.Join(Columns, ", "))}
+			return &ImportError{File: name, Line: 1, Column: h, Msg: fmt.Sprintf("unknown column (known: %s)", strings.Join(Columns, ", "))}
 		}
 		col[h] = i
 	}
 	for _, req := range Columns[:5] {
 		if _, ok := col[req]; !ok {
-			return nil, &ImportError{File: name, Line: 1, Column: req, Msg: "required column missing"}
+			return &ImportError{File: name, Line: 1, Column: req, Msg: "required column missing"}
 		}
 	}
-	var rows []Row
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
-			return rows, nil
+			return nil
+		}
+		if err != nil {
+			// A record that does not parse has no fields to point at: the
+			// reader's own error carries the line.
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line, err = pe.StartLine, pe.Err
+			}
+			return &ImportError{File: name, Line: line, Msg: err.Error()}
 		}
 		line, _ := r.FieldPos(0)
-		if err != nil {
-			return nil, &ImportError{File: name, Line: line, Msg: err.Error()}
-		}
 		get := func(k string) string {
 			if i, ok := col[k]; ok && i < len(rec) {
 				return strings.TrimSpace(rec[i])
@@ -85,22 +120,28 @@ func importCSV(name string, data []byte) ([]Row, error) {
 			if errors.As(err, &ie) {
 				ie.File, ie.Line = name, line
 			}
-			return nil, err
+			return err
 		}
-		rows = append(rows, row)
+		if err := fn(row); err != nil {
+			return err
+		}
 	}
 }
 
-func importJSON(name string, data []byte) ([]Row, error) {
-	var objs []map[string]any
-	if err := json.Unmarshal(data, &objs); err != nil {
-		return nil, &ImportError{File: name, Msg: err.Error()}
+func eachJSON(name string, in io.Reader, fn func(Row) error) error {
+	dec := json.NewDecoder(in)
+	bad := func(err error) error { return &ImportError{File: name, Msg: err.Error()} }
+	if _, err := dec.Token(); err != nil { // the opening [
+		return bad(err)
 	}
-	rows := make([]Row, 0, len(objs))
-	for i, o := range objs {
+	for i := 0; dec.More(); i++ {
+		var o map[string]any
+		if err := dec.Decode(&o); err != nil {
+			return &ImportError{File: name, Column: fmt.Sprintf("[%d]", i), Msg: err.Error()}
+		}
 		for k := range o {
 			if !contains(Columns, k) {
-				return nil, &ImportError{File: name, Column: fmt.Sprintf("[%d].%s", i, k), Msg: "unknown key"}
+				return &ImportError{File: name, Column: fmt.Sprintf("[%d].%s", i, k), Msg: "unknown key"}
 			}
 		}
 		get := func(k string) string {
@@ -119,11 +160,19 @@ func importJSON(name string, data []byte) ([]Row, error) {
 			if errors.As(err, &ie) {
 				ie.File, ie.Column = name, fmt.Sprintf("[%d].%s", i, ie.Column)
 			}
-			return nil, err
+			return err
 		}
-		rows = append(rows, row)
+		if err := fn(row); err != nil {
+			return err
+		}
 	}
-	return rows, nil
+	if _, err := dec.Token(); err != nil { // the closing ]
+		return bad(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return bad(errors.New("data after the closing ]"))
+	}
+	return nil
 }
 
 func parseRow(get func(string) string) (Row, error) {
@@ -139,14 +188,15 @@ func parseRow(get func(string) string) (Row, error) {
 	if r.Position, err = strconv.Atoi(get("position")); err != nil || r.Position < 1 {
 		return r, bad("position", fmt.Sprintf("%q is not a position (1, 2, ...)", get("position")))
 	}
-	if r.Price, err = strconv.ParseFloat(get("price"), 64); err != nil || r.Price < 0 {
+	if r.Price, err = strconv.ParseFloat(get("price"), 64); err != nil || !(r.Price >= 0) || math.IsInf(r.Price, 0) {
 		return r, bad("price", fmt.Sprintf("%q is not a price", get("price")))
 	}
 	num := func(k string, dst *float64) error {
 		if v := get(k); v != "" {
 			f, err := strconv.ParseFloat(v, 64)
-			if err != nil {
-				return bad(k, fmt.Sprintf("%q is not a number", v))
+			// NaN fails the comparison; counts beyond 1e15 are not counts.
+			if err != nil || !(f >= 0 && f < 1e15) {
+				return bad(k, fmt.Sprintf("%q is not a non-negative number", v))
 			}
 			*dst = f
 		}
