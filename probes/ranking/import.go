@@ -69,7 +69,9 @@ func Each(name string, r io.Reader, fn func(Row) error) error {
 	return eachCSV(name, br, fn)
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
 
 func eachCSV(name string, in io.Reader, fn func(Row) error) error {
 	r := csv.NewReader(in)
