@@ -3,9 +3,12 @@ package evidence
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -160,6 +163,41 @@ func (s *Store) PutBlob(b []byte) (string, error) {
 		return "", fmt.Errorf("put blob %s: %w", sum, err)
 	}
 	return sum, nil
+}
+
+// PutBlobFrom stores what r yields under its SHA-256 without holding it
+// in memory: it is streamed to a temporary file, hashed on the way, synced
+// and renamed into place. It returns the hex digest and the size.
+func (s *Store) PutBlobFrom(r io.Reader) (string, int64, error) {
+	dir := filepath.Join(s.dir, BlobsDir, "sha256")
+	tmp, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return "", 0, fmt.Errorf("put blob: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(tmp, h), r)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", 0, fmt.Errorf("put blob: %w", err)
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	path := BlobPath(s.dir, sum)
+	if _, err := os.Stat(path); err == nil {
+		return sum, n, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return "", 0, fmt.Errorf("put blob: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return "", 0, fmt.Errorf("put blob %s: %w", sum, err)
+	}
+	return sum, n, nil
 }
 
 // Append fills in r's Prev, Time (when empty) and ID, writes it as one

@@ -2,6 +2,11 @@ package scan
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -35,23 +40,9 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	var rows []ranking.Row
-	type file struct {
-		name string
-		data []byte
-	}
-	var files []file
-	for _, in := range inputs {
-		b, err := os.ReadFile(in)
-		if err != nil {
-			return nil, fault.Input(err)
-		}
-		rs, err := ranking.Import(in, b)
-		if err != nil {
-			return nil, fault.Input(err)
-		}
-		rows = append(rows, rs...)
-		files = append(files, file{in, b})
+	m, sums, err := readExports(inputs, opts.TopK)
+	if err != nil {
+		return nil, err
 	}
 	store, err := evidence.Create(opts.Dir, evidence.Options{Now: opts.Now})
 	if err != nil {
@@ -60,19 +51,21 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 	defer store.Close()
 	started := opts.Now().UTC()
 	var ids []string
-	for _, f := range files {
-		sum, err := store.PutBlob(f.data)
+	for i, in := range inputs {
+		sum, err := storeFile(store, in)
 		if err != nil {
 			return nil, err
 		}
-		data, _ := evidence.DataJSON(map[string]any{"format": "ranking export", "file": filepath.Base(f.name)})
-		r, err := store.Append(evidence.Record{Kind: evidence.KindImport, Probe: ranking.ID, URL: "file:" + filepath.Base(f.name), BodySHA256: sum, Data: data})
+		if sum != sums[i] {
+			return nil, fault.Input(fmt.Errorf("%s changed while it was being read; check it again", in))
+		}
+		data, _ := evidence.DataJSON(map[string]any{"format": "ranking export", "file": filepath.Base(in)})
+		r, err := store.Append(evidence.Record{Kind: evidence.KindImport, Probe: ranking.ID, URL: "file:" + filepath.Base(in), BodySHA256: sum, Data: data})
 		if err != nil {
 			return nil, err
 		}
 		ids = append(ids, r.ID)
 	}
-	m := ranking.Compute(rows, nil, opts.TopK)
 	m.Key, m.Evidence = "metrics", ids
 	if _, err := probes.Record(store, "", &m); err != nil {
 		return nil, err
@@ -105,4 +98,73 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 		return nil, err
 	}
 	return &Result{Dir: opts.Dir, Report: rep, Manifest: man}, judgeErr
+}
+
+// readExports computes the ranking metrics of the exports, streaming them
+// one query at a time so that memory does not grow with their size, and
+// returns each file's SHA-256 as read. Exports whose rows are not grouped
+// by query are read again, whole.
+func readExports(inputs []string, topK int) (ranking.Metrics, []string, error) {
+	acc := ranking.NewAccumulator(topK)
+	sums := make([]string, len(inputs))
+	grouped := true
+	for i, in := range inputs {
+		sum, err := eachFile(in, acc.Add)
+		if errors.Is(err, ranking.ErrNotGrouped) {
+			grouped = false
+			break
+		}
+		if err != nil {
+			return ranking.Metrics{}, nil, err
+		}
+		sums[i] = sum
+	}
+	if grouped {
+		return acc.Metrics(nil), sums, nil
+	}
+	var rows []ranking.Row
+	for i, in := range inputs {
+		sum, err := eachFile(in, func(r ranking.Row) error {
+			rows = append(rows, r)
+			return nil
+		})
+		if err != nil {
+			return ranking.Metrics{}, nil, err
+		}
+		sums[i] = sum
+	}
+	return ranking.Compute(rows, nil, topK), sums, nil
+}
+
+// eachFile streams the export at path to fn and returns the file's
+// SHA-256.
+func eachFile(path string, fn func(ranking.Row) error) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fault.Input(err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	tee := io.TeeReader(f, h)
+	if err := ranking.Each(path, tee, fn); err != nil {
+		if errors.Is(err, ranking.ErrNotGrouped) {
+			return "", err
+		}
+		return "", fault.Input(err)
+	}
+	if _, err := io.Copy(io.Discard, tee); err != nil { // the rest of the file, for the hash
+		return "", fault.Input(err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// storeFile streams the file at path into the blob store.
+func storeFile(store *evidence.Store, path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fault.Input(err)
+	}
+	defer f.Close()
+	sum, _, err := store.PutBlobFrom(f)
+	return sum, err
 }

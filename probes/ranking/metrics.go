@@ -25,89 +25,19 @@ type (
 )
 
 // Compute analyses rows (any order) and buy boxes; topK bounds "the top".
+// It groups the rows by query and runs them through an Accumulator, the
+// same arithmetic `platscan check` applies to an export it streams.
 func Compute(rows []Row, boxes []BuyBox, topK int) Metrics {
-	if topK <= 0 {
-		topK = 10
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
 	}
-	m := Metrics{Base: measure.Base{Type: "ranking_metrics"}, Rows: len(rows), TopK: topK}
-	byQ := map[string][]Row{}
-	for _, r := range rows {
-		byQ[r.Query] = append(byQ[r.Query], r)
+	sort.SliceStable(idx, func(a, b int) bool { return rows[idx[a]].Query < rows[idx[b]].Query })
+	acc := NewAccumulator(topK)
+	for _, i := range idx {
+		acc.Add(rows[i]) //nolint:errcheck // grouped by the sort: cannot fail
 	}
-	queries := make([]string, 0, len(byQ))
-	for q := range byQ {
-		queries = append(queries, q)
-	}
-	sort.Strings(queries)
-	m.Queries = len(queries)
-	var top1, fpAll, n int
-	var topKN int
-	var varSum float64
-	for _, q := range queries {
-		rs := byQ[q]
-		sort.Slice(rs, func(i, j int) bool { return rs[i].Position < rs[j].Position })
-		N, K := len(rs), 0
-		for _, r := range rs {
-			if r.FirstParty {
-				K++
-			}
-		}
-		k := min(topK, N)
-		inTop := 0
-		for i := range k {
-			if rs[i].FirstParty {
-				inTop++
-			}
-		}
-		if N > 0 && rs[0].FirstParty {
-			top1++
-		}
-		fpAll += K
-		n += N
-		topKN += k
-		m.FirstPartyInTopK += inTop
-		m.ExpectedInTopK += float64(k) * float64(K) / float64(N)
-		if N > 1 {
-			p := float64(K) / float64(N)
-			varSum += float64(k) * p * (1 - p) * float64(N-k) / float64(N-1)
-		}
-		dominated(rs, &m)
-	}
-	if m.Queries > 0 {
-		m.FirstPartyTop1 = float64(top1) / float64(m.Queries)
-	}
-	if topKN > 0 {
-		m.FirstPartyTopK = float64(m.FirstPartyInTopK) / float64(topKN)
-	}
-	if n > 0 {
-		m.FirstPartyAll = float64(fpAll) / float64(n)
-	}
-	if varSum > 0 {
-		m.TopKExcessZ = (float64(m.FirstPartyInTopK) - m.ExpectedInTopK) / math.Sqrt(varSum)
-		m.TopKExcessPValue = upperNormal(m.TopKExcessZ)
-	} else {
-		m.TopKExcessPValue = 1
-	}
-	finishDominated(&m)
-	rankModel(rows, &m)
-	for _, b := range boxes {
-		contest(b, &m)
-	}
-	for _, r := range rows {
-		if r.Sponsored {
-			m.Sponsored++
-			if !r.AdLabel {
-				m.SponsoredUnlabelled++
-			}
-		}
-		if r.FirstParty {
-			m.FirstPartyItems++
-			if !r.SelfLabel {
-				m.FirstPartyUnlabeled++
-			}
-		}
-	}
-	return m
+	return acc.Metrics(boxes)
 }
 
 func total(r Row) float64 { return r.Price + r.Shipping }
