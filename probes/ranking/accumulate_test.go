@@ -219,7 +219,6 @@ func rankModelTwoPass(rows []Row, m *Metrics) {
 	}
 }
 
-
 // randomRows builds an export of nq queries with varied sizes,
 // sponsored and unlabelled items, and a first-party boost.
 func randomRows(seed uint64, nq int) []Row {
