@@ -70,20 +70,17 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 	if _, err := probes.Record(store, "", &m); err != nil {
 		return nil, err
 	}
-	recs, err := evidence.ReadRecords(opts.Dir)
-	if err != nil {
-		return nil, err
-	}
+
 	head := measure.Input{
 		Platform: measure.Platform{Name: opts.Platform, Jurisdictions: nonNil(opts.Jurisdictions), Designations: nonNil(opts.Designations)},
 		Run:      measure.Run{Started: started.Format(time.RFC3339), Tool: "platscan " + opts.Version, Complete: true},
 		Personas: []string{}, FirstParty: measure.FirstParty{Brands: []string{}, Sellers: []string{}}, Competitors: []string{},
 	}
-	in, err := BuildInput(head, recs)
+	doc, _, err := BuildInput(head, evidence.Records(opts.Dir))
 	if err != nil {
 		return nil, err
 	}
-	rep, judgeErr := evaluate(ctx, opts.Engine, in, opts.Version, store.Count())
+	rep, judgeErr := evaluate(ctx, opts.Engine, doc, opts.Version, store.Count())
 	if rep == nil {
 		return nil, judgeErr
 	}

@@ -184,8 +184,8 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 		if err := capture.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close capture: %w", err))
 		}
-		if b, err := os.ReadFile(filepath.Join(opts.Dir, warc.FileName)); err == nil {
-			man.CaptureSHA256 = evidence.SHA256(b)
+		if sum, err := evidence.FileSHA256(filepath.Join(opts.Dir, warc.FileName)); err == nil {
+			man.CaptureSHA256 = sum
 		}
 		var err error
 		if man, err = seal(ctx, opts.Dir, store, man, opts.Signer); err != nil {
@@ -236,15 +236,11 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 		opts.Progress("", len(selected), len(selected))
 	}
 
-	recs, err := evidence.ReadRecords(opts.Dir)
+	doc, n, err := BuildInput(profileHeader(prof, started, opts.Version, man.Incomplete == ""), evidence.Records(opts.Dir))
 	if err != nil {
 		return nil, errors.Join(err, finish(false))
 	}
-	in, err := BuildInput(profileHeader(prof, started, opts.Version, man.Incomplete == ""), recs)
-	if err != nil {
-		return nil, errors.Join(err, finish(false))
-	}
-	rep, judgeErr := evaluate(ctx, opts.Engine, in, opts.Version, len(recs))
+	rep, judgeErr := evaluate(ctx, opts.Engine, doc, opts.Version, n)
 	if rep == nil {
 		return nil, errors.Join(judgeErr, finish(false))
 	}
@@ -284,6 +280,10 @@ func writeFindings(dir string, rep *policies.Report) (string, error) {
 // Signing ignores cancellation: what a cancelled scan kept deserves a
 // signature too.
 func seal(ctx context.Context, dir string, store *evidence.Store, man evidence.Manifest, signer evidence.Signer) (evidence.Manifest, error) {
+	// The manifest never names a record that is not durable.
+	if err := store.Finish(); err != nil {
+		return man, err
+	}
 	man.Records, man.ChainHead = store.Count(), store.Head()
 	root, err := evidence.MerkleRoot(store.IDs())
 	if err != nil {
