@@ -60,7 +60,7 @@ type Store struct {
 	f     *os.File
 	head  string
 	count int
-	ids   []string
+	ids   [][32]byte // binary: a large run's ids as hex strings took tens of MiB
 
 	// Group commit (durable.go).
 	syncEvery time.Duration
@@ -166,7 +166,7 @@ func Open(dir string, opt Options) (*Store, []Record, error) {
 	}
 	s := &Store{dir: dir, now: now, f: f, onAppend: opt.OnAppend, head: prev, count: len(recs), written: int64(keep), durable: int64(keep), dropped: dropped}
 	for _, r := range recs {
-		s.ids = append(s.ids, r.ID)
+		s.ids = append(s.ids, binaryID(r.ID))
 	}
 	s.start(opt.SyncEvery)
 	return s, recs, nil
@@ -306,7 +306,7 @@ func (s *Store) Append(r Record) (Record, error) {
 	}
 	s.head = id
 	s.count++
-	s.ids = append(s.ids, id)
+	s.ids = append(s.ids, binaryID(id))
 	if s.onAppend != nil {
 		s.onAppend(s.count)
 	}
@@ -317,7 +317,11 @@ func (s *Store) Append(r Record) (Record, error) {
 func (s *Store) IDs() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]string(nil), s.ids...)
+	out := make([]string, len(s.ids))
+	for i, id := range s.ids {
+		out[i] = hex.EncodeToString(id[:])
+	}
+	return out
 }
 
 // Close makes everything written durable and closes the journal.
@@ -471,4 +475,12 @@ func WriteFile(dir, name string, b []byte) error {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
 	return nil
+}
+
+// binaryID is a record id (hex SHA-256) as bytes; ids the store made
+// itself or read back are always well formed.
+func binaryID(id string) [32]byte {
+	var b [32]byte
+	hex.Decode(b[:], []byte(id)) //nolint:errcheck // ids are digests the store computed or checked
+	return b
 }

@@ -25,7 +25,8 @@ type Document struct {
 	fams   map[string][]*ast.Term
 	family map[string]string // measurement record -> family
 	size   int
-	short  map[string]ast.Value // interned short strings
+	short  map[string]*ast.Term   // recurring keys and values, held once (convert)
+	shorts []map[string]*ast.Term // the same, one per AddRaw worker (no locking)
 }
 
 // NewDocument starts a document with head's header (its measurements are
@@ -40,7 +41,7 @@ func NewDocument(head Input) *Document {
 			*l = []string{}
 		}
 	}
-	d := &Document{head: head, fams: map[string][]*ast.Term{}, family: map[string]string{}, short: map[string]ast.Value{}}
+	d := &Document{head: head, fams: map[string][]*ast.Term{}, family: map[string]string{}, short: map[string]*ast.Term{}}
 	for _, f := range measure.Families() {
 		d.fams[f] = []*ast.Term{}
 	}
@@ -76,12 +77,15 @@ func (d *Document) AddRaw(batch []Raw) error {
 	terms := make([]*ast.Term, len(batch))
 	errs := make([]error, len(batch))
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(batch)/64))
+	for len(d.shorts) < workers {
+		d.shorts = append(d.shorts, map[string]*ast.Term{})
+	}
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			short := map[string]ast.Value{} // one per worker: no locking
+			short := d.shorts[w]
 			for i := w; i < len(batch); i += workers {
 				r := batch[i]
 				m, err := measure.Decode(r.Data, r.Record, r.Persona)
@@ -106,7 +110,7 @@ func (d *Document) AddRaw(batch []Raw) error {
 // prepare checks m against the input schema and converts it. at is its
 // position in its family, for the error when it has no record id (-1:
 // unknown).
-func prepare(family string, m map[string]any, at int, short map[string]ast.Value) (*ast.Term, error) {
+func prepare(family string, m map[string]any, at int, short map[string]*ast.Term) (*ast.Term, error) {
 	if !slices.Contains(measure.Families(), family) {
 		return nil, fault.Inputf("policy input: family %q is not one platscan measures", family)
 	}
@@ -131,7 +135,7 @@ func prepare(family string, m map[string]any, at int, short map[string]ast.Value
 func (d *Document) append(family string, record any, t *ast.Term) {
 	d.fams[family] = append(d.fams[family], t)
 	if rec, _ := record.(string); rec != "" {
-		d.family[rec] = family
+		d.family[strings.Clone(rec)] = family
 	}
 	d.size++
 }
@@ -199,57 +203,77 @@ func (d *Document) WriteJSON(w io.Writer) error {
 }
 
 // convert turns one decoded JSON value (as measure.Decode gives: strings,
-// json.Number, bools, nil, []any, map[string]any) into OPA's form. It
-// holds recurring short strings once (in short) and allocates each
-// object's and array's terms in one block: a scan's input is tens of
-// thousands of small objects, and this is most of its memory.
-func convert(x any, short map[string]ast.Value) (ast.Value, error) {
+// json.Number, bools, nil, []any, map[string]any) into OPA's form. A
+// scan's input is tens of thousands of small objects whose keys and most
+// values recur (types, personas, products, currencies, round numbers):
+// those terms are made once and shared (terms are never changed once
+// made; OPA shares its own interned terms the same way), which is most of
+// the input's memory. A string or number met once keeps sharing the
+// decoder's buffer: the measurement's own text, the most compact form.
+func convert(x any, short map[string]*ast.Term) (ast.Value, error) {
+	t, err := convertTerm(x, short)
+	if err != nil {
+		return nil, err
+	}
+	return t.Value, nil
+}
+
+func convertTerm(x any, short map[string]*ast.Term) (*ast.Term, error) {
 	switch v := x.(type) {
 	case string:
 		if len(v) > 64 {
-			return ast.String(v), nil
+			return ast.StringTerm(v), nil
 		}
-		if s, ok := short[v]; ok {
-			return s, nil
-		}
-		s := ast.String(v)
-		if len(short) < 1<<16 {
-			short[v] = s
-		}
-		return s, nil
+		return shared(short, v, func(c string) ast.Value { return ast.String(c) }), nil
 	case json.Number:
-		return ast.Number(v), nil
+		if len(v) > 24 {
+			return ast.NumberTerm(v), nil
+		}
+		// "#" keeps a number apart from a string of the same text.
+		return shared(short, "#"+string(v), func(c string) ast.Value { return ast.Number(c[1:]) }), nil
 	case bool:
-		return ast.Boolean(v), nil
+		return ast.InternedTerm(v), nil
 	case nil:
-		return ast.NullValue, nil
+		return ast.NullTerm(), nil
 	case []any:
-		block := make([]ast.Term, len(v))
 		terms := make([]*ast.Term, len(v))
 		for i, e := range v {
-			val, err := convert(e, short)
+			t, err := convertTerm(e, short)
 			if err != nil {
 				return nil, err
 			}
-			block[i].Value = val
-			terms[i] = &block[i]
+			terms[i] = t
 		}
-		return ast.NewArray(terms...), nil
+		return ast.ArrayTerm(terms...), nil
 	case map[string]any:
-		block := make([]ast.Term, 2*len(v))
 		kvs := make([][2]*ast.Term, 0, len(v))
-		i := 0
 		for k, e := range v {
-			key, _ := convert(k, short)
-			val, err := convert(e, short)
+			val, err := convertTerm(e, short)
 			if err != nil {
 				return nil, err
 			}
-			block[i].Value, block[i+1].Value = key, val
-			kvs = append(kvs, [2]*ast.Term{&block[i], &block[i+1]})
-			i += 2
+			kvs = append(kvs, [2]*ast.Term{shared(short, k, func(c string) ast.Value { return ast.String(c) }), val})
 		}
-		return ast.NewObject(kvs...), nil
+		return ast.ObjectTerm(kvs...), nil
 	}
-	return ast.InterfaceToValue(x)
+	val, err := ast.InterfaceToValue(x)
+	if err != nil {
+		return nil, err
+	}
+	return ast.NewTerm(val), nil
+}
+
+// shared returns the term for key, making it with mk (from a copy of key,
+// so that it does not hold the decoder's buffer) the first time.
+func shared(short map[string]*ast.Term, key string, mk func(string) ast.Value) *ast.Term {
+	if t, ok := short[key]; ok {
+		return t
+	}
+	if len(short) >= 1<<16 {
+		return ast.NewTerm(mk(key))
+	}
+	c := strings.Clone(key)
+	t := ast.NewTerm(mk(c))
+	short[c] = t
+	return t
 }

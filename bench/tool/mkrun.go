@@ -1,12 +1,9 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/platscan/platscan/evidence"
@@ -256,22 +253,4 @@ func (g *gen) interop(n int) {
 			Mechanism: "link", Target: target, TargetKind: kind, Outcome: outcome})
 	}
 	g.measure("loyal_user", &measure.Checkout{Base: measure.Base{Type: "checkout"}, Response: answered("https://benchmart.example/cart"), Payments: []string{"Benchmart Pay", "Alipay"}, Deliveries: []string{"Express"}})
-}
-
-// dumpInput is used by the eval benchmark to give opa the input platscan
-// judges (see evalInput).
-func writeJSON(path string, v any) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	enc := json.NewEncoder(f)
-	if err := enc.Encode(v); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

@@ -10,11 +10,11 @@ import (
 )
 
 // memoryBudget is the soft memory limit platscan runs under unless
-// GOMEMLIMIT says otherwise: a scan streams what it fetches and stores, so
+// GOMEMLIMIT says otherwise. A scan streams what it fetches and stores;
 // what it holds at once is the policy input of its measurements (about
-// 150 MiB for the 50,000 measurements of a 100,000-page pricing scan);
-// with the garbage collector's default headroom that would double.
-const memoryBudget = 200 << 20
+// 160 MiB for the 50,000 measurements of a 100,000-page pricing scan),
+// which the collector's default headroom would double.
+const memoryBudget = 216 << 20
 
 // budgetMemory sets the soft memory limit and watches the live heap: when
 // the work itself outgrows the budget (judging a very large run), keeping
@@ -35,7 +35,7 @@ func budgetMemory(ctx context.Context) {
 				return
 			case <-t.C:
 				metrics.Read(sample)
-				if sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64() > memoryBudget*9/10 {
+				if sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64() > memoryBudget*95/100 {
 					debug.SetMemoryLimit(math.MaxInt64)
 					return
 				}
