@@ -153,23 +153,17 @@ func (w *Writer) write(t gowarc.RecordType, url, contentType string, date time.T
 	return m.id, err
 }
 
+// buildMu serialises building records across all writers: gowarc's
+// record builder switches on github.com/google/uuid's random pool, a
+// package variable, every time it is made, which races with another
+// builder drawing a record id.
+var buildMu sync.Mutex
+
 // encode builds one record and compresses it into its own gzip member.
 func (w *Writer) encode(t gowarc.RecordType, url, contentType string, date time.Time, extra func(gowarc.WarcRecordBuilder), block []byte) (member, error) {
-	b := gowarc.NewRecordBuilder(t, w.opts...)
-	if url != "" {
-		b.AddWarcHeader(gowarc.WarcTargetURI, url)
-	}
-	b.AddWarcHeader(gowarc.ContentType, contentType)
-	b.AddWarcHeaderTime(gowarc.WarcDate, date.UTC())
-	if extra != nil {
-		extra(b)
-	}
-	if _, err := b.Write(block); err != nil {
-		return member{}, fmt.Errorf("warc: %w", err)
-	}
-	rec, _, err := b.Build()
+	rec, err := build(t, url, contentType, date, extra, block, w.opts)
 	if err != nil {
-		return member{}, fmt.Errorf("warc: build %s record: %w", t, err)
+		return member{}, err
 	}
 	defer rec.Close()
 	e := w.enc.Get().(*encoder)
@@ -187,6 +181,29 @@ func (w *Writer) encode(t gowarc.RecordType, url, contentType string, date time.
 		return member{}, fmt.Errorf("warc: %w", err)
 	}
 	return member{id: "<" + rec.RecordId() + ">", gz: bytes.Clone(e.out.Bytes())}, nil
+}
+
+// build makes one record (under buildMu).
+func build(t gowarc.RecordType, url, contentType string, date time.Time, extra func(gowarc.WarcRecordBuilder), block []byte, opts []gowarc.WarcRecordOption) (gowarc.WarcRecord, error) {
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	b := gowarc.NewRecordBuilder(t, opts...)
+	if url != "" {
+		b.AddWarcHeader(gowarc.WarcTargetURI, url)
+	}
+	b.AddWarcHeader(gowarc.ContentType, contentType)
+	b.AddWarcHeaderTime(gowarc.WarcDate, date.UTC())
+	if extra != nil {
+		extra(b)
+	}
+	if _, err := b.Write(block); err != nil {
+		return nil, fmt.Errorf("warc: %w", err)
+	}
+	rec, _, err := b.Build()
+	if err != nil {
+		return nil, fmt.Errorf("warc: build %s record: %w", t, err)
+	}
+	return rec, nil
 }
 
 // append writes encoded records, adjacent, and returns the offset after
