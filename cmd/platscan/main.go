@@ -50,7 +50,6 @@ var errFindings = &exitError{code: exitFindings, err: errors.New("")}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	budgetMemory(ctx)
 	code := run(ctx, os.Args, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

@@ -16,10 +16,13 @@ import (
 // which the collector's default headroom would double.
 const memoryBudget = 216 << 20
 
-// budgetMemory sets the soft memory limit and watches the live heap: when
-// the work itself outgrows the budget (judging a very large run), keeping
-// to it would only make the collector run without end, so the limit is
-// lifted and the default pacing takes over. It returns when ctx ends.
+// budgetMemory sets the soft memory limit for a scan and watches the live
+// heap: when the work itself outgrows the budget (a very large scan),
+// keeping to it would only make the collector run without end, so the
+// limit is lifted and the default pacing takes over. It returns at once;
+// the watcher ends with ctx. (eval and check are left to the default
+// pacing: eval holds what it judges and should judge it fast; check
+// streams its exports and stays small anyway.)
 func budgetMemory(ctx context.Context) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return // the user's choice

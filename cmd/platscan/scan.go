@@ -34,6 +34,7 @@ func scanCommand() *cli.Command {
 			keyFlag(),
 		}, judgeFlags()...),
 		Action: func(c *cli.Context) error {
+			budgetMemory(c.Context)
 			jp := judgeParamsFrom(c)
 			if manyProfiles(c) {
 				return scanMany(c, jp)
