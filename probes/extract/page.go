@@ -2,12 +2,14 @@ package extract
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"regexp"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
+	"golang.org/x/net/publicsuffix"
 
 	"github.com/platscan/platscan/probes/price"
 	"github.com/platscan/platscan/probes/schemaorg"
@@ -46,6 +48,9 @@ type Page struct {
 	// Lang is the page's declared language, else the profile's.
 	Lang  string
 	hints Hints
+	// soldBy matches "sold by <this site>", made on first use.
+	soldBy     *regexp.Regexp
+	soldByMade bool
 }
 
 // Read parses text, the page's HTML as decoded by probes/fetch, served
@@ -336,8 +341,95 @@ func (p *Page) readCards(items []Result) {
 			}
 			card = par
 		}
-		p.labels(&items[i], goquery.NewDocumentFromNode(card).Selection)
+		sel := goquery.NewDocumentFromNode(card).Selection
+		p.labels(&items[i], sel)
+		if items[i].Price == nil {
+			items[i].Price = p.cardPrice(sel)
+		}
 	}
+}
+
+var (
+	// cardPriceSel are elements a card marks as its price.
+	cardPriceSel = `[itemprop=price], [data-price], [class*=price], [class*=Price], [class*=amount]`
+	// notCurrent marks prices that are not what the item costs now: the
+	// struck-through former price, a list price, a unit price, a saving.
+	// Class names are matched as words (a "product-list" or "super" card
+	// is no list or unit price) or as the usual compounds.
+	notCurrent = regexp.MustCompile(`(?i)(^|[^a-z])(old|was|orig|original|before|strike|strikethrough|rrp|uvp|msrp|regular|unit|per|save|saving|discount|coupon|installments?|monthly)([^a-z]|$)|(old|was|list|unit|regular|base|strike)-?price|price-?(old|was|before|list|unit)`)
+)
+
+// cardPrice reads the price a result's card shows, for lists whose
+// structured data names the items but not their prices: the elements the
+// card marks as a price, leaving out struck-through, former, list and unit
+// prices. Nil unless they all read as one amount without doubt: a card
+// that shows two current-looking prices is not guessed at.
+func (p *Page) cardPrice(card *goquery.Selection) *price.Price {
+	h := p.langHint()
+	var found *price.Price
+	ok := true
+	card.Find(cardPriceSel).Each(func(_ int, e *goquery.Selection) {
+		if !ok || e.Find(cardPriceSel).Length() > 0 {
+			return // the innermost price element speaks for itself
+		}
+		for x := e; x.Length() > 0 && x.Nodes[0] != card.Nodes[0]; x = x.Parent() {
+			switch goquery.NodeName(x) {
+			case "s", "del", "strike":
+				return
+			}
+			if notCurrent.MatchString(x.AttrOr("class", "") + " " + x.AttrOr("itemprop", "")) {
+				return
+			}
+		}
+		pr := readPrice(e, h)
+		if pr == nil {
+			return
+		}
+		switch {
+		case pr.Ambiguous, found != nil && (found.Value != pr.Value || found.Currency != pr.Currency):
+			ok = false
+		case found == nil:
+			found = pr
+		}
+	})
+	if !ok {
+		return nil
+	}
+	return found
+}
+
+// soldByWords are the phrases with which a card names who sells (and
+// ships) the item, in the languages of the large marketplaces.
+const soldByWords = `(sold|ships from and sold|shipped and sold|fulfilled and sold|dispatched and sold|verkauf( und versand)?|versand und verkauf|vendu( et exp[ée]di[ée])?|exp[ée]di[ée] et vendu|vendido( y enviado)?|vendido e entregue|venduto( e spedito)?|verkocht( en verzonden)?|sprzedawane)\s+(by|durch|par|por|da|door|przez)\s+`
+
+// soldBySite reports a card that says the item is sold by the site
+// itself ("Verkauf und Versand durch shop.example", "Ships from and sold
+// by Amazon.de"): the platform's own offer, named by its host or by the
+// first label of its host's registrable domain.
+func (p *Page) soldBySite(text string) bool {
+	if !p.soldByMade {
+		p.soldBy, p.soldByMade = soldByRegexp(p.URL), true
+	}
+	return p.soldBy != nil && p.soldBy.MatchString(text)
+}
+
+func soldByRegexp(pageURL string) *regexp.Regexp {
+	u, err := url.Parse(pageURL)
+	if err != nil || u.Hostname() == "" || net.ParseIP(u.Hostname()) != nil {
+		return nil
+	}
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	names := []string{regexp.QuoteMeta(host)}
+	if d, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
+		if label, _, ok := strings.Cut(d, "."); ok && len(label) >= 3 {
+			names = append(names, regexp.QuoteMeta(label)+`(\.[a-z.]+)?`)
+		}
+	}
+	re, err := regexp.Compile(`(?i)` + soldByWords + `(` + strings.Join(names, "|") + `)($|[^\w-])`)
+	if err != nil {
+		return nil
+	}
+	return re
 }
 
 // labels reads the labels shown on a result's card.
@@ -346,7 +438,7 @@ func (p *Page) labels(r *Result, card *goquery.Selection) {
 	s := p.hints.Results
 	text := cardText(card)
 	r.AdLabel = adText.MatchString(text) || matches(card, s.AdLabel)
-	r.SelfLabel = selfText.MatchString(text) || matches(card, s.SelfLabel)
+	r.SelfLabel = selfText.MatchString(text) || matches(card, s.SelfLabel) || p.soldBySite(text)
 	r.AdMarkup = adMarkup.MatchString(markupOf(card))
 	seen := map[string]bool{}
 	card.Find("*").AddSelection(card).Each(func(_ int, e *goquery.Selection) {

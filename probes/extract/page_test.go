@@ -237,3 +237,50 @@ func TestSortOptionsByLabelAndCurrentLink(t *testing.T) {
 		t.Errorf("current order as a link to the page itself: %+v", opts)
 	}
 }
+
+// A JSON-LD list that names its items but not their prices: each price is
+// read from its card, leaving out the struck-through former price and a
+// unit price; a card showing two different current prices is not read.
+func TestResultPricesFromCards(t *testing.T) {
+	html := `<html lang="de-DE"><body><script type="application/ld+json">{"@type":"ItemList","itemListElement":[
+	 {"@type":"ListItem","position":1,"url":"/p/1"},{"@type":"ListItem","position":2,"url":"/p/2"},
+	 {"@type":"ListItem","position":3,"url":"/p/3"},{"@type":"ListItem","position":4,"url":"/p/4"}]}</script>
+	<div class="tile"><a href="/p/1">Wasserkocher</a><span class="price-box"><s class="price">39,99 €</s> <b class="price">29,99 €</b></span><span class="unit-price">(14,99 €/l)</span><span>4,5 Sterne (1.234)</span></div>
+	<div class="tile"><a href="/p/2">Toaster</a><span class="price-old">59,00 €</span><span class="price-now">49,00 €</span></div>
+	<div class="tile"><a href="/p/3">Mixer</a><span class="price">19,00 €</span><span class="price">24,00 €</span></div>
+	<div class="tile"><a href="/p/4">Kaffeemühle</a><span>ab 12 Monatsraten</span></div>
+	</body></html>`
+	l := read(t, html, "https://s.test/suche?q=k", Hints{}).Results()
+	if len(l.Items) != 4 {
+		t.Fatalf("%+v", l)
+	}
+	want := []float64{29.99, 49, 0, 0}
+	for i, r := range l.Items {
+		got := 0.0
+		if r.Price != nil {
+			got = r.Price.Value
+		}
+		if got != want[i] {
+			t.Errorf("result %d: price %v, want %v", i+1, got, want[i])
+		}
+	}
+}
+
+// A card that says the site itself sells the item is the platform's own
+// offer; a merchant whose name merely starts with the site's is not.
+func TestSoldBySiteIsOwnOffer(t *testing.T) {
+	html := `<html lang="de"><body><script type="application/ld+json">{"@type":"ItemList","itemListElement":[
+	 {"@type":"ListItem","position":1,"url":"/p/1"},{"@type":"ListItem","position":2,"url":"/p/2"},{"@type":"ListItem","position":3,"url":"/p/3"}]}</script>
+	<div><a href="/p/1">Kopfhörer</a><div class="seller">Verkauf und Versand durch shop.example</div></div>
+	<div><a href="/p/2">Lautsprecher</a><div class="seller">Händler: Elektro Schmidt e.K.</div></div>
+	<div><a href="/p/3">Radio</a><div class="seller">Verkauf durch shop-partner Handels GmbH</div></div></body></html>`
+	l := read(t, html, "https://www.shop.example/suche?q=k", Hints{}).Results()
+	if len(l.Items) != 3 || !l.Items[0].SelfLabel || l.Items[1].SelfLabel || l.Items[2].SelfLabel {
+		t.Errorf("%+v", l.Items)
+	}
+	en := `<script type="application/ld+json">{"@type":"ItemList","itemListElement":[{"@type":"ListItem","position":1,"url":"/dp/1"}]}</script>
+	<div><a href="/dp/1">Kettle</a><span>Ships from and sold by Amazon.de</span></div>`
+	if l := read(t, en, "https://www.amazon.de/s?k=kettle", Hints{}).Results(); len(l.Items) != 1 || !l.Items[0].SelfLabel {
+		t.Errorf("amazon: %+v", l.Items)
+	}
+}

@@ -38,6 +38,8 @@ var (
 	consentCue = regexp.MustCompile(`(?i)agree|同意|accept|terms|协议|条款|已阅读|privacy|隐私|newsletter|remember|记住`)
 	freeCue    = regexp.MustCompile(`(?i)免费|free|不需要|无需|不购买|不加购|none|no thanks|^(no|without)\b|不用`)
 	priceAttrs = []string{"data-price", "data-amount", "data-fee", "data-cost"}
+	// template marks a field name left unrendered ({{code}}, ${id}).
+	template = regexp.MustCompile(`\{\{.*\}\}|\$\{.*\}|<%.*%>`)
 )
 
 // control is one named group of choices on the form.
@@ -45,6 +47,7 @@ type control struct {
 	name    string
 	kind    string // radio, checkbox, select
 	context string // the fieldset legend and the classes around it
+	aria    bool   // drawn as elements with an ARIA role, not inputs
 	items   []*goquery.Selection
 }
 
@@ -73,8 +76,35 @@ func ReadOrder(pg *extract.Page) Order {
 		}
 		c.items = append(c.items, e)
 	})
+	// Script-drawn shops draw their boxes and buttons as elements with an
+	// ARIA role; a screen reader, and a user, reads them as inputs.
+	pg.Doc.Find(`[role=checkbox], [role=switch], [role=radio]`).Each(func(_ int, e *goquery.Selection) {
+		if goquery.NodeName(e) == "input" {
+			return
+		}
+		kind, name := "checkbox", ariaName(e)
+		if e.AttrOr("role", "") == "radio" {
+			kind = "radio"
+			g := e.Closest("[role=radiogroup]")
+			name = g.AttrOr("aria-label", g.AttrOr("id", g.AttrOr("data-name", "")))
+			if name == "" {
+				name = ariaLabel(g)
+			}
+		}
+		key := "aria\x00" + kind + "\x00" + name
+		c, ok := byName[key]
+		if !ok || kind == "checkbox" && name == "" {
+			c = &control{name: name, kind: kind, aria: true, context: contextOf(e) + " " + ariaLabel(e.Closest("[role=radiogroup], [role=group]"))}
+			byName[key] = c
+			groups = append(groups, c)
+		}
+		c.items = append(c.items, e)
+	})
 	h := price.Hint{Lang: pg.Lang, Currency: pgCurrency(pg)}
 	for _, c := range groups {
+		if template.MatchString(c.name) {
+			continue // a row template the page's script fills in, not a choice
+		}
 		choices := choicesOf(c)
 		labels := c.name + " " + c.context
 		for _, ch := range choices {
@@ -119,12 +149,19 @@ func choicesOf(c *control) []measure.CheckoutChoice {
 	anySelected := false
 	for _, e := range c.items {
 		ch := measure.CheckoutChoice{Value: strings.TrimSpace(e.AttrOr("value", "")), Label: labelFor(c, e)}
-		if c.kind == "select" {
+		switch {
+		case c.aria:
+			ch.Selected = e.AttrOr("aria-checked", "") == "true"
+			ch.Value = strings.TrimSpace(e.AttrOr("data-value", e.AttrOr("id", "")))
+			if ch.Value == "" {
+				ch.Value = ch.Label
+			}
+		case c.kind == "select":
 			_, ch.Selected = e.Attr("selected")
 			if ch.Value == "" {
 				ch.Value = ch.Label
 			}
-		} else {
+		default:
 			_, ch.Selected = e.Attr("checked")
 			if ch.Value == "" {
 				ch.Value = "on" // what a browser submits for a box with no value
@@ -140,10 +177,57 @@ func choicesOf(c *control) []measure.CheckoutChoice {
 }
 
 func labelFor(c *control, e *goquery.Selection) string {
+	if c.aria {
+		return ariaLabel(e)
+	}
 	if c.kind == "select" {
 		return strings.Join(strings.Fields(e.Text()), " ")
 	}
 	return extract.ControlLabel(e)
+}
+
+// ariaLabel is an ARIA element's accessible name: aria-label, else the
+// text of the elements aria-labelledby names, else its own text.
+func ariaLabel(e *goquery.Selection) string {
+	if e.Length() == 0 {
+		return ""
+	}
+	if l := strings.TrimSpace(e.AttrOr("aria-label", "")); l != "" {
+		return l
+	}
+	if ids := strings.Fields(e.AttrOr("aria-labelledby", "")); len(ids) > 0 {
+		doc := e.Parents().Last()
+		var parts []string
+		for _, id := range ids {
+			parts = append(parts, doc.Find(`[id="`+id+`"]`).First().Text())
+		}
+		if l := strings.Join(strings.Fields(strings.Join(parts, " ")), " "); l != "" {
+			return l
+		}
+	}
+	if l := strings.Join(strings.Fields(e.Text()), " "); l != "" {
+		return l
+	}
+	// A drawn box with no name of its own is named by what follows it, as
+	// a sighted user reads it: the text up to the next control or block.
+	var parts []string
+	for sib := e.Next(); sib.Length() > 0; sib = sib.Next() {
+		if goquery.NodeName(sib) == "input" && strings.EqualFold(sib.AttrOr("type", ""), "hidden") {
+			continue
+		}
+		if _, ok := sib.Attr("role"); ok || blockish[goquery.NodeName(sib)] || goquery.NodeName(sib) == "input" {
+			break
+		}
+		parts = append(parts, sib.Text())
+	}
+	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
+}
+
+var blockish = map[string]bool{"p": true, "div": true, "br": true, "li": true, "ul": true, "section": true, "fieldset": true, "select": true, "button": true}
+
+// ariaName names a lone ARIA box as a form would: its data-name or id.
+func ariaName(e *goquery.Selection) string {
+	return e.AttrOr("data-name", e.AttrOr("name", e.AttrOr("id", "")))
 }
 
 // addOns turns a group's choices into extras with their prices.

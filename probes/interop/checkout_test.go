@@ -118,3 +118,37 @@ func TestOwnChoice(t *testing.T) {
 		}
 	}
 }
+
+// A script-drawn checkout: boxes and choices are elements with ARIA
+// roles, their state in aria-checked. A ticked paid extra is read as
+// ticked, an unticked one as unticked, a consent box as no extra, and a
+// radio group named by aria-label as the payment choice.
+func TestOrderARIAControls(t *testing.T) {
+	o := order(t, `<html lang="zh-CN"><div id="app">
+	<div role="radiogroup" aria-label="支付方式">
+	  <div role="radio" aria-checked="true" data-value="fenpay">蜂付</div>
+	  <div role="radio" aria-checked="false" data-value="alipay">支付宝</div></div>
+	<div class="extras">
+	  <span role="checkbox" aria-checked="true" id="svc-ins" aria-labelledby="ins-l"></span><span id="ins-l">退货运费险 ¥3.50</span>
+	  <div role="switch" aria-checked="false" id="svc-vip">开通会员 ¥15/月</div>
+	  <div role="checkbox" aria-checked="true" id="agree">我已阅读并同意《交易条款》</div>
+	  <div class="svc"><span role="checkbox" aria-checked="true" data-price="69.00" id="svc-war"></span><input type="hidden" name="w" value="1y">
+	    <span class="name">延保服务 1年</span> <span class="price">¥69.00</span><p class="desc">碎屏不保</p></div>
+	  <div class="tpl" style="display:none"><label><input type="checkbox" name="{{code}}" value="1" checked> {{name}}</label></div></div></div></html>`)
+	if strings.Join(o.Payments, ",") != "fenpay,alipay" || !o.PaymentOptions[0].Selected || o.PaymentOptions[1].Selected || o.PaymentOptions[0].Label != "蜂付" {
+		t.Errorf("payments: %+v", o.PaymentOptions)
+	}
+	ins, ok := addOn(o, "svc-ins")
+	if !ok || !ins.Selected || !ins.Paid || ins.Price == nil || *ins.Price != 3.5 || ins.Label != "退货运费险 ¥3.50" {
+		t.Errorf("ticked insurance: %+v", ins)
+	}
+	if vip, ok := addOn(o, "svc-vip"); !ok || vip.Selected || !vip.Paid {
+		t.Errorf("unticked membership: %+v", vip)
+	}
+	if war, ok := addOn(o, "svc-war"); !ok || !war.Selected || !war.Paid || war.Label != "延保服务 1年 ¥69.00" {
+		t.Errorf("drawn box named by the text after it: %+v", war)
+	}
+	if _, ok := addOn(o, "agree"); ok || len(o.AddOns) != 3 {
+		t.Errorf("consent box or row template read as an extra: %+v", o.AddOns)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
@@ -18,6 +19,11 @@ type cueFile struct {
 		Patterns   []string `yaml:"patterns"`
 		Negations  []string `yaml:"negations"`
 		Exceptions []string `yaml:"exceptions"`
+		// Announcements are wordings of a change made with notice (a
+		// stated date it takes effect): they save a sentence only where no
+		// pattern matched, since "effective 1 May; we may change these
+		// terms at any time" still reserves the right.
+		Announcements []string `yaml:"announcements"`
 	} `yaml:"categories"`
 }
 
@@ -30,7 +36,8 @@ type cueSet struct {
 	// exceptions are saving conditions that may stand anywhere in the
 	// sentence, usually after the cue ("…, except where the law provides
 	// otherwise"), and make the clause no longer what the category means.
-	exceptions []*regexp.Regexp
+	exceptions    []*regexp.Regexp
+	announcements []*regexp.Regexp
 }
 
 // Classifier finds clauses of known categories in a document's text: a
@@ -77,31 +84,33 @@ func parseCues(b []byte) (*Classifier, error) {
 		for lang, src := range langs {
 			var cs cueSet
 			var err error
-			for _, p := range src.Patterns {
-				re, err := regexp.Compile(p)
-				if err != nil {
-					return nil, fmt.Errorf("terms cues %s/%s: %w", cat, lang, err)
+			compile := func(ps []string) ([]*regexp.Regexp, error) {
+				var out []*regexp.Regexp
+				for _, p := range ps {
+					re, err := regexp.Compile(p)
+					if err != nil {
+						return nil, fmt.Errorf("terms cues %s/%s: %w", cat, lang, err)
+					}
+					out = append(out, re)
 				}
-				cs.patterns = append(cs.patterns, re)
+				return out, nil
+			}
+			if cs.patterns, err = compile(src.Patterns); err != nil {
+				return nil, err
 			}
 			if len(src.Patterns) > 0 {
 				if cs.any, err = regexp.Compile("(?:" + strings.Join(src.Patterns, ")|(?:") + ")"); err != nil {
 					return nil, fmt.Errorf("terms cues %s/%s: %w", cat, lang, err)
 				}
 			}
-			for _, p := range src.Negations {
-				re, err := regexp.Compile(p)
-				if err != nil {
-					return nil, fmt.Errorf("terms cues %s/%s: %w", cat, lang, err)
-				}
-				cs.negations = append(cs.negations, re)
+			if cs.negations, err = compile(src.Negations); err != nil {
+				return nil, err
 			}
-			for _, p := range src.Exceptions {
-				re, err := regexp.Compile(p)
-				if err != nil {
-					return nil, fmt.Errorf("terms cues %s/%s: %w", cat, lang, err)
-				}
-				cs.exceptions = append(cs.exceptions, re)
+			if cs.exceptions, err = compile(src.Exceptions); err != nil {
+				return nil, err
+			}
+			if cs.announcements, err = compile(src.Announcements); err != nil {
+				return nil, err
 			}
 			c.cues[cat][lang] = cs
 		}
@@ -197,6 +206,9 @@ func (c *Classifier) Classify(text, lang string) []Hit {
 	defer c.model.pool.Put(sc)
 	var margins []float64
 	for _, cl := range splitClauses(text) {
+		if !clauseSized(cl.text) {
+			continue
+		}
 		first := len(hits)
 		v := c.model.vectorize(cl.text, sc)
 		margins = c.model.margins(v, margins)
@@ -270,6 +282,12 @@ func (cs cueSet) match(clause string) (Hit, bool) {
 		}
 	}
 	if cs.any == nil || !cs.any.MatchString(clause) {
+		for _, a := range cs.announcements {
+			if m := a.FindString(clause); m != "" && saving == "" {
+				saving = m
+				break
+			}
+		}
 		if saving != "" {
 			return Hit{Negated: true, Negation: saving}, true
 		}
@@ -382,6 +400,36 @@ func abbreviation(before string) bool {
 // full stops, question and exclamation marks and semicolons, and at an
 // English full stop followed by a space, unless it ends an abbreviation
 // or an initial ("e.g. ", "U.S. ", "Inc. ").
+// clauseSized reports whether a piece of text is long enough to be a
+// clause: one that grants, restricts or promises something has a subject,
+// a verb and an object. A heading or a link label ("规则变更公告", "Terms
+// of Service") is shorter, and the model, which reads words, scores the
+// words of its topic as if they were the clause: on an independent
+// marketplace, headings of notices were reported as at-will changes.
+// Han, kana and hangul count one each, a word of other scripts two: eight
+// is two four-character words of Chinese, four words of English.
+func clauseSized(s string) bool {
+	n, inWord := 0, false
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Han, r) || unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Hangul):
+			n++
+			inWord = false
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if !inWord {
+				n += 2
+			}
+			inWord = true
+		default:
+			inWord = false
+		}
+		if n >= 8 {
+			return true
+		}
+	}
+	return false
+}
+
 func splitClauses(text string) []span {
 	var out []span
 	start := 0

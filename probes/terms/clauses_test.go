@@ -249,3 +249,78 @@ func TestAudience(t *testing.T) {
 		t.Errorf("consumer terms: audience %s, categories %v", aud, cats)
 	}
 }
+
+// Headings and link labels are not clauses; announcements of a change on
+// a stated date are the change made with notice, unless the sentence also
+// reserves a right to change at will; removal that gives the user its
+// reasons is not removal at the provider's whim. Each both ways.
+func TestHeadingsAnnouncementsAndReasonsAreNotBreaches(t *testing.T) {
+	c, err := NewClassifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text, lang string
+		cats       []string // categories that may fire
+		fires      bool
+	}{
+		{"规则变更公告", "zh", []string{"unilateral_change_m", "unilateral_change"}, false},
+		{"Changes to these Terms", "en", []string{"unilateral_change_m", "unilateral_change"}, false},
+		{"平台可随时单方修改本规则。", "zh", []string{"unilateral_change_m"}, true},
+		{"修订后的规则自2026年12月21日起生效。", "zh", []string{"unilateral_change_m", "unilateral_change"}, false},
+		{"各位商家：平台对《营销活动规则》进行了更新，更新后的规则将于2026年10月8日起生效。", "zh", []string{"unilateral_change_m", "unilateral_change"}, false},
+		{"本规则自2026年1月1日起生效，平台可随时单方修改本规则，无需另行通知。", "zh", []string{"unilateral_change_m"}, true},
+		{"The revised seller terms take effect on 1 December 2026.", "en", []string{"unilateral_change_m", "unilateral_change"}, false},
+		{"These terms are effective from 1 May 2026 and we may amend them at any time without notice.", "en", []string{"unilateral_change_m"}, true},
+		{"你发布的内容违反法律法规或者平台已公示的规则的，平台可以删除该内容，并告知你删除理由。", "zh", []string{"content_removal"}, false},
+		{"平台有权随时删除你发布的任何内容，无需说明理由。", "zh", []string{"content_removal"}, true},
+		{"If a post breaks these rules we may remove it and will tell you why.", "en", []string{"content_removal"}, false},
+		{"We may remove any content at our sole discretion without prior notice.", "en", []string{"content_removal"}, true},
+	} {
+		fired := ""
+		for _, h := range c.Classify(tc.text, tc.lang) {
+			for _, cat := range tc.cats {
+				if h.Category == cat && !h.Negated {
+					fired = cat
+				}
+			}
+		}
+		if (fired != "") != tc.fires {
+			t.Errorf("%q: fired %q, want fires=%v", tc.text, fired, tc.fires)
+		}
+	}
+}
+
+// Consumer clauses that state the fair version of a kind the model knows:
+// the consumer's own courts, a separate privacy policy, liability as the
+// law provides. Each beside its unfair twin.
+func TestFairVersionsOfConsumerKinds(t *testing.T) {
+	c, err := NewClassifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text, lang, cat string
+		fires           bool
+	}{
+		{"因本协议引起的争议，你可以向你住所地有管辖权的人民法院提起诉讼。", "zh", "jurisdiction", false},
+		{"因本协议引起的争议，由本公司住所地人民法院专属管辖。", "zh", "jurisdiction", true},
+		{"You may bring proceedings in the courts of your place of residence.", "en", "jurisdiction", false},
+		{"The courts of Dublin, where we have our seat, have exclusive jurisdiction over any dispute.", "en", "jurisdiction", true},
+		{"平台处理个人信息的规则见单独的《隐私政策》；", "zh", "privacy_included", false},
+		{"Our separate privacy policy explains how we handle your personal data.", "en", "privacy_included", false},
+		{"By using the service you agree to these terms and consent to our privacy policy.", "en", "privacy_included", true},
+		{"集市依法承担责任。", "zh", "limitation_of_liability", false},
+		{"集市对你因使用本服务而遭受的任何损失均不承担责任。", "zh", "limitation_of_liability", true},
+	} {
+		fired := false
+		for _, h := range c.Classify(tc.text, tc.lang) {
+			if h.Category == tc.cat && !h.Negated {
+				fired = true
+			}
+		}
+		if fired != tc.fires {
+			t.Errorf("%q: %s fires = %v, want %v", tc.text, tc.cat, fired, tc.fires)
+		}
+	}
+}

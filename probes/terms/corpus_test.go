@@ -169,7 +169,7 @@ func TestShippedModelFitsItsTrainingCorpora(t *testing.T) {
 			}
 		}
 	}
-	for _, file := range []string{"testdata/corpus-zh.jsonl", "testdata/merchant-en.jsonl"} {
+	for _, file := range []string{"testdata/corpus-zh.jsonl", "testdata/merchant-en.jsonl", "testdata/extra-merchant-en.jsonl", "testdata/extra-merchant-zh.jsonl", "testdata/extra-consumer-en.jsonl"} {
 		for _, r := range loadJSONL(t, file) {
 			want := map[string]bool{}
 			for _, l := range r.Labels {

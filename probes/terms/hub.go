@@ -23,7 +23,7 @@ const (
 
 var (
 	// ruleCue marks a link to a rule document by its label or path.
-	ruleCue = regexp.MustCompile(`规则|规范|协议|条款|公约|办法|细则|标准|制度|须知|守则|准则|政策|(?i)rule|polic(y|ies)|terms|agreement|standard|guideline|code of conduct|condition`)
+	ruleCue = regexp.MustCompile(`规则|规范|协议|条款|公约|办法|细则|标准|制度|须知|守则|准则|政策|禁售|禁发|违规|(?i)rule|polic(y|ies)|terms|agreement|standard|guideline|code of conduct|condition|prohibited|restricted (items|products)`)
 	// chrome marks page furniture by class or id: links there are
 	// navigation, not what the page lists.
 	chrome = regexp.MustCompile(`(?i)(^|[\s_-])(nav|navbar|menu|header|footer|breadcrumbs?|sidebar|topbar|toolbar|site-?map)($|[\s_-])`)
@@ -35,7 +35,11 @@ var (
 // its main content (header, navigation, footer and sidebars left out)
 // whose label or path names a rule, agreement, standard or policy. The
 // page is a hub (a rules centre) when it lists at least two such links
-// and their text makes up at least half the text of its main content.
+// and it is mostly links: the text of its links (rule documents, pagers,
+// FAQ entries) makes up at least half the text of its main content, or it
+// lists four rule documents or more whose link text alone is at least a
+// quarter of it (a centre that describes each rule in a line). A rules
+// document that cites two or three others in its prose is neither.
 func Hub(doc *goquery.Document, pageURL string) (links []measure.RuleLink, hub bool) {
 	base, err := url.Parse(pageURL)
 	if err != nil || len(doc.Nodes) == 0 {
@@ -43,15 +47,18 @@ func Hub(doc *goquery.Document, pageURL string) (links []measure.RuleLink, hub b
 	}
 	links = []measure.RuleLink{}
 	seen := map[string]bool{linkKey(pageURL): true}
-	total, linked := 0, 0
-	var walk func(n *html.Node, inLink bool)
-	walk = func(n *html.Node, inLink bool) {
+	total, linked, inAnyLink := 0, 0, 0
+	var walk func(n *html.Node, inLink, anyLink bool)
+	walk = func(n *html.Node, inLink, anyLink bool) {
 		switch n.Type {
 		case html.TextNode:
 			c := len([]rune(strings.TrimSpace(n.Data)))
 			total += c
 			if inLink {
 				linked += c
+			}
+			if inLink || anyLink {
+				inAnyLink += c
 			}
 			return
 		case html.ElementNode:
@@ -63,18 +70,28 @@ func Hub(doc *goquery.Document, pageURL string) (links []measure.RuleLink, hub b
 					seen[linkKey(l.URL)] = true
 					links = append(links, l)
 					for c := n.FirstChild; c != nil; c = c.NextSibling {
-						walk(c, true)
+						walk(c, true, true)
 					}
 					return
 				}
+				anyLink = anyLink || n.Attr != nil && hasHref(n)
 			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c, inLink)
+			walk(c, inLink, anyLink)
 		}
 	}
-	walk(doc.Nodes[0], false)
-	return links, len(links) >= 2 && 2*linked >= total
+	walk(doc.Nodes[0], false, false)
+	return links, len(links) >= 2 && (2*inAnyLink >= total || len(links) >= 4 && 4*linked >= total)
+}
+
+func hasHref(n *html.Node) bool {
+	for _, a := range n.Attr {
+		if a.Key == "href" {
+			return true
+		}
+	}
+	return false
 }
 
 // furniture reports page chrome whose links are not the page's content.
@@ -126,6 +143,11 @@ func ruleLink(n *html.Node, base *url.URL) (measure.RuleLink, bool) {
 		label = collapse(title)
 	}
 	if !ruleCue.MatchString(label) && !ruleCue.MatchString(u.Path) {
+		return measure.RuleLink{}, false
+	}
+	// The page itself under another query (a pager, a filter) names a
+	// rule by its path only: it lists documents, it is not one.
+	if !ruleCue.MatchString(label) && u.Host == base.Host && u.Path == base.Path {
 		return measure.RuleLink{}, false
 	}
 	return measure.RuleLink{URL: u.String(), Label: label}, true

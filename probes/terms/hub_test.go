@@ -69,3 +69,39 @@ func TestSameSite(t *testing.T) {
 		}
 	}
 }
+
+// Real centres carry more than their rule links: a pager, FAQ links, a
+// line describing each rule. They are still centres; a long rules
+// document that cites three others in its prose is still a document.
+func TestHubWithPagerAndDescriptions(t *testing.T) {
+	pager := `<main><h1>规则中心</h1><ul>
+	  <li><a href="/rules/1">交易规则</a></li><li><a href="/rules/2">营销活动规则</a></li><li><a href="/rules/3">保证金规则</a></li></ul>
+	  <div class="pages"><a href="?page=2">2</a><a href="?page=3">3</a><a href="?page=2">下一页</a></div>
+	  <div><a href="/help/faq-1">如何申诉？</a><a href="/help/faq-2">如何退出活动？</a><a href="#top">返回顶部</a></div></main>`
+	if links, hub := hubOf(t, pager, "https://shop.example/rules/"); !hub || len(links) != 3 {
+		t.Errorf("centre with pager and FAQ: hub %v links %v", hub, links)
+	}
+	described := `<main><h1>Seller policies</h1>
+	  <p><a href="/policies/fees">Fee schedule</a>: what selling costs, by category.</p>
+	  <p><a href="/policies/returns">Returns policy</a>: how returns are handled and who pays.</p>
+	  <p><a href="/policies/conduct">Seller code of conduct</a>: what we expect of sellers.</p>
+	  <p><a href="/policies/prohibited">Prohibited items policy</a>: what cannot be listed.</p></main>`
+	if links, hub := hubOf(t, described, "https://shop.example/help/"); !hub || len(links) != 4 {
+		t.Errorf("centre describing each rule: hub %v links %v", hub, links)
+	}
+	doc := `<main><h1>Seller Agreement</h1><p>` + strings.Repeat("The seller shall keep its listings accurate and ship orders on time. ", 12) +
+		`See the <a href="/policies/fees">Fee schedule</a>, the <a href="/policies/returns">Returns policy</a> and the <a href="/policies/conduct">Seller code of conduct</a>.</p></main>`
+	if links, hub := hubOf(t, doc, "https://shop.example/agreement"); hub || len(links) != 3 {
+		t.Errorf("agreement citing three policies: hub %v links %v", hub, links)
+	}
+}
+
+// Lists of prohibited items are rules whatever they are called; a
+// product page or a help article is not.
+func TestHubProhibitedItems(t *testing.T) {
+	html := `<main><a href="/help/prohibited-items">Prohibited items</a> <a href="/s/禁售商品">禁售商品目录</a> <a href="/help/shipping">Shipping help</a> <a href="/p/99">Kettle</a></main>`
+	links, _ := hubOf(t, html, "https://shop.example/help/")
+	if len(links) != 2 || !strings.HasPrefix(links[0], "Prohibited items ") || !strings.HasPrefix(links[1], "禁售商品目录 ") {
+		t.Errorf("links: %v", links)
+	}
+}

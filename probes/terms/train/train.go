@@ -70,7 +70,7 @@ func defaultTrainOptions() trainOptions {
 var highSeverity = map[string]bool{"exclusivity": true, "price_parity": true, "penalty_promotion": true, "unilateral_change_m": true}
 
 // dataFiles are the training files under -data, in the order they are read.
-var dataFiles = []string{"corpus.tsv", "corpus-zh.jsonl", "merchant-en.jsonl"}
+var dataFiles = []string{"corpus.tsv", "corpus-zh.jsonl", "merchant-en.jsonl", "extra-merchant-en.jsonl", "extra-merchant-zh.jsonl", "extra-consumer-en.jsonl"}
 
 type dataSource struct {
 	Path   string `json:"path"`
