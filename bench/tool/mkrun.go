@@ -233,7 +233,8 @@ func (g *gen) terms(n int) {
 	for c := range max(10, n*4/100) {
 		url := fmt.Sprintf("https://benchmart.example/terms/%d", c%docs)
 		g.measure("new_user", &measure.Clause{Base: measure.Base{Type: "clause"}, ID: fmt.Sprint("c", c), Category: cats[c%len(cats)], URL: url, Lang: "zh",
-			Text: strings.Repeat("商家不得在其他平台销售。", 3), Start: c * 40, End: c*40 + 36, Cue: "不得在其他平台", Negated: c%3 == 0, TextSHA256: "h"})
+			Text: strings.Repeat("商家不得在其他平台销售。", 3), Start: c * 40, End: c*40 + 36, Cue: "不得在其他平台", Negated: c%3 == 0, TextSHA256: "h",
+			Side: "merchant", Level: 2, Score: 0.9, Threshold: 0.6, Explanation: []measure.ClauseGram{}, Source: "both", Classifier: "m"})
 	}
 	for c := range max(2, n/500) {
 		days := 3 + c%10
