@@ -17,6 +17,33 @@ import (
 	"github.com/platscan/platscan/evidence/warc"
 )
 
+// Bounds on what Verify inflates from a bundle: one finding's evidence is
+// far smaller. (Variables so that tests can lower them.)
+var (
+	maxEntry int64 = 256 << 20
+	maxTotal int64 = 1 << 30
+)
+
+// unsafeEntry says why a zip entry name could point outside the bundle if
+// it were ever extracted ("" for a safe name): absolute paths, "..",
+// backslashes and drive letters are refused.
+func unsafeEntry(n string) string {
+	switch {
+	case n == "" || strings.HasPrefix(n, "/"):
+		return "absolute or empty"
+	case strings.Contains(n, `\`) || (len(n) > 1 && n[1] == ':'):
+		return "backslash or drive letter"
+	case strings.ContainsRune(n, 0):
+		return "NUL byte"
+	}
+	for _, part := range strings.Split(n, "/") {
+		if part == ".." {
+			return "'..' component"
+		}
+	}
+	return ""
+}
+
 // Verify checks a bundle without trusting whoever sent it: the archive's
 // own hash, every file's checksum, the manifest signature, each record's
 // id and its inclusion proof against the signed Merkle root, the bodies,
@@ -43,17 +70,36 @@ func Verify(path string, opt evidence.VerifyOptions) (*evidence.Report, error) {
 		return rep, nil
 	}
 	files := map[string][]byte{}
+	var total int64
 	for _, f := range zr.File {
+		if why := unsafeEntry(f.Name); why != "" {
+			fail(name+":"+f.Name, "unsafe entry name: %s", why)
+			continue
+		}
+		if _, dup := files[f.Name]; dup {
+			fail(name+":"+f.Name, "entry appears twice")
+			continue
+		}
 		rc, err := f.Open()
 		if err != nil {
 			fail(name+":"+f.Name, "%v", err)
 			continue
 		}
-		b, err := io.ReadAll(rc)
+		// The sizes a zip declares are not to be trusted: read through a
+		// limit, so a decompression bomb costs at most the bound.
+		b, err := io.ReadAll(io.LimitReader(rc, maxEntry+1))
 		rc.Close()
 		if err != nil {
 			fail(name+":"+f.Name, "%v", err)
 			continue
+		}
+		if int64(len(b)) > maxEntry {
+			fail(name+":"+f.Name, "entry inflates to more than %d bytes", maxEntry)
+			continue
+		}
+		if total += int64(len(b)); total > maxTotal {
+			fail(name, "entries inflate to more than %d bytes in all", maxTotal)
+			break
 		}
 		files[f.Name] = b
 	}

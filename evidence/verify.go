@@ -1,10 +1,12 @@
 package evidence
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -76,13 +78,17 @@ func Verify(dir string) (*Report, error) { return VerifyWith(dir, VerifyOptions{
 // VerifyWith is Verify with options.
 func VerifyWith(dir string, opt VerifyOptions) (*Report, error) {
 	rep := &Report{}
-	raw, err := os.ReadFile(filepath.Join(dir, RecordsFile))
+	f, err := os.Open(filepath.Join(dir, RecordsFile))
 	if err != nil {
 		return nil, fmt.Errorf("verify %s: %w", dir, err)
 	}
+	defer f.Close()
 	_, statErr := os.Stat(filepath.Join(dir, ManifestFile))
 	finished := statErr == nil
-	ch := verifyChain(dir, raw, finished, rep)
+	ch, err := verifyChain(dir, bufio.NewReaderSize(f, 1<<20), finished, rep)
+	if err != nil {
+		return nil, fmt.Errorf("verify %s: %w", dir, err)
+	}
 	verifyBlobs(dir, rep)
 	verifyManifest(dir, rep, ch, opt)
 	verifyCapture(dir, rep, ch, finished)
@@ -105,19 +111,22 @@ type exchangeRef struct {
 // verifyChain checks records.jsonl and returns the ids it holds.
 // A partial last line is what a crash mid-write leaves; it is only a
 // warning unless a manifest says the run finished.
-func verifyChain(dir string, raw []byte, finished bool, rep *Report) chain {
+func verifyChain(dir string, in *bufio.Reader, finished bool, rep *Report) (chain, error) {
 	ch := chain{known: map[string]bool{}, warc: map[string]exchangeRef{}}
 	known := ch.known
-	lines := bytes.Split(raw, []byte("\n"))
-	truncated := len(raw) > 0 && raw[len(raw)-1] != '\n'
-	if !truncated {
-		lines = lines[:len(lines)-1] // the empty string after the final newline
-	}
 	prev := ""
-	for i, line := range lines {
-		n := i + 1
+	for n := 1; ; n++ {
+		line, err := in.ReadBytes('\n')
+		if len(line) == 0 && errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return ch, err
+		}
+		truncated := errors.Is(err, io.EOF) // a last line with no newline
+		line = bytes.TrimSuffix(line, []byte("\n"))
 		at := Problem{File: RecordsFile, Line: n}
-		if truncated && i == len(lines)-1 {
+		if truncated {
 			if finished {
 				at.Msg = "last line is incomplete, but the manifest says the run finished"
 				rep.fail(at)
@@ -156,7 +165,10 @@ func verifyChain(dir string, raw []byte, finished bool, rep *Report) chain {
 			at.Msg = "chain broken: first record has a prev link"
 			rep.fail(at)
 		}
-		if r.BodySHA256 != "" {
+		if r.BodySHA256 != "" && !ValidDigest(r.BodySHA256) {
+			at.Msg = fmt.Sprintf("body_sha256 %q is not a SHA-256 digest", r.BodySHA256)
+			rep.fail(at)
+		} else if r.BodySHA256 != "" {
 			if _, err := os.Stat(BlobPath(dir, r.BodySHA256)); err != nil {
 				at.Msg = fmt.Sprintf("body blob %s is missing", short(r.BodySHA256))
 				rep.fail(at)
@@ -176,7 +188,7 @@ func verifyChain(dir string, raw []byte, finished bool, rep *Report) chain {
 		rep.Records++
 		rep.Head = r.ID
 	}
-	return ch
+	return ch, nil
 }
 
 func verifyBlobs(dir string, rep *Report) {
@@ -240,12 +252,12 @@ func verifyManifest(dir string, rep *Report, ch chain, opt VerifyOptions) {
 		}
 	}
 	if m.Capture != "" {
-		b, err := os.ReadFile(filepath.Join(dir, m.Capture))
+		sum, err := FileSHA256(filepath.Join(dir, m.Capture))
 		switch {
 		case err != nil:
 			rep.fail(Problem{File: m.Capture, Msg: err.Error()})
-		case m.CaptureSHA256 != "" && SHA256(b) != m.CaptureSHA256:
-			rep.fail(Problem{File: m.Capture, Msg: fmt.Sprintf("content hashes to %s, manifest says %s", short(SHA256(b)), short(m.CaptureSHA256))})
+		case m.CaptureSHA256 != "" && sum != m.CaptureSHA256:
+			rep.fail(Problem{File: m.Capture, Msg: fmt.Sprintf("content hashes to %s, manifest says %s", short(sum), short(m.CaptureSHA256))})
 		}
 	}
 	verifySignature(dir, rep, m, opt)
@@ -324,18 +336,8 @@ func verifyCapture(dir string, rep *Report, ch chain, finished bool) {
 		}
 		return
 	}
-	recs, err := warc.Read(path)
-	if err != nil {
-		p := Problem{File: warc.FileName, Msg: err.Error()}
-		if finished {
-			rep.fail(p)
-		} else {
-			p.Msg += " (the scan was interrupted while writing it)"
-			rep.warn(p)
-		}
-	}
 	seen := map[string]bool{}
-	for _, r := range recs {
+	err := warc.Each(path, func(r warc.Record) error {
 		rep.WARCRecords++
 		at := Problem{File: warc.FileName, Msg: ""}
 		for _, p := range r.Problems {
@@ -354,9 +356,17 @@ func verifyCapture(dir string, rep *Report, ch chain, finished bool) {
 				rep.fail(Problem{File: warc.FileName, Msg: fmt.Sprintf("metadata record %s names record %s, which is not in the run", r.ID, short(id))})
 			}
 		}
-	}
+		return nil
+	})
 	if err != nil {
-		return // a damaged file has already been reported; missing records follow from it
+		p := Problem{File: warc.FileName, Msg: err.Error()}
+		if finished {
+			rep.fail(p)
+		} else {
+			p.Msg += " (the scan was interrupted while writing it)"
+			rep.warn(p)
+		}
+		return // missing records follow from the damage just reported
 	}
 	for id, ex := range ch.warc {
 		if !seen[id] {

@@ -211,8 +211,10 @@ measurement: ` + "`record`" + ` (its own record id) and ` + "`persona`" + ` (the
 the measurement has its own). Every measurement has ` + "`evidence`" + `, the ids of the records it was
 computed from, never empty, so a finding can cite ` + "`array.concat([m.record], m.evidence)`" + `.
 
-A page that was not requested (robots.txt, the request budget, a target that stopped answering)
-or not answered (refused, timed out) has ` + "`fetch`" + ` ` + "`not_sent`" + ` or ` + "`failed`" + `; policies treat it, and an
+A page that was not requested (robots.txt, the address guard, the request budget, a target that
+stopped answering) or not answered (refused, timed out), or answered with nothing that can be
+read as the page (a body cut short or in an unreadable encoding, a redirect loop), has ` + "`fetch`" + `
+` + "`not_sent`" + ` or ` + "`failed`" + `; policies treat it, and an
 answer that says nothing about the page (5xx, 429), as unknown, never as evidence of a breach
 (` + "`data.platscan.lib.answered`" + `). docs/policies.md says how policies state what they checked.
 `

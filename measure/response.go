@@ -8,8 +8,10 @@ const (
 	// the request budget, the address guard, or a target that had stopped
 	// answering.
 	NotSent = "not_sent"
-	// Failed means the request was sent and no response arrived
-	// (connection refused or reset, timeout, too many redirects).
+	// Failed means the request was sent and no response that is the page
+	// arrived (connection refused or reset, timeout, too many redirects,
+	// a body cut short or in an unreadable encoding, a bot challenge
+	// served instead).
 	Failed = "failed"
 )
 

@@ -51,6 +51,7 @@ type Options struct {
 type Engine struct {
 	catalog    *rules.Catalog
 	query      rego.PreparedEvalQuery
+	queryText  string
 	bindings   []binding
 	meta       map[string]RuleMeta
 	data       map[string]any
@@ -138,8 +139,9 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	for _, b := range e.bindings {
 		q = append(q, fmt.Sprintf("%s = data.%s.%s", b.name, b.pkg, b.rule))
 	}
+	e.queryText = strings.Join(q, "; ")
 	e.query, err = rego.New(
-		rego.Query(strings.Join(q, "; ")),
+		rego.Query(e.queryText),
 		rego.Compiler(compiler),
 		rego.Store(inmem.NewFromObject(e.data)),
 		rego.StrictBuiltinErrors(true),

@@ -4,15 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/platscan/platscan/internal/fault"
 	"github.com/platscan/platscan/measure"
@@ -46,35 +43,6 @@ func ruleContext(p Platform) rules.Platform {
 type Tool struct {
 	Name    string `json:"name"`
 	Version string `json:"version"`
-}
-
-// inputValue converts the input to OPA's representation. The measurements
-// are already generic JSON values and are converted directly; only the
-// small typed header goes through a JSON round trip. (A round trip of the
-// whole document took most of the evaluation time on large inputs.)
-func inputValue(in *Input) (ast.Value, error) {
-	head := *in
-	head.Measurements = nil
-	b, err := json.Marshal(head)
-	if err != nil {
-		return nil, err
-	}
-	var doc map[string]any
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.UseNumber()
-	if err := dec.Decode(&doc); err != nil {
-		return nil, err
-	}
-	ms := make(map[string]any, len(in.Measurements))
-	for fam, list := range in.Measurements {
-		items := make([]any, len(list))
-		for i, m := range list {
-			items[i] = m
-		}
-		ms[fam] = items
-	}
-	doc["measurements"] = ms
-	return ast.InterfaceToValue(doc)
 }
 
 // Finding is one judged breach, with the evidence behind it.
@@ -221,12 +189,22 @@ type judgement struct {
 // not stop the others: its obligations are reported with status error
 // and Evaluate returns the report with an error of kind policy.
 func (e *Engine) Evaluate(ctx context.Context, in *Input) (*Report, error) {
-	if err := Validate(in); err != nil {
-		return nil, err
+	d := NewDocument(*in)
+	for _, fam := range slices.Sorted(maps.Keys(in.Measurements)) {
+		for _, m := range in.Measurements[fam] {
+			if err := d.Add(fam, m); err != nil {
+				return nil, err
+			}
+		}
 	}
-	v, err := inputValue(in)
+	return e.Judge(ctx, d)
+}
+
+// Judge judges the document d as Evaluate judges an input.
+func (e *Engine) Judge(ctx context.Context, d *Document) (*Report, error) {
+	v, err := d.value()
 	if err != nil {
-		return nil, fmt.Errorf("policy input: %w", err)
+		return nil, err
 	}
 	j, err := e.evalAll(ctx, v)
 	if err != nil {
@@ -237,7 +215,7 @@ func (e *Engine) Evaluate(ctx context.Context, in *Input) (*Report, error) {
 			return nil, err
 		}
 	}
-	rep, err := e.assemble(in, j)
+	rep, err := e.assemble(d.head, d.family, j)
 	if err != nil {
 		return nil, err
 	}
@@ -283,20 +261,23 @@ func missing(ob rules.Obligation, rf rawFinding) []string {
 	return out
 }
 
-func (e *Engine) assemble(in *Input, j judgement) (*Report, error) {
-	p := in.Platform
+func (e *Engine) assemble(head Input, family map[string]string, j judgement) (*Report, error) {
+	p := head.Platform
 	// The run's start decides which dated duties bound the platform; an
 	// input without one is judged as if every date had passed.
-	at, _ := time.Parse(time.RFC3339, in.Run.Started)
+	at, _ := time.Parse(time.RFC3339, head.Run.Started)
 	rp := ruleContext(p)
 	applies := func(ob rules.Obligation) bool { return ob.At(rp, at).Applies }
-	family := recordFamilies(in)
-	run := in.Run
+	run := head.Run
 	rep := &Report{Platform: p.Name, Run: &run, Findings: []Finding{}, Coverage: []Coverage{}}
 	failed := map[string]string{}     // catalog id -> why it failed
 	withheld := map[string][]string{} // catalog id -> facts a policy saw conduct for but did not establish
 	conditional := map[string]bool{}  // catalog id -> an info finding names its missing condition
 	review := map[string]bool{}       // catalog id -> an info finding awaits a person's judgement
+	// By rule, so that a related obligation is explained by the same
+	// finding whatever order OPA's set gave (it depends on the values,
+	// ports in URLs included).
+	slices.SortStableFunc(j.found, func(a, b rawFinding) int { return strings.Compare(a.Rule, b.Rule) })
 	for _, rf := range j.found {
 		ob, ok := e.catalog.Lookup(rf.Rule)
 		meta, declared := e.meta[rf.Rule]
@@ -481,19 +462,6 @@ func firstSentence(s string) string {
 		return s[:i+1]
 	}
 	return s
-}
-
-// recordFamilies maps each measurement record of the input to its family.
-func recordFamilies(in *Input) map[string]string {
-	out := map[string]string{}
-	for fam, ms := range in.Measurements {
-		for _, m := range ms {
-			if id, ok := m["record"].(string); ok {
-				out[id] = fam
-			}
-		}
-	}
-	return out
 }
 
 // throughUnknown explains why an obligation that no policy judges

@@ -9,7 +9,6 @@ package probes
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -251,17 +250,17 @@ func (t *Target) Document(family, persona, url string, text []byte, meta any) (e
 // Response describes what became of the request behind page, for a
 // measurement of it: answered (any HTTP status), not sent (robots.txt,
 // budget, address guard, a target that stopped answering) or failed (no
-// answer, or in browser mode a page that did not settle in time); and
-// whether the answer was a block page instead of the page.
+// answer, or none that is the page: a body cut short or unreadable, a
+// redirect loop, a bot challenge served instead, or in browser mode a page
+// that did not settle in time); and whether the answer was a block page
+// instead of the page (a bot challenge is both failed and blocked).
 func Response(url string, page *fetch.Page) measure.Response {
 	r := measure.Response{URL: url, FinalURL: page.FinalURL, Status: page.Status, Blocked: page.Blocked}
 	switch {
-	case errors.Is(page.Err, fetch.ErrUnsettled):
-		r.Fetch = measure.Failed
-	case page.Status > 0:
-		r.Fetch = measure.Answered
 	case fetch.NotSent(page.Err):
 		r.Fetch = measure.NotSent
+	case page.Status > 0 && page.Err == nil:
+		r.Fetch = measure.Answered
 	default:
 		r.Fetch = measure.Failed
 	}

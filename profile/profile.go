@@ -481,6 +481,10 @@ type Limits struct {
 	Timeout      string `yaml:"timeout"` // per request, "30s"
 	MaxRedirects *int   `yaml:"max_redirects"`
 	Retries      *int   `yaml:"retries"`
+	// AllowPrivate lets the scan reach private, loopback and link-local
+	// addresses: for lab targets (the fixtures, a staging host) only. By
+	// default the address guard refuses them (docs/profile.md).
+	AllowPrivate bool `yaml:"allow_private"`
 
 	// Parsed forms, filled by Load.
 	RatePerSecond float64       `yaml:"-"`

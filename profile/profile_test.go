@@ -79,19 +79,6 @@ func TestParseRateAndSize(t *testing.T) {
 	}
 }
 
-func FuzzParse(f *testing.F) {
-	full, _ := os.ReadFile("testdata/full.yaml")
-	f.Add(string(full))
-	f.Add("platform: {name: x}\n")
-	f.Add("[")
-	f.Fuzz(func(t *testing.T, in string) {
-		_, err := Parse("f.yaml", []byte(in))
-		if err != nil && strings.Contains(err.Error(), "\n") {
-			t.Fatalf("multi-line error: %q", err)
-		}
-	})
-}
-
 func TestExtractAndSearch(t *testing.T) {
 	base := "platform: {name: P, base_url: \"http://p.test\", jurisdictions: [cn]}\npersonas: [{id: a}]\n"
 	p, err := Parse("p.yaml", []byte(base+"extract:\n  lang: de-DE\n  currency: eur\n  price: .old-price\n  results: {item: li.gl-item, price: .p-price, self_label: .self}\nranking: {search: \"/s?k={query}\"}\n"))

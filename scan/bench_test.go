@@ -35,7 +35,7 @@ personas:
   - {id: ios_user, headers: {User-Agent: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X)"}}
   - {id: android_user, headers: {User-Agent: "Mozilla/5.0 (Linux; Android 15)"}}
 pricing: {products: [%s], rounds: 8, quote: "/api/quote?sku={sku}", opt_out: {disabled: true}}
-limits: {rate: "off"}
+limits: {rate: "off", allow_private: true}
 `, srv.URL, ua, strings.Join(products, ", "))
 	e := testEngineB(b)
 	root := b.TempDir()

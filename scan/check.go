@@ -2,6 +2,11 @@ package scan
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -45,28 +50,35 @@ const (
 // export is one input file, read.
 type export struct {
 	name, kind string
-	data       []byte
-	rows       []ranking.Row
+	sum        string // SHA-256 of the file as read
 	log        *pricing.Log
 	record     string // its import record
 }
 
-// readExport reads one input, telling the kind from its columns.
-func readExport(path string) (export, error) {
+// exportKind tells the kind of the export at path from its columns,
+// reading no further than its header.
+func exportKind(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fault.Input(err)
+	}
+	defer f.Close()
+	if pricing.IsLog(table.HeaderFrom(f)) {
+		return exportPricing, nil
+	}
+	return exportRanking, nil
+}
+
+// readPricingLog reads a pricing log whole (the panel it makes is held
+// for the analysis anyway).
+func readPricingLog(path string) (export, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return export{}, fault.Input(err)
 	}
-	e := export{name: path, data: b}
-	head := table.Header(b)
-	switch {
-	case pricing.IsLog(head):
-		e.kind = exportPricing
-		e.log, err = pricing.ImportLog(path, b)
-	default:
-		e.kind = exportRanking
-		e.rows, err = ranking.Import(path, b)
-	}
+	sum := sha256.Sum256(b)
+	e := export{name: path, kind: exportPricing, sum: hex.EncodeToString(sum[:])}
+	e.log, err = pricing.ImportLog(path, b)
 	return e, fault.Input(err)
 }
 
@@ -74,18 +86,42 @@ func readExport(path string) (export, error) {
 // CSV or JSON) the way a scan judges what it fetched, with the probes'
 // own measurement code: each file is stored as an import record, the
 // measurements cite it, and the run is written, signed and verifiable
-// like any other.
+// like any other. Ranking exports are streamed one query at a time (see
+// readRanking), so their size does not bound what can be checked.
 func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	var exports []export
+	var rankingPaths []string
 	for _, in := range inputs {
-		e, err := readExport(in)
+		kind, err := exportKind(in)
 		if err != nil {
 			return nil, err
 		}
+		e := export{name: in, kind: kind}
+		if kind == exportPricing {
+			if e, err = readPricingLog(in); err != nil {
+				return nil, err
+			}
+		} else {
+			rankingPaths = append(rankingPaths, in)
+		}
 		exports = append(exports, e)
+	}
+	var m ranking.Metrics
+	if len(rankingPaths) > 0 {
+		var sums []string
+		var err error
+		if m, sums, err = readRanking(rankingPaths, opts.TopK); err != nil {
+			return nil, err
+		}
+		for i, j := 0, 0; i < len(exports); i++ {
+			if exports[i].kind == exportRanking {
+				exports[i].sum = sums[j]
+				j++
+			}
+		}
 	}
 	store, err := evidence.Create(opts.Dir, evidence.Options{Now: opts.Now})
 	if err != nil {
@@ -94,11 +130,13 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 	defer store.Close()
 	started := opts.Now().UTC()
 	var rankingIDs []string
-	var rows []ranking.Row
 	for i, e := range exports {
-		sum, err := store.PutBlob(e.data)
+		sum, err := storeFile(store, e.name)
 		if err != nil {
 			return nil, err
+		}
+		if sum != e.sum {
+			return nil, fault.Input(fmt.Errorf("%s changed while it was being read; check it again", e.name))
 		}
 		family := ranking.ID
 		if e.kind == exportPricing {
@@ -112,11 +150,9 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 		exports[i].record = r.ID
 		if e.kind == exportRanking {
 			rankingIDs = append(rankingIDs, r.ID)
-			rows = append(rows, e.rows...)
 		}
 	}
 	if len(rankingIDs) > 0 {
-		m := ranking.Compute(rows, nil, opts.TopK)
 		m.Key, m.Evidence = "metrics", rankingIDs
 		if _, err := probes.Record(store, "", &m); err != nil {
 			return nil, err
@@ -129,20 +165,17 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 			}
 		}
 	}
-	recs, err := evidence.ReadRecords(opts.Dir)
-	if err != nil {
-		return nil, err
-	}
+
 	head := measure.Input{
 		Platform: measure.Platform{Name: opts.Platform, Jurisdictions: nonNil(opts.Jurisdictions), Designations: nonNil(opts.Designations), Designated: []measure.Designation{}},
 		Run:      measure.Run{Started: started.Format(time.RFC3339), Tool: "platscan " + opts.Version, Complete: true},
 		Personas: []string{}, FirstParty: measure.FirstParty{Brands: []string{}, Sellers: []string{}}, Competitors: []string{},
 	}
-	in, err := BuildInput(head, recs)
+	doc, _, err := BuildInput(head, evidence.Records(opts.Dir))
 	if err != nil {
 		return nil, err
 	}
-	rep, judgeErr := evaluate(ctx, opts.Engine, in, opts.Version, store.Count())
+	rep, judgeErr := evaluate(ctx, opts.Engine, doc, opts.Version, store.Count())
 	if rep == nil {
 		return nil, judgeErr
 	}
@@ -223,4 +256,73 @@ func OutOfScope(rep *policies.Report, e *policies.Engine, families ...string) []
 		}
 	}
 	return out
+}
+
+// readRanking computes the ranking metrics of the ranking exports, streaming them
+// one query at a time so that memory does not grow with their size, and
+// returns each file's SHA-256 as read. Exports whose rows are not grouped
+// by query are read again, whole.
+func readRanking(inputs []string, topK int) (ranking.Metrics, []string, error) {
+	acc := ranking.NewAccumulator(topK)
+	sums := make([]string, len(inputs))
+	grouped := true
+	for i, in := range inputs {
+		sum, err := eachFile(in, acc.Add)
+		if errors.Is(err, ranking.ErrNotGrouped) {
+			grouped = false
+			break
+		}
+		if err != nil {
+			return ranking.Metrics{}, nil, err
+		}
+		sums[i] = sum
+	}
+	if grouped {
+		return acc.Metrics(nil), sums, nil
+	}
+	var rows []ranking.Row
+	for i, in := range inputs {
+		sum, err := eachFile(in, func(r ranking.Row) error {
+			rows = append(rows, r)
+			return nil
+		})
+		if err != nil {
+			return ranking.Metrics{}, nil, err
+		}
+		sums[i] = sum
+	}
+	return ranking.Compute(rows, nil, topK), sums, nil
+}
+
+// eachFile streams the export at path to fn and returns the file's
+// SHA-256.
+func eachFile(path string, fn func(ranking.Row) error) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fault.Input(err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	tee := io.TeeReader(f, h)
+	if err := ranking.Each(path, tee, fn); err != nil {
+		if errors.Is(err, ranking.ErrNotGrouped) {
+			return "", err
+		}
+		return "", fault.Input(err)
+	}
+	if _, err := io.Copy(io.Discard, tee); err != nil { // the rest of the file, for the hash
+		return "", fault.Input(err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// storeFile streams the file at path into the blob store.
+func storeFile(store *evidence.Store, path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fault.Input(err)
+	}
+	defer f.Close()
+	sum, _, err := store.PutBlobFrom(f)
+	return sum, err
 }

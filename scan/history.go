@@ -33,7 +33,15 @@ func EvalAgainst(ctx context.Context, dir, previous string, e *policies.Engine, 
 	if err := comparable(cur, old); err != nil {
 		return nil, err
 	}
-	changes, err := documentChanges(dir, previous, cur.recs, old.recs, old.manifest.Started, cur.manifest.Started)
+	curRecs, err := evidence.ReadRecords(dir)
+	if err != nil {
+		return nil, fault.Input(err)
+	}
+	oldRecs, err := evidence.ReadRecords(previous)
+	if err != nil {
+		return nil, fault.Input(fmt.Errorf("previous run: %w", err))
+	}
+	changes, err := documentChanges(dir, previous, curRecs, oldRecs, old.manifest.Started, cur.manifest.Started)
 	if err != nil {
 		return nil, err
 	}

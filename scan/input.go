@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"time"
 
@@ -26,54 +27,73 @@ type Derived struct {
 
 // BuildInput is the one builder of the policy input document, for scan,
 // eval, eval --previous and check alike. head supplies everything but the
-// measurements; every measurement record of recs, and every derived
-// measurement, is decoded with exact numbers and filed under its family.
-// Every family is present, empty when its probe did not run. The engine
-// validates every measurement against the input schema before judging
-// (policies.Validate).
-func BuildInput(head measure.Input, recs []evidence.Record, derived ...Derived) (*measure.Input, error) {
-	in := head
-	in.Measurements = map[string][]map[string]any{}
-	for _, f := range measure.Families() {
-		in.Measurements[f] = []map[string]any{}
-	}
-	add := func(family, record, persona string, data []byte) error {
-		m, err := measure.Decode(data, record, persona)
-		if err != nil {
-			return fault.Input(fmt.Errorf("measurement %s (%s): %w", record, family, err))
-		}
-		in.Measurements[family] = append(in.Measurements[family], m)
-		return nil
+// measurements; every measurement record of recs (read one at a time, so
+// that a large run is never held as records) and every derived
+// measurement is decoded with exact numbers, checked against the input
+// schema and filed under its family (policies.Document). Every family is
+// present, empty when its probe did not run. It also returns how many
+// records recs held.
+func BuildInput(head measure.Input, recs iter.Seq2[evidence.Record, error], derived ...Derived) (*policies.Document, int, error) {
+	doc := policies.NewDocument(head)
+	// Measurements are handed over in batches, which the document decodes
+	// and checks in parallel.
+	const batchSize = 1024
+	var batch []policies.Raw
+	flush := func() error {
+		err := doc.AddRaw(batch)
+		batch = batch[:0]
+		return err
 	}
 	ran := map[string]bool{}
-	for _, r := range recs {
+	n := 0
+	for r, err := range recs {
+		if err != nil {
+			return nil, 0, fault.Input(err)
+		}
+		n++
 		if r.Kind != evidence.KindMeasurement {
 			continue
 		}
-		if err := add(r.Probe, r.ID, r.Persona, r.Data); err != nil {
-			return nil, err
-		}
+		batch = append(batch, policies.Raw{Family: r.Probe, Record: r.ID, Persona: r.Persona, Data: r.Data})
 		ran[r.Probe] = true
+		if len(batch) == batchSize {
+			if err := flush(); err != nil {
+				return nil, 0, err
+			}
+		}
 	}
 	for _, d := range derived {
 		if err := measure.Prepare(d.M); err != nil {
-			return nil, fault.Internal(err)
+			return nil, 0, fault.Internal(err)
 		}
 		data, err := json.Marshal(d.M)
 		if err != nil {
-			return nil, fault.Internal(err)
+			return nil, 0, fault.Internal(err)
 		}
-		if err := add(d.M.Family(), d.Record, d.Persona, data); err != nil {
-			return nil, err
-		}
+		batch = append(batch, policies.Raw{Family: d.M.Family(), Record: d.Record, Persona: d.Persona, Data: data})
 	}
-	in.Run.Probes = []string{}
+	if err := flush(); err != nil {
+		return nil, 0, err
+	}
+	probes := []string{}
 	for _, f := range measure.Families() {
 		if ran[f] {
-			in.Run.Probes = append(in.Run.Probes, f)
+			probes = append(probes, f)
 		}
 	}
-	return &in, nil
+	doc.SetProbes(probes)
+	return doc, n, nil
+}
+
+// recordsOf iterates over records held in memory.
+func recordsOf(recs []evidence.Record) iter.Seq2[evidence.Record, error] {
+	return func(yield func(evidence.Record, error) bool) {
+		for _, r := range recs {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
 }
 
 // profileHeader is the input header of a scan of prof.
@@ -112,11 +132,11 @@ func nonNil(s []string) []string {
 	return slices.Clone(s)
 }
 
-// evaluate judges in with e and completes the report with what the caller
-// knows. When a policy failed, the report of everything else is returned
-// with the error.
-func evaluate(ctx context.Context, e *policies.Engine, in *measure.Input, version string, records int) (*policies.Report, error) {
-	rep, err := e.Evaluate(ctx, in)
+// evaluate judges doc with e and completes the report with what the
+// caller knows. When a policy failed, the report of everything else is
+// returned with the error.
+func evaluate(ctx context.Context, e *policies.Engine, doc *policies.Document, version string, records int) (*policies.Report, error) {
+	rep, err := e.Judge(ctx, doc)
 	if rep == nil {
 		return nil, err
 	}
@@ -125,25 +145,21 @@ func evaluate(ctx context.Context, e *policies.Engine, in *measure.Input, versio
 	return rep, err // a policy error comes with the report of the rest
 }
 
-// storedRun is what re-judging a run reads from its directory.
+// storedRun is what re-judging a run reads from its directory (its
+// records are read again, one at a time, when it is judged).
 type storedRun struct {
 	dir      string
-	recs     []evidence.Record
 	prof     *profile.Profile
 	manifest evidence.Manifest
 	started  time.Time // zero when the manifest is unreadable
 }
 
 func openRun(dir string) (storedRun, error) {
-	recs, err := evidence.ReadRecords(dir)
+	prof, err := loadProfile(dir, evidence.Records(dir))
 	if err != nil {
 		return storedRun{}, fault.Input(err)
 	}
-	prof, err := LoadProfile(dir, recs)
-	if err != nil {
-		return storedRun{}, fault.Input(err)
-	}
-	r := storedRun{dir: dir, recs: recs, prof: prof}
+	r := storedRun{dir: dir, prof: prof}
 	if m, err := evidence.ReadManifest(dir); err == nil {
 		r.manifest = m
 		r.started, _ = time.Parse(time.RFC3339, m.Started)
@@ -151,12 +167,18 @@ func openRun(dir string) (storedRun, error) {
 	return r, nil
 }
 
+// input builds the run's policy input document, with derived
+// measurements if any, and returns it with the run's record count.
+func (r storedRun) input(version string, derived ...Derived) (*policies.Document, int, error) {
+	return BuildInput(profileHeader(r.prof, r.started, version, r.manifest.Complete && r.manifest.Incomplete == ""), evidence.Records(r.dir), derived...)
+}
+
 func (r storedRun) judge(ctx context.Context, e *policies.Engine, version string, derived ...Derived) (*policies.Report, error) {
-	in, err := BuildInput(profileHeader(r.prof, r.started, version, r.manifest.Complete && r.manifest.Incomplete == ""), r.recs, derived...)
+	doc, n, err := r.input(version, derived...)
 	if err != nil {
 		return nil, err
 	}
-	return evaluate(ctx, e, in, version, len(r.recs))
+	return evaluate(ctx, e, doc, version, n)
 }
 
 // Eval re-judges the evidence stored in dir with e, without touching the
@@ -169,9 +191,30 @@ func Eval(ctx context.Context, dir string, e *policies.Engine, version string) (
 	return r.judge(ctx, e, version)
 }
 
+// Input builds the policy input document of the run in dir exactly as
+// Eval judges it, for inspection (docs/input.md) and for judging the same
+// input with another Rego engine (bench/run compares with stock opa).
+func Input(dir, version string) (*policies.Document, error) {
+	r, err := openRun(dir)
+	if err != nil {
+		return nil, err
+	}
+	doc, _, err := r.input(version)
+	return doc, err
+}
+
 // LoadProfile returns the profile a run was scanned with.
 func LoadProfile(dir string, recs []evidence.Record) (*profile.Profile, error) {
-	for _, r := range recs {
+	return loadProfile(dir, recordsOf(recs))
+}
+
+// loadProfile finds the profile record among recs (it comes first) and
+// stops reading there.
+func loadProfile(dir string, recs iter.Seq2[evidence.Record, error]) (*profile.Profile, error) {
+	for r, err := range recs {
+		if err != nil {
+			return nil, err
+		}
 		if r.Kind != evidence.KindDocument || r.Probe != "scan" {
 			continue
 		}

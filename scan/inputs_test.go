@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/platscan/platscan/evidence"
 	"github.com/platscan/platscan/fixtures"
 	"github.com/platscan/platscan/internal/golden"
 	"github.com/platscan/platscan/measure"
@@ -45,8 +46,19 @@ func recordedInput(t *testing.T, v fixtures.Variant) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := BuildInput(profileHeader(r.prof, r.started, "test", true), r.recs)
+	doc, _, err := BuildInput(profileHeader(r.prof, r.started, "test", true), evidence.Records(dir))
 	if err != nil {
+		t.Fatal(err)
+	}
+	// Through measure.Input, so the kept file keeps its field order.
+	var js bytes.Buffer
+	if err := doc.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	var in measure.Input
+	dec := json.NewDecoder(&js)
+	dec.UseNumber()
+	if err := dec.Decode(&in); err != nil {
 		t.Fatal(err)
 	}
 	b, err := json.Marshal(in)

@@ -31,6 +31,9 @@ type InspectOptions struct {
 	Logger    *slog.Logger
 	Transport http.RoundTripper
 	Signer    evidence.Signer
+	// AllowPrivate lets the page be on a private or loopback address (a
+	// lab target), as the profile's limits.allow_private does.
+	AllowPrivate bool
 }
 
 // Inspection is one inspected page and the run that holds its evidence.
@@ -83,7 +86,7 @@ func Inspect(ctx context.Context, prof *profile.Profile, ref string, opts Inspec
 	l := prof.Limits
 	f := fetch.New(store, fetch.Options{RatePerSecond: l.RatePerSecond, MaxBody: l.MaxBodyBytes, Timeout: l.TimeoutDur,
 		MaxRedirects: l.Redirects(), Retries: l.RetryCount(), MaxRequests: l.MaxPages, ObeyRobots: l.ObeysRobots(), StrictRobots: l.StrictRobots,
-		Transport: opts.Transport, Logger: opts.Logger, Capture: capture, Redact: prof.Matcher()})
+		AllowPrivate: l.AllowPrivate || opts.AllowPrivate, Transport: opts.Transport, Logger: opts.Logger, Capture: capture, Redact: prof.Matcher()})
 	t := probes.NewTarget(prof, f, store)
 	t.ProfileRecord = profRec.ID
 	man.Robots = l.RobotsPolicy()

@@ -117,7 +117,7 @@ func judgeSim(t *testing.T, e *policies.Engine, panel *pricing.Panel, seed uint6
 	for i := range tests {
 		ms = append(ms, &tests[i])
 	}
-	rep, err := e.Evaluate(context.Background(), simInput(t, []string{"cn"}, ms...))
+	rep, err := e.Judge(context.Background(), simInput(t, []string{"cn"}, ms...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func judgeSim(t *testing.T, e *policies.Engine, panel *pricing.Panel, seed uint6
 
 // simInput builds the policy input of simulated measurements through the
 // one input builder, as derived measurements with made-up record ids.
-func simInput(t testing.TB, jurisdictions []string, ms ...measure.Measurement) *measure.Input {
+func simInput(t testing.TB, jurisdictions []string, ms ...measure.Measurement) *policies.Document {
 	t.Helper()
 	head := measure.Input{Platform: measure.Platform{Name: "sim", Jurisdictions: jurisdictions, Designations: []string{}},
 		Run: measure.Run{Started: "2026-11-27T00:00:00Z", Tool: "platscan test", Complete: true}, Personas: []string{},
@@ -141,11 +141,11 @@ func simInput(t testing.TB, jurisdictions []string, ms ...measure.Measurement) *
 	for i, m := range ms {
 		ds = append(ds, Derived{M: m, Record: fmt.Sprint("m", i)})
 	}
-	in, err := BuildInput(head, nil, ds...)
+	doc, _, err := BuildInput(head, recordsOf(nil), ds...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return in
+	return doc
 }
 
 // errorRates simulates sims honest platforms and sims platforms that

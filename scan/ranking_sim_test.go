@@ -55,7 +55,7 @@ func selfPreferencing(t *testing.T, e *policies.Engine, rows []ranking.Row) bool
 	t.Helper()
 	m := ranking.Compute(rows, nil, 10)
 	m.Evidence = []string{"export"}
-	rep, err := e.Evaluate(context.Background(), simInput(t, []string{"cn-bj"}, &m))
+	rep, err := e.Judge(context.Background(), simInput(t, []string{"cn-bj"}, &m))
 	if err != nil {
 		t.Fatal(err)
 	}

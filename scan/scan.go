@@ -69,6 +69,10 @@ type Options struct {
 	// Profile is the original profile for Resume when the stored one had
 	// secrets redacted; it must redact to the stored bytes.
 	Profile *profile.Profile
+	// AllowPrivate lets the scan reach private and loopback addresses
+	// (lab targets), as the profile's limits.allow_private does; either
+	// one is enough.
+	AllowPrivate bool
 	// Signer signs the manifest (manifest.dsse.json); nil leaves the run
 	// unsigned. A signer that also has Info() KeyInfo has its public key
 	// written into the manifest.
@@ -233,8 +237,8 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 		if err := capture.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close capture: %w", err))
 		}
-		if b, err := os.ReadFile(filepath.Join(opts.Dir, warc.FileName)); err == nil {
-			man.CaptureSHA256 = evidence.SHA256(b)
+		if sum, err := evidence.FileSHA256(filepath.Join(opts.Dir, warc.FileName)); err == nil {
+			man.CaptureSHA256 = sum
 		}
 		var err error
 		if man, err = seal(ctx, opts.Dir, store, man, opts.Signer); err != nil {
@@ -259,7 +263,7 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 			}
 		},
 		MaxRedirects: l.Redirects(), Retries: l.RetryCount(), MaxRequests: l.MaxPages, ObeyRobots: l.ObeysRobots(), StrictRobots: l.StrictRobots,
-		Transport: opts.Transport, Logger: opts.Logger, Capture: capture, Redact: prof.Matcher(), Browser: browserOptions(prof)})
+		AllowPrivate: l.AllowPrivate || opts.AllowPrivate, Transport: opts.Transport, Logger: opts.Logger, Capture: capture, Redact: prof.Matcher(), Browser: browserOptions(prof)})
 	defer f.Close()
 
 	if err := checkReachable(ctx, f, prof); err != nil {
@@ -311,15 +315,11 @@ func run(ctx context.Context, store *evidence.Store, prior []evidence.Record, pr
 		opts.Progress("", len(selected), len(selected))
 	}
 
-	recs, err := evidence.ReadRecords(opts.Dir)
+	doc, n, err := BuildInput(profileHeader(prof, started, opts.Version, man.Incomplete == ""), evidence.Records(opts.Dir))
 	if err != nil {
 		return nil, errors.Join(err, finish(false))
 	}
-	in, err := BuildInput(profileHeader(prof, started, opts.Version, man.Incomplete == ""), recs)
-	if err != nil {
-		return nil, errors.Join(err, finish(false))
-	}
-	rep, judgeErr := evaluate(ctx, opts.Engine, in, opts.Version, len(recs))
+	rep, judgeErr := evaluate(ctx, opts.Engine, doc, opts.Version, n)
 	if rep == nil {
 		return nil, errors.Join(judgeErr, finish(false))
 	}
@@ -359,6 +359,10 @@ func writeFindings(dir string, rep *policies.Report) (string, error) {
 // Signing ignores cancellation: what a cancelled scan kept deserves a
 // signature too.
 func seal(ctx context.Context, dir string, store *evidence.Store, man evidence.Manifest, signer evidence.Signer) (evidence.Manifest, error) {
+	// The manifest never names a record that is not durable.
+	if err := store.Finish(); err != nil {
+		return man, err
+	}
 	man.Records, man.ChainHead = store.Count(), store.Head()
 	root, err := evidence.MerkleRoot(store.IDs())
 	if err != nil {
@@ -417,11 +421,16 @@ func checkReachable(ctx context.Context, f *fetch.Fetcher, prof *profile.Profile
 		return err
 	}
 	page := s.Get(ctx, "scan", prof.Platform.BaseURL)
+	if errors.Is(page.Err, fetch.ErrAddressBlocked) {
+		// A profile pointing at an internal address is a mistake in the
+		// profile (or a lab target not marked as one), not a dead host.
+		return fault.Input(fmt.Errorf("%s: platform.base_url %s: %w", prof.Source, fetch.RedactURL(prof.Platform.BaseURL), page.Err))
+	}
 	if !f.Answers(ctx, prof.Platform.BaseURL) || (page.Status == 0 && page.Err != nil && !errors.Is(page.Err, fetch.ErrRobotsBlocked)) {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("%w: %s: %v", ErrUnreachable, prof.Platform.BaseURL, page.Err)
+		return fmt.Errorf("%w: %s: %v", ErrUnreachable, fetch.RedactURL(prof.Platform.BaseURL), page.Err)
 	}
 	return nil
 }

@@ -24,6 +24,7 @@ func inspectCommand() *cli.Command {
 			&cli.StringFlag{Name: "persona", Usage: "fetch as persona `ID` of the profile (default its first)"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"},
 			&cli.StringFlag{Name: "out", Usage: "keep the page's evidence in run `DIR` (default: a temporary directory, removed)"},
+			allowPrivateFlag(),
 			keyFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -62,7 +63,7 @@ func inspectCommand() *cli.Command {
 				sig = s
 			}
 			res, err := scan.Inspect(c.Context, prof, ref, scan.InspectOptions{Dir: dir, Version: version, Persona: c.String("persona"),
-				Logger: logger(c), Signer: sig})
+				Logger: logger(c), Signer: sig, AllowPrivate: allowPrivate(c)})
 			if err != nil {
 				if errors.Is(err, evidence.ErrRunExists) {
 					return inputErr(err)

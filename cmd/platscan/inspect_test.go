@@ -52,7 +52,7 @@ func TestInspect(t *testing.T) {
 	// Without a profile: the page's site, one visitor.
 	fair := httptest.NewServer(fixtures.Handler(fixtures.Fairmarket))
 	defer fair.Close()
-	code, out, _ = platscan(t, "inspect", fair.URL+"/rules")
+	code, out, _ = platscan(t, "inspect", "--allow-private", fair.URL+"/rules")
 	if code != exitOK || !strings.Contains(out, "as visitor") || !strings.Contains(out, "rules centre: yes") || !strings.Contains(out, `rule document "商家保证金规则"`) {
 		t.Errorf("rules centre: %d\n%s", code, out)
 	}

@@ -24,23 +24,34 @@ func scanCommand() *cli.Command {
 		Usage:     "probe a platform, store evidence, evaluate, report",
 		ArgsUsage: " ",
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "profile", Usage: "platform profile `FILE` (docs/profile.md)"},
+			&cli.StringSliceFlag{Name: "profile", Usage: "platform profile `FILE` (docs/profile.md); repeat it to scan several platforms at once"},
+			&cli.StringFlag{Name: "profiles", Usage: "scan every platform profile (*.yaml, *.yml) in `DIR`, each into its own run under --out"},
+			&cli.IntFlag{Name: "parallel", Value: 4, Usage: "with several profiles, scan at most `N` platforms at once"},
 			&cli.StringFlag{Name: "resume", Usage: "continue the interrupted run in `DIR` with the profile stored in it (give --profile too when that profile had secrets, which are stored redacted)"},
 			&cli.StringFlag{Name: "out", Usage: "run `DIR` to create (default runs/<platform>-<time>)"},
 			&cli.StringSliceFlag{Name: "probe", Usage: "run only this probe `ID` (repeatable)"},
+			allowPrivateFlag(),
 			keyFlag(),
 		}, judgeFlags()...),
 		Action: func(c *cli.Context) error {
+			budgetMemory(c.Context)
 			jp := judgeParamsFrom(c)
+			if manyProfiles(c) {
+				return scanMany(c, jp)
+			}
 			if dir := c.String("resume"); dir != "" {
 				// A profile with secrets is stored redacted; the original
 				// comes back with --profile (scan.Resume checks it is the same).
 				var prof *profile.Profile
-				if path := c.String("profile"); path != "" {
+				switch paths := c.StringSlice("profile"); len(paths) {
+				case 0:
+				case 1:
 					var err error
-					if prof, err = profile.Load(path); err != nil {
+					if prof, err = profile.Load(paths[0]); err != nil {
 						return inputErr(err)
 					}
+				default:
+					return inputErr(errors.New("--resume continues one run: give at most one --profile (the original of the profile stored in it)"))
 				}
 				e, err := jp.engine(c.Context)
 				if err != nil {
@@ -53,13 +64,13 @@ func scanCommand() *cli.Command {
 				note(c, "run completed in %s (verify with: platscan verify %s)", res.Dir, res.Dir)
 				return errors.Join(judgedErr(err), jp.render(c, res.Report, res.Dir))
 			}
-			if c.String("profile") == "" {
-				return inputErr(errors.New("scan needs --profile FILE (or --resume RUN)"))
+			if len(c.StringSlice("profile")) == 0 {
+				return inputErr(errors.New("scan needs --profile FILE, --profiles DIR or --resume RUN"))
 			}
 			if err := scan.ValidateProbes(c.StringSlice("probe")); err != nil {
 				return inputErr(err)
 			}
-			prof, err := profile.Load(c.String("profile"))
+			prof, err := profile.Load(c.StringSlice("profile")[0])
 			if err != nil {
 				return inputErr(err)
 			}
@@ -87,7 +98,7 @@ func scanOne(c *cli.Context, prof *profile.Profile, dir string, e *policies.Engi
 	if err != nil {
 		return nil, err
 	}
-	opts := scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c), Signer: sig, Probes: c.StringSlice("probe")}
+	opts := scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c), Signer: sig, Probes: c.StringSlice("probe"), AllowPrivate: allowPrivate(c)}
 	if isTerminal(c.App.ErrWriter) && !c.Bool("quiet") {
 		var bar *progressbar.ProgressBar
 		opts.Progress = func(probe string, done, total int) {
@@ -135,7 +146,7 @@ func resumeOne(c *cli.Context, dir string, prof *profile.Profile, e *policies.En
 	if err != nil {
 		return nil, err
 	}
-	res, err := scan.Resume(c.Context, scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c), Signer: sig, Profile: prof})
+	res, err := scan.Resume(c.Context, scan.Options{Dir: dir, Engine: e, Version: version, Logger: logger(c), Signer: sig, Profile: prof, AllowPrivate: allowPrivate(c)})
 	return scanOutcome(c, res, err, dir)
 }
 

@@ -1,8 +1,10 @@
 // Package warc writes and reads a run's WARC 1.1 capture
 // (capture.warc.gz): for every HTTP exchange a request record, a response
 // record and a metadata record tying them to the evidence record, persona
-// and probe. Each record is its own gzip member, appended and synced, so
-// a crash loses at most the record being written. It uses
+// and probe. Each record is its own gzip member, appended as it is made,
+// so a crash loses at most the record being written; the evidence store
+// makes the capture durable with its journal (group commit), and Close
+// syncs it. It uses
 // github.com/nlnwa/gowarc (a maintained WARC 1.1 implementation) and
 // imports no other platscan package.
 package warc
@@ -10,7 +12,6 @@ package warc
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -23,22 +24,36 @@ import (
 	"sync"
 	"time"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/nlnwa/gowarc/v3"
 )
 
 // FileName is the capture's name inside a run directory.
 const FileName = "capture.warc.gz"
 
-// Writer appends records to a capture file. It is safe for concurrent use.
+// Writer appends records to a capture file. It is safe for concurrent use:
+// records are built and compressed by the caller's goroutine, and only
+// the append to the file is serialised.
 type Writer struct {
 	mu   sync.Mutex
 	f    *os.File
-	m    gowarc.Marshaler
 	opts []gowarc.WarcRecordOption
-	// Reused buffers: a gzip writer allocates about a megabyte, far more
-	// than a record, so making one per record dominated a scan's cost.
+	// Encoders are reused: a gzip writer allocates about a megabyte, far
+	// more than a record, so making one per record dominated a scan's cost.
+	enc sync.Pool
+}
+
+// encoder builds one record's gzip member.
+type encoder struct {
+	m        gowarc.Marshaler
 	zw       *gzip.Writer
 	raw, out bytes.Buffer
+}
+
+// member is one encoded record, ready to append.
+type member struct {
+	id string
+	gz []byte
 }
 
 // Create opens path for appending, creating it with a warcinfo record when
@@ -48,8 +63,7 @@ func Create(path string, fields map[string]string) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("warc: %w", err)
 	}
-	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
-	w := &Writer{f: f, m: gowarc.NewMarshaler(), zw: zw, opts: []gowarc.WarcRecordOption{
+	w := &Writer{f: f, opts: []gowarc.WarcRecordOption{
 		gowarc.WithVersion(gowarc.V1_1),
 		gowarc.WithAddMissingRecordId(true),
 		gowarc.WithAddMissingContentLength(true),
@@ -57,8 +71,12 @@ func Create(path string, fields map[string]string) (*Writer, error) {
 		gowarc.WithDefaultDigestAlgorithm("sha256"),
 		gowarc.WithFixDigest(false),
 	}}
+	w.enc.New = func() any {
+		zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+		return &encoder{m: gowarc.NewMarshaler(), zw: zw}
+	}
 	if fi, err := f.Stat(); err == nil && fi.Size() == 0 {
-		if _, _, err := w.write(gowarc.Warcinfo, "", "application/warc-fields", time.Now(), nil, warcFields(fields), true); err != nil {
+		if _, err := w.write(gowarc.Warcinfo, "", "application/warc-fields", time.Now(), nil, warcFields(fields)); err != nil {
 			f.Close()
 			return nil, err
 		}
@@ -89,30 +107,29 @@ type IDs struct {
 // WriteExchange writes the request and response records; the response's
 // WARC-Payload-Digest is the SHA-256 of body.
 func (w *Writer) WriteExchange(ex Exchange) (IDs, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	req, _, err := w.write(gowarc.Request, ex.URL, "application/http;msgtype=request", ex.Time, nil, httpRequest(ex), false)
+	req, err := w.encode(gowarc.Request, ex.URL, "application/http;msgtype=request", ex.Time, nil, httpRequest(ex))
 	if err != nil {
 		return IDs{}, err
 	}
-	resp, end, err := w.write(gowarc.Response, ex.URL, "application/http;msgtype=response", ex.Time, func(b gowarc.WarcRecordBuilder) {
-		b.AddWarcHeader(gowarc.WarcConcurrentTo, req)
-	}, httpResponse(ex), true)
+	resp, err := w.encode(gowarc.Response, ex.URL, "application/http;msgtype=response", ex.Time, func(b gowarc.WarcRecordBuilder) {
+		b.AddWarcHeader(gowarc.WarcConcurrentTo, req.id)
+	}, httpResponse(ex))
 	if err != nil {
 		return IDs{}, err
 	}
-	return IDs{Request: req, Response: resp, End: end}, nil
+	end, err := w.append(req, resp)
+	if err != nil {
+		return IDs{}, err
+	}
+	return IDs{Request: req.id, Response: resp.id, End: end}, nil
 }
 
 // WriteMetadata writes a metadata record about the response record id.
 func (w *Writer) WriteMetadata(url, about string, fields map[string]string) (string, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	id, _, err := w.write(gowarc.Metadata, url, "application/warc-fields", time.Now(), func(b gowarc.WarcRecordBuilder) {
+	return w.write(gowarc.Metadata, url, "application/warc-fields", time.Now(), func(b gowarc.WarcRecordBuilder) {
 		b.AddWarcHeader(gowarc.WarcConcurrentTo, about)
 		b.AddWarcHeader(gowarc.WarcRefersTo, about)
-	}, warcFields(fields), false)
-	return id, err
+	}, warcFields(fields))
 }
 
 // Close syncs and closes the file.
@@ -126,12 +143,51 @@ func (w *Writer) Close() error {
 	return w.f.Close()
 }
 
-// write appends one record. sync is set on the record that completes an
-// exchange: the evidence record that names it is written only after, so
-// one fsync per exchange keeps the order crash-safe. (A metadata record
-// is synced with the next exchange or on Close.)
-func (w *Writer) write(t gowarc.RecordType, url, contentType string, date time.Time, extra func(gowarc.WarcRecordBuilder), block []byte, sync bool) (string, int64, error) {
-	b := gowarc.NewRecordBuilder(t, w.opts...)
+// write encodes and appends one record.
+func (w *Writer) write(t gowarc.RecordType, url, contentType string, date time.Time, extra func(gowarc.WarcRecordBuilder), block []byte) (string, error) {
+	m, err := w.encode(t, url, contentType, date, extra, block)
+	if err != nil {
+		return "", err
+	}
+	_, err = w.append(m)
+	return m.id, err
+}
+
+// buildMu serialises building records across all writers: gowarc's
+// record builder switches on github.com/google/uuid's random pool, a
+// package variable, every time it is made, which races with another
+// builder drawing a record id.
+var buildMu sync.Mutex
+
+// encode builds one record and compresses it into its own gzip member.
+func (w *Writer) encode(t gowarc.RecordType, url, contentType string, date time.Time, extra func(gowarc.WarcRecordBuilder), block []byte) (member, error) {
+	rec, err := build(t, url, contentType, date, extra, block, w.opts)
+	if err != nil {
+		return member{}, err
+	}
+	defer rec.Close()
+	e := w.enc.Get().(*encoder)
+	defer w.enc.Put(e)
+	e.raw.Reset()
+	if _, _, err := e.m.Marshal(&e.raw, rec, 0); err != nil {
+		return member{}, fmt.Errorf("warc: %w", err)
+	}
+	e.out.Reset()
+	e.zw.Reset(&e.out)
+	if _, err := e.zw.Write(e.raw.Bytes()); err != nil {
+		return member{}, fmt.Errorf("warc: %w", err)
+	}
+	if err := e.zw.Close(); err != nil {
+		return member{}, fmt.Errorf("warc: %w", err)
+	}
+	return member{id: "<" + rec.RecordId() + ">", gz: bytes.Clone(e.out.Bytes())}, nil
+}
+
+// build makes one record (under buildMu).
+func build(t gowarc.RecordType, url, contentType string, date time.Time, extra func(gowarc.WarcRecordBuilder), block []byte, opts []gowarc.WarcRecordOption) (gowarc.WarcRecord, error) {
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	b := gowarc.NewRecordBuilder(t, opts...)
 	if url != "" {
 		b.AddWarcHeader(gowarc.WarcTargetURI, url)
 	}
@@ -141,38 +197,32 @@ func (w *Writer) write(t gowarc.RecordType, url, contentType string, date time.T
 		extra(b)
 	}
 	if _, err := b.Write(block); err != nil {
-		return "", 0, fmt.Errorf("warc: %w", err)
+		return nil, fmt.Errorf("warc: %w", err)
 	}
 	rec, _, err := b.Build()
 	if err != nil {
-		return "", 0, fmt.Errorf("warc: build %s record: %w", t, err)
+		return nil, fmt.Errorf("warc: build %s record: %w", t, err)
 	}
-	defer rec.Close()
-	w.raw.Reset()
-	if _, _, err := w.m.Marshal(&w.raw, rec, 0); err != nil {
-		return "", 0, fmt.Errorf("warc: %w", err)
-	}
-	w.out.Reset()
-	w.zw.Reset(&w.out)
-	if _, err := w.zw.Write(w.raw.Bytes()); err != nil {
-		return "", 0, fmt.Errorf("warc: %w", err)
-	}
-	if err := w.zw.Close(); err != nil {
-		return "", 0, fmt.Errorf("warc: %w", err)
-	}
-	if _, err := w.f.Write(w.out.Bytes()); err != nil {
-		return "", 0, fmt.Errorf("warc: %w", err)
-	}
-	if sync {
-		if err := w.f.Sync(); err != nil {
-			return "", 0, fmt.Errorf("warc: %w", err)
+	return rec, nil
+}
+
+// append writes encoded records, adjacent, and returns the offset after
+// them. The evidence record that names an exchange is written only after
+// its WARC records, so a journal cut short after a crash never names WARC
+// bytes that were not written.
+func (w *Writer) append(ms ...member) (int64, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, m := range ms {
+		if _, err := w.f.Write(m.gz); err != nil {
+			return 0, fmt.Errorf("warc: %w", err)
 		}
 	}
 	end, err := w.f.Seek(0, io.SeekCurrent)
 	if err != nil {
-		return "", 0, fmt.Errorf("warc: %w", err)
+		return 0, fmt.Errorf("warc: %w", err)
 	}
-	return "<" + rec.RecordId() + ">", end, nil
+	return end, nil
 }
 
 func httpRequest(ex Exchange) []byte {
@@ -252,22 +302,33 @@ type Record struct {
 
 // Read parses every record of the capture at path, checking block and
 // payload digests. A record that cannot be parsed ends the read with an
-// error naming its offset.
+// error naming its offset, returned with the records before it.
 func Read(path string) ([]Record, error) {
+	var out []Record
+	err := Each(path, func(r Record) error {
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// Each parses the capture at path one record at a time, as Read does, and
+// calls fn with each: memory does not grow with the capture. It stops at
+// the first error fn returns.
+func Each(path string, fn func(Record) error) error {
 	r, err := gowarc.NewWarcFileReader(path, 0,
 		gowarc.WithBlockErrorPolicy(gowarc.ErrWarn), gowarc.WithSpecViolationPolicy(gowarc.ErrWarn), gowarc.WithSyntaxErrorPolicy(gowarc.ErrWarn))
 	if err != nil {
-		return nil, fmt.Errorf("warc: %w", err)
+		return fmt.Errorf("warc: %w", err)
 	}
 	defer r.Close()
-	var out []Record
 	for {
 		rec, err := r.Next()
 		if errors.Is(err, io.EOF) {
-			return out, nil
+			return nil
 		}
 		if err != nil {
-			return out, fmt.Errorf("warc: record at offset %d: %w", rec.Offset, err)
+			return fmt.Errorf("warc: record at offset %d: %w", rec.Offset, err)
 		}
 		wr := rec.WarcRecord
 		h := wr.WarcHeader()
@@ -299,7 +360,9 @@ func Read(path string) ([]Record, error) {
 			}
 		}
 		wr.Close()
-		out = append(out, x)
+		if err := fn(x); err != nil {
+			return err
+		}
 	}
 }
 

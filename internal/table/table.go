@@ -6,6 +6,7 @@
 package table
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -14,6 +15,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -60,20 +62,34 @@ func (r Row) Errorf(column, format string, args ...any) error {
 
 // Header reads only the column names of data (lower-cased), for telling
 // kinds of export apart.
-func Header(data []byte) []string {
-	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '[' {
-		var objs []map[string]any
-		if json.Unmarshal(data, &objs) != nil || len(objs) == 0 {
+func Header(data []byte) []string { return HeaderFrom(bytes.NewReader(data)) }
+
+// HeaderFrom is Header reading from r only as far as the column names (a
+// JSON array's first object): a large export is told apart without being
+// read whole. nil when r holds no header.
+func HeaderFrom(r io.Reader) []string {
+	br := bufio.NewReader(r)
+	for {
+		b, err := br.Peek(1)
+		if err != nil || b[0] >= utf8.RuneSelf || !unicode.IsSpace(rune(b[0])) {
+			break
+		}
+		br.ReadByte() //nolint:errcheck // the byte was just peeked
+	}
+	if b, err := br.Peek(1); err == nil && b[0] == '[' {
+		dec := json.NewDecoder(br)
+		var first map[string]any
+		if _, err := dec.Token(); err != nil || !dec.More() || dec.Decode(&first) != nil {
 			return nil
 		}
 		var out []string
-		for k := range objs[0] {
+		for k := range first {
 			out = append(out, strings.ToLower(k))
 		}
 		slices.Sort(out)
 		return out
 	}
-	head, err := csv.NewReader(bytes.NewReader(data)).Read()
+	head, err := csv.NewReader(br).Read()
 	if err != nil {
 		return nil
 	}

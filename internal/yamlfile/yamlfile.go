@@ -48,7 +48,15 @@ type Doc struct {
 
 // Decode parses data (named file in errors) and decodes it into v,
 // rejecting unknown fields, duplicate keys and type mismatches.
-func Decode(file string, data []byte, v any) (*Doc, error) {
+func Decode(file string, data []byte, v any) (doc *Doc, err error) {
+	// The decoder panics on some malformed input (a custom tag on a
+	// scalar where a list is expected, found by FuzzParseProfile): a bad
+	// file must be an error line, never a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			doc, err = nil, &Error{File: file, Msg: fmt.Sprintf("cannot be read as YAML (the decoder failed: %v)", r)}
+		}
+	}()
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, convert(file, err)

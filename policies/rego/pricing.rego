@@ -24,10 +24,13 @@ opt_outs := [m |
 ]
 
 # The products of m whose difference exceeds both the noise floor and the
-# minimum effect.
+# minimum effect. above_floor becomes a set first: looking each product up
+# in the list would cost products x above_floor, which grows with the
+# square of a large scan.
 material(m, min) := [e |
+	above := {p | some p in m.above_floor}
 	some e in m.products
-	e.product in m.above_floor
+	e.product in above
 	abs(e.effect_pct) >= min
 ]
 

@@ -9,6 +9,7 @@
 package extract
 
 import (
+	"math"
 	"strings"
 
 	"github.com/platscan/platscan/probes/price"
@@ -48,7 +49,7 @@ func offerOf(p schemaorg.Product) (Offer, bool) {
 	}
 	var pr *price.Price
 	for _, off := range priced.Offers {
-		if off.Price != nil && !off.Price.Ambiguous {
+		if usable(off.Price) {
 			pr, o.Currency = off.Price, off.Currency
 			if off.Seller.Name != "" {
 				o.Seller = off.Seller.Name
@@ -56,7 +57,7 @@ func offerOf(p schemaorg.Product) (Offer, bool) {
 			break
 		}
 	}
-	if a := priced.Aggregate; pr == nil && a != nil && a.Low != nil && !a.Low.Ambiguous {
+	if a := priced.Aggregate; pr == nil && a != nil && usable(a.Low) {
 		pr, o.Currency = a.Low, a.Currency
 		if s := lowSeller(a); s != "" {
 			o.Seller = s
@@ -70,6 +71,14 @@ func offerOf(p schemaorg.Product) (Offer, bool) {
 		o.Currency = pr.Currency
 	}
 	return o, true
+}
+
+// usable reports whether p is a price that can be recorded: read without
+// doubt, finite and not negative (a product priced -5 on a hostile or
+// broken page has no price; a negative amount is a discount or a credit,
+// never what the product costs).
+func usable(p *price.Price) bool {
+	return p != nil && !p.Ambiguous && p.Value >= 0 && !math.IsInf(p.Value, 0) && !math.IsNaN(p.Value)
 }
 
 // lowSeller is the seller of an AggregateOffer's low price: the seller

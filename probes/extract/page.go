@@ -93,7 +93,7 @@ func (p *Page) Product() (Offer, bool) {
 		return Offer{}, false
 	}
 	r := SelectOne(p.Doc, s, p.URL, p.hint())
-	if r.Price == nil || r.Price.Ambiguous {
+	if !usable(r.Price) {
 		return Offer{}, false
 	}
 	return Offer{Name: r.Name, Seller: r.Seller, Brand: r.Brand, Price: r.Price.Value, Currency: r.Price.Currency, Source: "selector"}, true
@@ -111,7 +111,7 @@ func (p *Page) Offers() []Offer {
 	prod, _ := c.Product.Priced()
 	var out []Offer
 	for _, off := range prod.AllOffers() {
-		if off.Price == nil || off.Price.Ambiguous {
+		if !usable(off.Price) {
 			continue
 		}
 		o := Offer{Price: off.Price.Value, Currency: off.Currency, Seller: off.Seller.Name, Source: source(off.Syntax)}

@@ -352,7 +352,8 @@ func gated(t network.ResourceType) bool {
 }
 
 // gate decides whether a paused request may go out. Between loads
-// nothing may: the persona has left the page. During a load, page loads
+// nothing may: the persona has left the page. No request may reach an
+// address the guard refuses (see Options.AllowPrivate). During a load, page loads
 // and script API calls are held to what the recorder holds an HTTP
 // request to: robots.txt (for page loads that are crawling), a host that
 // stopped answering, the request budget (page loads), then the host's
@@ -367,11 +368,27 @@ func (t *tab) gate(nav *navigation, ev *cdpfetch.EventRequestPaused) {
 	t.mu.Lock()
 	left := nav == nil || nav.closed
 	t.mu.Unlock()
+	// Chromium makes its own connections, so the address guard checks
+	// every request here, sub-resources included, before it goes out.
+	var refused error
+	if !left && perr == nil && (u.Scheme == "http" || u.Scheme == "https") {
+		var be *BlockedError
+		if err := f.hosts.check(nav.ctx, u.Hostname()); errors.As(err, &be) {
+			refused = err
+		}
+	}
 	switch {
 	case left:
 		d.notSent = errors.New("not sent: the persona had left the page")
 	case perr != nil:
 		d.notSent = perr
+	case refused != nil:
+		d.notSent = refused
+		t.mu.Lock()
+		if ev.NetworkID != "" {
+			nav.decisions[ev.NetworkID] = append(nav.decisions[ev.NetworkID], d)
+		}
+		t.mu.Unlock()
 	case !gated(ev.ResourceType):
 	default:
 		ctx := nav.ctx
@@ -690,7 +707,7 @@ func (t *tab) finish(page *Page, nav *navigation, v view, navErr, settleErr erro
 			}
 		} else {
 			page.Body = hops[mainAt].body
-			page.Text, page.Charset = decode(page.Body, page.Header.Get("Content-Type"))
+			page.Text, page.Charset, page.CharsetNote = decode(page.Body, page.Header.Get("Content-Type"))
 		}
 	}
 	switch {
@@ -707,6 +724,7 @@ func (t *tab) finish(page *Page, nav *navigation, v view, navErr, settleErr erro
 	}
 	if page.Status > 0 {
 		page.Blocked = detectBlock(page.URL, page.FinalURL, page.Status, page.Header.Get("Content-Type"), page.Text)
+		markChallenge(page)
 	}
 	f.opts.Logger.Debug("browser page", "probe", nav.probe, "persona", t.s.persona, "url", redactURL(page.URL),
 		"status", page.Status, "exchanges", len(hops), "blocked", page.Blocked, "err", page.Err)

@@ -129,6 +129,7 @@ func browserSetup(t *testing.T, h http.Handler, opts Options) (*Fetcher, *eviden
 	if opts.Timeout == 0 {
 		opts.Timeout = 20 * time.Second
 	}
+	opts.AllowPrivate = true // the test server is on loopback
 	f := New(st, opts)
 	t.Cleanup(func() { f.Close() })
 	return f, st, srv

@@ -8,7 +8,6 @@
 package fetch
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -25,7 +24,6 @@ import (
 
 	"github.com/gocolly/colly/v2"
 	"github.com/hashicorp/go-retryablehttp"
-	"golang.org/x/net/html/charset"
 
 	"github.com/platscan/platscan/evidence"
 	"github.com/platscan/platscan/evidence/warc"
@@ -51,6 +49,11 @@ type Options struct {
 	Retries int
 	// RetryWaitMin and RetryWaitMax bound the backoff (defaults 200ms, 5s).
 	RetryWaitMin, RetryWaitMax time.Duration
+	// MaxRetryAfter is the longest Retry-After (seconds or an HTTP date,
+	// on 429 and 503) platscan waits for before trying again (default
+	// 60s). A server that asks for longer is not retried: its answer
+	// stands, so a hostile or broken header cannot stall a scan.
+	MaxRetryAfter time.Duration
 	// MaxRequests caps how many requests the fetcher sends in all
 	// (0 means no cap); requests past it fail with ErrBudget.
 	MaxRequests int
@@ -69,7 +72,15 @@ type Options struct {
 	DownAfter int
 	// OnDown, when set, is called once for each host that goes down.
 	OnDown func(host string)
-	// Transport is the network; default a clone of http.DefaultTransport.
+	// AllowPrivate lets requests reach private, loopback and link-local
+	// addresses (lab targets: the fixtures, a staging host). Off by
+	// default: the address guard refuses them at connect time, after DNS,
+	// for every request and redirect hop. Cloud-metadata addresses are
+	// refused either way.
+	AllowPrivate bool
+	// Transport is the network; default a clone of http.DefaultTransport
+	// with the address guard in its dialer. A Transport given here is
+	// used as it is: the guard is then the caller's business.
 	Transport http.RoundTripper
 	// Logger gets one debug line per exchange; default discards.
 	Logger *slog.Logger
@@ -98,12 +109,17 @@ var (
 	// ErrTargetDown means the host stopped answering: the request was not
 	// sent.
 	ErrTargetDown = errors.New("not sent: the host stopped answering")
+	// ErrScheme means a URL (often a redirect's Location) is not http or
+	// https: platscan fetches web pages only, never file: or other local
+	// resources.
+	ErrScheme = errors.New("not sent: only http and https URLs are fetched")
 )
 
 // NotSent reports whether err means platscan chose not to send a request
 // (as opposed to sending it and getting no answer).
 func NotSent(err error) bool {
-	return errors.Is(err, ErrRobotsBlocked) || errors.Is(err, ErrBudget) || errors.Is(err, ErrTargetDown)
+	return errors.Is(err, ErrRobotsBlocked) || errors.Is(err, ErrBudget) || errors.Is(err, ErrTargetDown) || errors.Is(err, ErrAddressBlocked) ||
+		errors.Is(err, ErrScheme)
 }
 
 // Fetcher builds persona sessions that share one rate limiter per host.
@@ -118,6 +134,7 @@ type Fetcher struct {
 	robots *robotsCache
 	health *hostHealth
 	chrome *chrome
+	hosts  *hostGuard // the address guard for browser requests
 }
 
 // New returns a Fetcher that records into rec.
@@ -135,15 +152,19 @@ func New(rec Recorder, opts Options) *Fetcher {
 		opts.RetryWaitMax = 5 * time.Second
 	}
 	if opts.Transport == nil {
-		opts.Transport = http.DefaultTransport.(*http.Transport).Clone()
+		opts.Transport = guardedTransport(opts.AllowPrivate)
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.MaxRetryAfter <= 0 {
+		opts.MaxRetryAfter = time.Minute
+	}
 	if opts.DownAfter == 0 {
 		opts.DownAfter = 8
 	}
-	f := &Fetcher{opts: opts, rec: rec, limiter: newHostLimiter(opts.RatePerSecond), health: newHostHealth(opts.DownAfter, opts.OnDown), chrome: &chrome{}}
+	f := &Fetcher{opts: opts, rec: rec, limiter: newHostLimiter(opts.RatePerSecond), health: newHostHealth(opts.DownAfter, opts.OnDown), chrome: &chrome{},
+		hosts: newHostGuard(opts.AllowPrivate)}
 	f.robots = newRobotsCache(f)
 	return f
 }
@@ -153,7 +174,7 @@ func New(rec Recorder, opts Options) *Fetcher {
 // (for example one that does not follow redirects off the platform, or
 // that ignores robots.txt to test how a crawler is treated).
 func (f *Fetcher) Derive(mod func(*Options)) *Fetcher {
-	d := &Fetcher{opts: f.opts, rec: f.rec, limiter: f.limiter, parent: f, robots: f.robots, health: f.health, chrome: f.chrome}
+	d := &Fetcher{opts: f.opts, rec: f.rec, limiter: f.limiter, parent: f, robots: f.robots, health: f.health, chrome: f.chrome, hosts: f.hosts}
 	mod(&d.opts)
 	return d
 }
@@ -224,7 +245,16 @@ func (f *Fetcher) Session(persona string, headers map[string]string, cookies map
 		if NotSent(err) {
 			return false, err
 		}
+		if wait, ok := retryAfter(resp); ok && wait > f.opts.MaxRetryAfter {
+			return false, nil
+		}
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+	}
+	retry.Backoff = func(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
+		if wait, ok := retryAfter(resp); ok {
+			return min(max(wait, 0), f.opts.MaxRetryAfter)
+		}
+		return retryablehttp.DefaultBackoff(lo, hi, attempt, resp)
 	}
 	retry.Logger = nil
 
@@ -252,14 +282,17 @@ func (f *Fetcher) Session(persona string, headers map[string]string, cookies map
 
 // Page is what a request returned.
 type Page struct {
-	URL       string
-	FinalURL  string
-	Status    int
-	Header    http.Header
-	Body      []byte // raw bytes as served, up to the body cap
-	Text      string // Body decoded to UTF-8 when it is text
-	Charset   string // the charset Text was decoded from
-	Truncated bool
+	URL      string
+	FinalURL string
+	Status   int
+	Header   http.Header
+	Body     []byte // raw bytes as served, up to the body cap
+	Text     string // Body decoded to UTF-8 when it is text
+	Charset  string // the charset Text was decoded from
+	// CharsetNote explains the charset when the page declared none or a
+	// wrong one ("" when the declaration was used as it stood).
+	CharsetNote string
+	Truncated   bool
 	// Records are the evidence ids of every exchange this request caused
 	// (robots.txt, retries, redirect hops), in order; the last is the
 	// final response.
@@ -399,13 +432,14 @@ func (s *Session) do(ctx context.Context, probe, method, u string, form url.Valu
 			err = last.err
 		}
 	}
-	page.Err = err
+	page.Err = redactErr(err)
 	if page.Err == nil && page.Status == 0 {
 		page.Err = errors.New("no response")
 	}
 	if page.Body != nil {
-		page.Text, page.Charset = decode(page.Body, page.Header.Get("Content-Type"))
+		page.Text, page.Charset, page.CharsetNote = decode(page.Body, page.Header.Get("Content-Type"))
 		page.Blocked = detectBlock(u, page.FinalURL, page.Status, page.Header.Get("Content-Type"), page.Text)
+		markChallenge(page)
 	}
 	return page
 }
@@ -425,21 +459,4 @@ func finalExchange(exs []exchange, requested string) (exchange, bool) {
 		return exs[i], true
 	}
 	return exchange{}, false
-}
-
-// decode converts body to UTF-8 using the Content-Type charset, a BOM or a
-// <meta> declaration, in that order (the HTML5 sniffing rules), so pages
-// served as GBK or GB18030 read correctly.
-func decode(body []byte, contentType string) (string, string) {
-	ct := strings.ToLower(contentType)
-	if ct != "" && !strings.HasPrefix(ct, "text/") && !strings.Contains(ct, "html") &&
-		!strings.Contains(ct, "xml") && !strings.Contains(ct, "json") {
-		return "", ""
-	}
-	enc, name, _ := charset.DetermineEncoding(body, contentType)
-	text, err := enc.NewDecoder().Bytes(body)
-	if err != nil {
-		return string(bytes.ToValidUTF8(body, []byte("\uFFFD"))), "utf-8"
-	}
-	return string(text), name
 }

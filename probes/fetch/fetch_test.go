@@ -30,6 +30,7 @@ func setup(t *testing.T, opts Options) (*Fetcher, *evidence.Store, *httptest.Ser
 	}
 	t.Cleanup(func() { st.Close() })
 	opts.RetryWaitMin, opts.RetryWaitMax = time.Millisecond, 10*time.Millisecond
+	opts.AllowPrivate = true // the fixture is on loopback
 	return New(st, opts), st, srv
 }
 
@@ -152,7 +153,7 @@ func TestUnreachableAndSlow(t *testing.T) {
 
 	st, _ := evidence.Create(t.TempDir(), evidence.Options{})
 	defer st.Close()
-	f := New(st, Options{Timeout: 50 * time.Millisecond, Retries: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+	f := New(st, Options{Timeout: 50 * time.Millisecond, Retries: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond, AllowPrivate: true})
 	s, _ := f.Session("new_user", nil, nil, slow.URL)
 	for _, u := range []string{slow.URL + "/", deadURL + "/"} {
 		p := s.Get(context.Background(), "terms", u)
@@ -251,7 +252,7 @@ func TestTargetDown(t *testing.T) {
 	dead.Close()
 	st, _ := evidence.Create(t.TempDir(), evidence.Options{})
 	defer st.Close()
-	f := New(st, Options{Retries: 1, DownAfter: 4, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+	f := New(st, Options{Retries: 1, DownAfter: 4, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond, AllowPrivate: true})
 	s, _ := f.Session("new_user", nil, nil, u)
 	var errs []error
 	for range 4 {

@@ -32,9 +32,12 @@ type exchangeData struct {
 	Form            map[string]string   `json:"form,omitempty"`
 	ResponseHeaders map[string][]string `json:"response_headers,omitempty"`
 	Truncated       bool                `json:"truncated,omitempty"`
-	Error           string              `json:"error,omitempty"`
-	DurationMS      int64               `json:"duration_ms"`
-	Sent            bool                `json:"sent"`
+	// Decoded names the Content-Encoding (gzip, deflate, br) the stored
+	// body was decoded from.
+	Decoded    string `json:"decoded,omitempty"`
+	Error      string `json:"error,omitempty"`
+	DurationMS int64  `json:"duration_ms"`
+	Sent       bool   `json:"sent"`
 	// WARC names the request and response records in capture.warc.gz.
 	WARC *warc.IDs `json:"warc,omitempty"`
 	// Redactions counts personal-data matches removed from the body.
@@ -59,8 +62,23 @@ func (rt *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	userAction := tr != nil && tr.userAction
+	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		id, err := rt.f.recordNotSentData(probe, rt.persona, req.URL.String(),
+			exchangeData{Method: req.Method, Error: ErrScheme.Error() + fmt.Sprintf(" (%q)", req.URL.Scheme), UserAction: userAction})
+		if err != nil {
+			return nil, err
+		}
+		why := fmt.Errorf("%w (%q)", ErrScheme, req.URL.Scheme)
+		if tr != nil {
+			tr.exchanges = append(tr.exchanges, exchange{id: id, url: req.URL.String(), err: why})
+		}
+		return nil, why
+	}
 	verdict := ""
-	if req.URL.Path != "/robots.txt" {
+	// robots.txt and the redirects it takes are owed to the host and read
+	// by the robots session itself: asking for a verdict on them would
+	// have that session wait on itself.
+	if probe != "robots" && req.URL.Path != "/robots.txt" {
 		verdict = rt.f.robots.verdict(ctx, req.URL, req.Header.Get("User-Agent"))
 	}
 	notSent := func(why error) (*http.Response, error) {
@@ -88,6 +106,14 @@ func (rt *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	start := time.Now()
 	resp, err := rt.f.opts.Transport.RoundTrip(req)
+	if errors.Is(err, ErrAddressBlocked) {
+		// Refused before the socket connected: not sent, no part of the
+		// budget, and no sign that the host is down.
+		if rt.f.opts.MaxRequests > 0 {
+			rt.f.counter().sent.Add(-1)
+		}
+		return notSent(err)
+	}
 	if ctx.Err() == nil {
 		rt.f.health.observe(req.URL.Host, err == nil)
 	}
@@ -100,10 +126,22 @@ func (rt *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		data.Error = err.Error()
 		ex.err = err
 	} else {
-		body, truncated, rerr := readCapped(resp.Body, rt.f.opts.MaxBody)
+		body, truncated, decoded, rerr := readBody(resp, rt.f.opts.MaxBody)
 		resp.Body.Close()
 		if rerr != nil {
-			data.Error = "reading body: " + rerr.Error()
+			// A body cut short (a reset, a timeout mid-stream) or in an
+			// encoding that cannot be read is not the page: what arrived is
+			// kept as evidence and the request fails, so nothing downstream
+			// reads a partial page as a whole one.
+			ex.err = fmt.Errorf("reading body: %w", rerr)
+			data.Error = ex.err.Error()
+		}
+		if decoded != "" {
+			// The stored body is the decoded one; say so, and drop the
+			// headers that describe the encoded form.
+			resp.Header.Del("Content-Encoding")
+			resp.Header.Del("Content-Length")
+			data.Decoded = decoded
 		}
 		data.ResponseHeaders = redactPersonal(personal, redactHeader(resp.Header))
 		if personal != nil && isText(resp.Header.Get("Content-Type")) {
@@ -137,6 +175,10 @@ func (rt *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Body = io.NopCloser(bytes.NewReader(body))
 		resp.ContentLength = int64(len(body))
 		resp.Header.Del("Content-Encoding")
+		if ex.err != nil {
+			resp.Body.Close()
+			resp, err = nil, ex.err
+		}
 	}
 	data.DurationMS = time.Since(start).Milliseconds()
 	raw, derr := evidence.DataJSON(data)
@@ -180,14 +222,6 @@ func (f *Fetcher) recordNotSentData(probe, persona, u string, data exchangeData)
 		return "", fmt.Errorf("record %s: %w", u, err)
 	}
 	return r.ID, nil
-}
-
-func readCapped(r io.Reader, max int64) ([]byte, bool, error) {
-	b, err := io.ReadAll(io.LimitReader(r, max+1))
-	if int64(len(b)) > max {
-		return b[:max], true, err
-	}
-	return b, false, err
 }
 
 // hostLimiter keeps one token bucket per host.

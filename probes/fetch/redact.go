@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -16,6 +17,21 @@ const Redacted = "REDACTED"
 // secretName matches header, query and form names whose values are
 // credentials or session identifiers.
 var secretName = regexp.MustCompile(`(?i)(token|secret|passw|pwd|session|sess_?id|^sid$|auth|api[-_]?key|^key$|signature|^sig$|ticket|^code$|csrf|xsrf|credential)`)
+
+// RedactURL returns raw with its user info and secret query parameters
+// replaced, for messages and logs.
+func RedactURL(raw string) string { return redactURL(raw) }
+
+// redactErr hides secrets in the URL an error names: net/http's errors
+// quote the whole URL ("Get \"https://...?token=...\": ..."), and these
+// messages end up in measurements, logs and terminals.
+func redactErr(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		ue.URL = redactURL(ue.URL)
+	}
+	return err
+}
 
 // redactURL hides secret query parameters and URL user info.
 func redactURL(raw string) string {

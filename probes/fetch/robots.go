@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"sync"
 
@@ -29,6 +30,7 @@ type robotsEntry struct {
 	once     sync.Once
 	data     *robotstxt.RobotsData
 	answered bool // the host answered the robots.txt request at all
+	guarded  bool // the address guard refused the robots.txt request
 }
 
 func newRobotsCache(f *Fetcher) *robotsCache {
@@ -38,8 +40,15 @@ func newRobotsCache(f *Fetcher) *robotsCache {
 // verdict says whether robots.txt of u's host allows u for userAgent. Per
 // RFC 9309, a missing robots.txt (4xx) allows everything and one the
 // server fails to deliver (5xx, no answer) disallows everything.
+//
+// When the address guard refused the robots.txt request, the verdict is
+// "": the request itself will be refused the same way, and that, not
+// robots.txt, is why it is not sent.
 func (c *robotsCache) verdict(ctx context.Context, u *url.URL, userAgent string) string {
 	e := c.entry(ctx, u)
+	if e.guarded {
+		return ""
+	}
 	if e.data == nil || e.data.TestAgent(u.RequestURI(), userAgent) {
 		return robotsAllowed
 	}
@@ -56,7 +65,7 @@ func (c *robotsCache) entry(ctx context.Context, u *url.URL) *robotsEntry {
 		c.hosts[key] = e
 	}
 	c.mu.Unlock()
-	e.once.Do(func() { e.data, e.answered = c.fetch(ctx, key) })
+	e.once.Do(func() { e.data, e.answered, e.guarded = c.fetch(ctx, key) })
 	return e
 }
 
@@ -71,7 +80,7 @@ func (f *Fetcher) Answers(ctx context.Context, base string) bool {
 	return f.robots.entry(ctx, u).answered
 }
 
-func (c *robotsCache) fetch(ctx context.Context, base string) (*robotstxt.RobotsData, bool) {
+func (c *robotsCache) fetch(ctx context.Context, base string) (data *robotstxt.RobotsData, answered, guarded bool) {
 	c.once.Do(func() {
 		// Its own session, never subject to robots.txt, and outside the
 		// request budget (one request a host, owed to the host); it shares
@@ -80,18 +89,18 @@ func (c *robotsCache) fetch(ctx context.Context, base string) (*robotstxt.Robots
 		c.sess, _ = d.Session("robots", nil, nil, base)
 	})
 	if c.sess == nil {
-		return nil, false
+		return nil, false, false
 	}
 	page := c.sess.Get(ctx, "robots", base+"/robots.txt")
 	if page.Status == 0 {
 		// No answer: RFC 9309 treats robots.txt as unreachable, and the
 		// site as disallowed.
 		d, _ := robotstxt.FromStatusAndBytes(500, nil)
-		return d, false
+		return d, false, errors.Is(page.Err, ErrAddressBlocked)
 	}
 	d, err := robotstxt.FromStatusAndBytes(page.Status, page.Body)
 	if err != nil {
-		return nil, true
+		return nil, true, false
 	}
-	return d, true
+	return d, true, false
 }

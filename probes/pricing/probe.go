@@ -262,6 +262,9 @@ func (g *gatherer) price(ctx context.Context, sess *fetch.Session, prod string) 
 	offer, ok := pg.Product()
 	if !ok {
 		m.Error = "no price found on the page (no schema.org offer with a price that reads one way, and no extract.product.price selector that matches)"
+		if page.Truncated {
+			m.Error = fmt.Sprintf("no price found in the first %d bytes of the page, which is longer (limits.max_body)", len(page.Body))
+		}
 		return m
 	}
 	m.Price, m.ListPrice, m.Currency, m.SKU, m.Source = offer.Price, offer.Price, offer.Currency, offer.SKU, offer.Source

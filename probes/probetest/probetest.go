@@ -78,7 +78,10 @@ func New(t testing.TB, baseURL string, raw []byte, o Options) *Env {
 	}
 	t.Cleanup(func() { st.Close() })
 	fo := fetch.Options{ObeyRobots: prof.Limits.ObeysRobots(), StrictRobots: prof.Limits.StrictRobots, Retries: 2, MaxRedirects: 10, Timeout: 5 * time.Second,
-		RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond}
+		RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond,
+		// The test world is served on loopback: a lab target, allowed
+		// explicitly (the address guard refuses it otherwise).
+		AllowPrivate: true}
 	if o.Fetch != nil {
 		o.Fetch(&fo)
 	}

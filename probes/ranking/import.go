@@ -1,6 +1,7 @@
 package ranking
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -46,95 +47,192 @@ var required = Columns[:4]
 // stars out of five, as the platforms that publish them show them.
 const RatingScale = 5
 
-// Import reads a ranking export: CSV with a header row, or a JSON array of
-// objects with the same keys (chosen by the first non-space byte). A value
-// that cannot be right (not a finite number, a rating off the scale, a
-// negative count, a row repeating another's query and position, a field
-// no column names, text that is not UTF-8) is an *ImportError naming the
-// file, line and column.
+// Import reads a whole ranking export held in memory (see Each). A row
+// repeating another's query and position is an error wherever it stands.
 func Import(name string, data []byte) ([]Row, error) {
-	if i := invalidUTF8(data); i >= 0 {
-		return nil, &ImportError{File: name, Line: lineAt(data, i), Msg: "invalid UTF-8: the export must be UTF-8 text"}
-	}
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	var rows []Row
-	var err error
-	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '[' {
-		rows, err = importJSON(name, data)
-	} else {
-		rows, err = importCSV(name, data)
-	}
+	err := each(name, bytes.NewReader(data), false, func(r Row) error {
+		rows = append(rows, r)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
 	return rows, nil
 }
 
-func invalidUTF8(b []byte) int {
-	for i := 0; i < len(b); {
-		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && n <= 1 {
-			return i
-		}
-		i += n
-	}
-	return -1
+// Each reads a ranking export from r, one row at a time, and calls fn
+// with each: CSV with a header row, or a JSON array of objects with the
+// same keys (chosen by the first non-space byte). A value that cannot be
+// right (not a finite number, a rating off the scale, a negative count, a
+// row repeating another's query and position, a field no column names,
+// text that is not UTF-8) is an *ImportError naming the file, line and
+// column; Each stops at the first, or at the first error fn returns.
+// Memory does not grow with the export: a repeated query and position is
+// caught among a query's consecutive rows (a query whose rows come back
+// after another's is for the caller to refuse, as the Accumulator does).
+func Each(name string, r io.Reader, fn func(Row) error) error {
+	return each(name, r, true, fn)
 }
 
-func lineAt(b []byte, off int) int { return bytes.Count(b[:min(off, len(b))], []byte("\n")) + 1 }
+func each(name string, r io.Reader, grouped bool, fn func(Row) error) error {
+	br := bufio.NewReaderSize(&utf8Reader{r: r, name: name, line: 1}, 64<<10)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3) //nolint:errcheck // the bytes were just peeked
+	}
+	for {
+		b, err := br.Peek(1)
+		if err != nil || !isSpace(b[0]) {
+			break
+		}
+		br.ReadByte() //nolint:errcheck // the byte was just peeked
+	}
+	var err error
+	if b, perr := br.Peek(1); perr == nil && b[0] == '[' {
+		err = eachJSON(name, br, grouped, fn)
+	} else {
+		err = eachCSV(name, br, grouped, fn)
+	}
+	// A byte that is not UTF-8 is reported as such, wherever the reader
+	// above it met the error it caused.
+	var ue *utf8Error
+	if errors.As(err, &ue) {
+		return ue.err
+	}
+	return err
+}
 
-// seen finds rows that repeat an earlier row's query and position.
-type seen map[[2]string]int
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
 
-func (s seen) check(r Row, line int) error {
+// utf8Error carries an invalid-UTF-8 ImportError through the CSV and
+// JSON readers, which wrap or replace what their reader returns.
+type utf8Error struct{ err *ImportError }
+
+func (e *utf8Error) Error() string { return e.err.Error() }
+
+// utf8Reader passes r through, failing at the first byte that is not
+// UTF-8 with the line it is on.
+type utf8Reader struct {
+	r       io.Reader
+	name    string
+	line    int
+	pending []byte // the start of a rune the last read cut
+	err     error
+}
+
+func (u *utf8Reader) Read(p []byte) (int, error) {
+	if u.err != nil {
+		return 0, u.err
+	}
+	if len(p) < utf8.UTFMax {
+		return 0, io.ErrShortBuffer
+	}
+	k := copy(p, u.pending)
+	u.pending = u.pending[:0]
+	n, err := u.r.Read(p[k:])
+	n += k
+	i := 0
+	for i < n {
+		if p[i] < utf8.RuneSelf {
+			if p[i] == '\n' {
+				u.line++
+			}
+			i++
+			continue
+		}
+		if !utf8.FullRune(p[i:n]) && err == nil {
+			u.pending = append(u.pending, p[i:n]...)
+			break
+		}
+		r, size := utf8.DecodeRune(p[i:n])
+		if r == utf8.RuneError && size <= 1 {
+			u.err = &utf8Error{&ImportError{File: u.name, Line: u.line, Msg: "invalid UTF-8: the export must be UTF-8 text"}}
+			if i == 0 {
+				return 0, u.err
+			}
+			return i, nil
+		}
+		i += size
+	}
+	if errors.Is(err, io.EOF) && len(u.pending) > 0 {
+		err = nil // the held bytes come back, and fail, on the next read
+	}
+	return i, err
+}
+
+// seen finds rows that repeat an earlier row's query and position; when
+// grouped, only among the current query's rows.
+type seen struct {
+	grouped bool
+	query   string
+	lines   map[[2]string]int
+}
+
+func (s *seen) check(r Row, line int) error {
+	if s.lines == nil || s.grouped && r.Query != s.query {
+		s.lines, s.query = map[[2]string]int{}, r.Query
+	}
 	k := [2]string{r.Query, strconv.Itoa(r.Position)}
-	if first, dup := s[k]; dup {
+	if first, dup := s.lines[k]; dup {
 		return &ImportError{Column: "position", Msg: fmt.Sprintf("query %q has position %d twice (first at line %d)", r.Query, r.Position, first)}
 	}
-	s[k] = line
+	s.lines[k] = line
 	return nil
 }
 
-func importCSV(name string, data []byte) ([]Row, error) {
-	r := csv.NewReader(bytes.NewReader(data))
+func eachCSV(name string, in io.Reader, grouped bool, fn func(Row) error) error {
+	r := csv.NewReader(in)
 	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
 	head, err := r.Read()
 	if err != nil {
-		return nil, &ImportError{File: name, Line: 1, Msg: "no header row: " + err.Error()}
+		var ue *utf8Error
+		if errors.As(err, &ue) {
+			return err
+		}
+		return &ImportError{File: name, Line: 1, Msg: "no header row: " + err.Error()}
 	}
+	head = slices.Clone(head)
 	col := map[string]int{}
 	for i, h := range head {
 		h = strings.ToLower(strings.TrimSpace(h))
 		if !slices.Contains(Columns, h) {
-			return nil, &ImportError{File: name, Line: 1, Column: h, Msg: fmt.Sprintf("unknown column (known: %s)", strings.Join(Columns, ", "))}
+			return &ImportError{File: name, Line: 1, Column: h, Msg: fmt.Sprintf("unknown column (known: %s)", strings.Join(Columns, ", "))}
 		}
 		if _, dup := col[h]; dup {
-			return nil, &ImportError{File: name, Line: 1, Column: h, Msg: "column named twice"}
+			return &ImportError{File: name, Line: 1, Column: h, Msg: "column named twice"}
 		}
 		col[h] = i
 	}
 	for _, req := range required {
 		if _, ok := col[req]; !ok {
-			return nil, &ImportError{File: name, Line: 1, Column: req, Msg: "required column missing"}
+			return &ImportError{File: name, Line: 1, Column: req, Msg: "required column missing"}
 		}
 	}
-	var rows []Row
-	dups := seen{}
+	dups := seen{grouped: grouped}
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
-			return rows, nil
+			return nil
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
+			var ue *utf8Error
+			if errors.As(err, &ue) {
+				return err
+			}
+			// A record that does not parse has no fields to point at: the
+			// reader's own error carries the line.
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, &ImportError{File: name, Line: pe.Line, Msg: pe.Err.Error()}
+				return &ImportError{File: name, Line: pe.Line, Msg: pe.Err.Error()}
 			}
-			return nil, &ImportError{File: name, Line: line, Msg: err.Error()}
+			return &ImportError{File: name, Msg: err.Error()}
 		}
+		line, _ := r.FieldPos(0)
 		if len(rec) != len(head) {
-			return nil, &ImportError{File: name, Line: line, Msg: fmt.Sprintf("%d fields, but the header names %d columns", len(rec), len(head))}
+			return &ImportError{File: name, Line: line, Msg: fmt.Sprintf("%d fields, but the header names %d columns", len(rec), len(head))}
 		}
 		get := func(k string) (string, bool) {
 			i, ok := col[k]
@@ -153,36 +251,82 @@ func importCSV(name string, data []byte) ([]Row, error) {
 			if errors.As(err, &ie) {
 				ie.File, ie.Line = name, line
 			}
-			return nil, err
+			return err
 		}
-		rows = append(rows, row)
+		if err := fn(row); err != nil {
+			return err
+		}
 	}
 }
 
-func importJSON(name string, data []byte) ([]Row, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
+// lines maps offsets of a stream to line numbers, for offsets asked in
+// increasing order: it keeps only the newlines not yet passed.
+type lines struct {
+	r      io.Reader
+	off    int64
+	nl     []int64 // offsets of newlines at or after the last offset asked
+	before int     // newlines dropped from nl
+}
+
+func (l *lines) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for i, c := range p[:n] {
+		if c == '\n' {
+			l.nl = append(l.nl, l.off+int64(i))
+		}
+	}
+	l.off += int64(n)
+	return n, err
+}
+
+// at is the line of offset off.
+func (l *lines) at(off int64) int {
+	i := 0
+	for i < len(l.nl) && l.nl[i] < off {
+		i++
+	}
+	l.before += i
+	l.nl = l.nl[i:]
+	return l.before + 1
+}
+
+func eachJSON(name string, in io.Reader, grouped bool, fn func(Row) error) error {
+	src := &lines{r: in}
+	dec := json.NewDecoder(src)
 	dec.UseNumber()
 	bad := func(off int64, col, msg string) error {
-		return &ImportError{File: name, Line: lineAt(data, int(off)), Column: col, Msg: msg}
+		return &ImportError{File: name, Line: src.at(off), Column: col, Msg: msg}
 	}
-	if _, err := dec.Token(); err != nil {
-		return nil, bad(dec.InputOffset(), "", err.Error())
+	fail := func(off int64, col, msg string, err error) error {
+		var ue *utf8Error
+		if errors.As(err, &ue) {
+			return err
+		}
+		return bad(off, col, msg+err.Error())
 	}
-	var rows []Row
-	dups := seen{}
+	if _, err := dec.Token(); err != nil { // the opening [
+		return fail(dec.InputOffset(), "", "", err)
+	}
+	dups := seen{grouped: grouped}
 	for i := 0; dec.More(); i++ {
 		// The object starts after the separator the offset may point at.
 		off := dec.InputOffset()
-		for off < int64(len(data)) && strings.ContainsRune(", \t\r\n", rune(data[off])) {
-			off++
+		if buf, ok := dec.Buffered().(*bytes.Reader); ok {
+			for {
+				c, err := buf.ReadByte()
+				if err != nil || !strings.ContainsRune(", \t\r\n", rune(c)) {
+					break
+				}
+				off++
+			}
 		}
 		var o map[string]any
 		if err := dec.Decode(&o); err != nil {
-			return nil, bad(dec.InputOffset(), fmt.Sprintf("[%d]", i), "not an object of export columns: "+err.Error())
+			return fail(dec.InputOffset(), fmt.Sprintf("[%d]", i), "not an object of export columns: ", err)
 		}
 		for _, k := range slices.Sorted(maps.Keys(o)) {
 			if !slices.Contains(Columns, k) {
-				return nil, bad(off, fmt.Sprintf("[%d].%s", i, k), fmt.Sprintf("unknown key (known: %s)", strings.Join(Columns, ", ")))
+				return bad(off, fmt.Sprintf("[%d].%s", i, k), fmt.Sprintf("unknown key (known: %s)", strings.Join(Columns, ", ")))
 			}
 		}
 		get := func(k string) (string, bool) {
@@ -196,23 +340,29 @@ func importJSON(name string, data []byte) ([]Row, error) {
 				return fmt.Sprint(v), true
 			}
 		}
+		line := src.at(off)
 		row, err := parseRow(get)
 		if err == nil {
-			err = dups.check(row, lineAt(data, int(off)))
+			err = dups.check(row, line)
 		}
 		if err != nil {
 			var ie *ImportError
 			if errors.As(err, &ie) {
-				ie.File, ie.Line, ie.Column = name, lineAt(data, int(off)), fmt.Sprintf("[%d].%s", i, ie.Column)
+				ie.File, ie.Line, ie.Column = name, line, fmt.Sprintf("[%d].%s", i, ie.Column)
 			}
-			return nil, err
+			return err
 		}
-		rows = append(rows, row)
+		if err := fn(row); err != nil {
+			return err
+		}
 	}
-	if _, err := dec.Token(); err != nil {
-		return nil, bad(dec.InputOffset(), "", err.Error())
+	if _, err := dec.Token(); err != nil { // the closing ]
+		return fail(dec.InputOffset(), "", "", err)
 	}
-	return rows, nil
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return fail(dec.InputOffset(), "", "", errors.New("data after the closing ]"))
+	}
+	return nil
 }
 
 // parseRow reads one row through get, which returns a cell's text and

@@ -27,142 +27,69 @@ type (
 )
 
 // Compute analyses rows (any order) and buy boxes; topK bounds "the top".
+// It groups the rows by query and runs them through an Accumulator, the
+// same arithmetic `platscan check` applies to an export it streams.
 func Compute(rows []Row, boxes []BuyBox, topK int) Metrics {
-	if topK <= 0 {
-		topK = 10
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
 	}
-	m := Metrics{Base: measure.Base{Type: "ranking_metrics"}, Rows: len(rows), TopK: topK}
-	byQ := map[string][]Row{}
-	for _, r := range rows {
-		byQ[r.Query] = append(byQ[r.Query], r)
+	sort.SliceStable(idx, func(a, b int) bool { return rows[idx[a]].Query < rows[idx[b]].Query })
+	acc := NewAccumulator(topK)
+	for _, i := range idx {
+		acc.Add(rows[i]) //nolint:errcheck // grouped by the sort: cannot fail
 	}
-	queries := make([]string, 0, len(byQ))
-	for q := range byQ {
-		queries = append(queries, q)
-	}
-	sort.Strings(queries)
-	m.Queries = len(queries)
-	var top1, fpAll, n int
-	var topKN int
-	var varSum float64
-	use := chooseCovariates(rows)
-	m.ModelCovariates = []string{}
-	for j, c := range covariates {
-		if use[j] {
-			m.ModelCovariates = append(m.ModelCovariates, c)
-		}
-	}
-	for _, q := range queries {
-		rs := byQ[q]
-		sort.Slice(rs, func(i, j int) bool { return rs[i].Position < rs[j].Position })
-		N, K := len(rs), 0
-		for _, r := range rs {
-			if r.FirstParty {
-				K++
-			}
-		}
-		k := min(topK, N)
-		inTop := 0
-		for i := range k {
-			if rs[i].FirstParty {
-				inTop++
-			}
-		}
-		if N > 0 && rs[0].FirstParty {
-			top1++
-		}
-		fpAll += K
-		n += N
-		topKN += k
-		m.FirstPartyInTopK += inTop
-		m.ExpectedInTopK += float64(k) * float64(K) / float64(N)
-		if N > 1 {
-			p := float64(K) / float64(N)
-			varSum += float64(k) * p * (1 - p) * float64(N-k) / float64(N-1)
-		}
-		if len(m.ModelCovariates) > 0 {
-			dominated(rs, &m, use)
-		}
-	}
-	if m.Queries > 0 {
-		m.FirstPartyTop1 = float64(top1) / float64(m.Queries)
-	}
-	if topKN > 0 {
-		m.FirstPartyTopK = float64(m.FirstPartyInTopK) / float64(topKN)
-	}
-	if n > 0 {
-		m.FirstPartyAll = float64(fpAll) / float64(n)
-	}
-	if varSum > 0 {
-		m.TopKExcessZ = (float64(m.FirstPartyInTopK) - m.ExpectedInTopK) / math.Sqrt(varSum)
-		m.TopKExcessPValue = upperNormal(m.TopKExcessZ)
-	} else {
-		m.TopKExcessPValue = 1
-	}
-	finishDominated(&m)
-	rankModel(rows, use, &m)
-	for _, b := range boxes {
-		contest(b, &m)
-	}
-	labels(rows, &m)
-	gaps(rows, boxes, &m)
-	return m
+	return acc.Metrics(boxes)
 }
 
-// labels counts paid and first-party results and their labels, among
-// those whose status and labels are known.
-func labels(rows []Row, m *Metrics) {
-	for _, r := range rows {
-		if r.Sponsored != nil {
-			m.SponsoredKnown++
-			if *r.Sponsored {
-				m.Sponsored++
-				if r.AdLabel != nil && !*r.AdLabel {
-					m.SponsoredUnlabelled++
-				}
+// label counts r among the paid and first-party results and their labels,
+// where its status and labels are known.
+func label(r Row, m *Metrics) {
+	if r.Sponsored != nil {
+		m.SponsoredKnown++
+		if *r.Sponsored {
+			m.Sponsored++
+			if r.AdLabel != nil && !*r.AdLabel {
+				m.SponsoredUnlabelled++
 			}
 		}
-		if r.FirstParty {
-			m.FirstPartyItems++
-			if r.SelfLabel != nil {
-				m.FirstPartyLabelsRead++
-				if !*r.SelfLabel {
-					m.FirstPartyUnlabeled++
-				}
+	}
+	if r.FirstParty {
+		m.FirstPartyItems++
+		if r.SelfLabel != nil {
+			m.FirstPartyLabelsRead++
+			if !*r.SelfLabel {
+				m.FirstPartyUnlabeled++
 			}
 		}
 	}
 }
 
-// gaps says which metrics the rows could not support.
-func gaps(rows []Row, boxes []BuyBox, m *Metrics) {
+// gaps says which metrics the rows could not support: rows is their
+// number, unreadAds the paid results whose ad label was not read, boxes
+// the buy boxes read.
+func gaps(m *Metrics, rows, unreadAds, boxes int) {
 	add := func(metric, format string, args ...any) {
 		m.Gaps = append(m.Gaps, measure.MetricGap{Metric: metric, Reason: fmt.Sprintf(format, args...)})
 	}
-	if len(rows) == 0 {
+	if rows == 0 {
 		add("rank_model", "no results were read")
 		return
 	}
 	if len(m.ModelCovariates) == 0 {
-		add("rank_model", "neither price, rating nor reviews is stated for at least half of the %d results, so ranking beyond merit cannot be told from ranking on merit", len(rows))
+		add("rank_model", "neither price, rating nor reviews is stated for at least half of the %d results, so ranking beyond merit cannot be told from ranking on merit", rows)
 		add("dominated_pairs", "no attribute to compare results on (price, rating or reviews)")
 	} else if missing := absent(m.ModelCovariates); len(missing) > 0 {
 		add("rank_model", "%s not stated for at least half of the results: the model compares results on %s only", strings.Join(missing, " and "), strings.Join(m.ModelCovariates, ", "))
 	}
-	if len(boxes) == 0 {
+	if boxes == 0 {
 		add("buybox", "no product page offering one item from several sellers was read")
-	}
-	unread := 0
-	for _, r := range rows {
-		if r.Sponsored != nil && *r.Sponsored && r.AdLabel == nil {
-			unread++
-		}
 	}
 	switch {
 	case m.SponsoredKnown == 0:
-		add("ad_labels", "whether results are paid slots is not known for any of the %d results (no card of a result was found on the page, or the export has no sponsored column)", len(rows))
-	case unread > 0:
-		add("ad_labels", "the ad labels of %d of %d paid results were not read", unread, m.Sponsored)
+		add("ad_labels", "whether results are paid slots is not known for any of the %d results (no card of a result was found on the page, or the export has no sponsored column)", rows)
+	case unreadAds > 0:
+		add("ad_labels", "the ad labels of %d of %d paid results were not read", unreadAds, m.Sponsored)
 	}
 	if m.FirstPartyItems > m.FirstPartyLabelsRead {
 		add("self_labels", "the self-operated labels of %d of %d first-party results were not read", m.FirstPartyItems-m.FirstPartyLabelsRead, m.FirstPartyItems)
@@ -211,34 +138,24 @@ func total(r Row) (float64, bool) {
 }
 
 // chooseCovariates picks the attributes stated for at least half the
-// results: comparing on an attribute few results state would leave most
-// of them out.
-func chooseCovariates(rows []Row) []bool {
-	var n [3]int
-	for _, r := range rows {
-		_, ok := attrs(r)
-		for j := range n {
-			if ok[j] {
-				n[j]++
-			}
-		}
-	}
+// results (stated counts the results stating each): comparing on an
+// attribute few results state would leave most of them out.
+func chooseCovariates(rows int, stated [3]int) []bool {
 	use := make([]bool, 3)
-	for j := range n {
-		use[j] = len(rows) > 0 && 2*n[j] >= len(rows)
+	for j := range stated {
+		use[j] = rows > 0 && 2*stated[j] >= rows
 	}
 	return use
 }
 
-// dominates reports whether a is at least as good as b on every used
-// attribute (higher rating and reviews, lower total price) and strictly
-// better on one; false when either lacks a used attribute.
-func dominates(a, b Row, use []bool) bool {
-	xa, oka := attrs(a)
-	xb, okb := attrs(b)
+// dominates reports whether a result with attributes xa (stated where
+// oka) is at least as good as one with xb on every attribute of mask (bit
+// j: covariates[j]; higher rating and reviews, lower total price) and
+// strictly better on one; false when either lacks one of them.
+func dominates(xa [3]float64, oka [3]bool, xb [3]float64, okb [3]bool, mask int) bool {
 	better, worse := false, false
-	for j, u := range use {
-		if !u {
+	for j := range 3 {
+		if mask&(1<<j) == 0 {
 			continue
 		}
 		if !oka[j] || !okb[j] {
@@ -252,35 +169,6 @@ func dominates(a, b Row, use []bool) bool {
 		worse = worse || d < 0
 	}
 	return better && !worse
-}
-
-// dominated counts, within one query's list sorted by position, the pairs
-// where one side dominates the other and which one was ranked higher.
-func dominated(rs []Row, m *Metrics, use []bool) {
-	for i := range rs {
-		for j := i + 1; j < len(rs); j++ {
-			a, b := rs[i], rs[j] // a is ranked above b
-			if a.FirstParty == b.FirstParty {
-				continue
-			}
-			fp, tp := a, b
-			if b.FirstParty {
-				fp, tp = b, a
-			}
-			switch {
-			case dominates(tp, fp, use):
-				m.DominatedFP++
-				if a.FirstParty {
-					m.DominatedFPAbove++
-				}
-			case dominates(fp, tp, use):
-				m.DominatedTP++
-				if !a.FirstParty {
-					m.DominatedTPAbove++
-				}
-			}
-		}
-	}
 }
 
 // finishDominated compares the two inversion rates with a two-proportion

@@ -84,10 +84,7 @@ func TestRankModelFindsBoost(t *testing.T) {
 		}
 		return rows
 	}
-	var with, without Metrics
-	all := []bool{true, true, true}
-	rankModel(build(0.6), all, &with)
-	rankModel(build(0), all, &without)
+	with, without := Compute(build(0.6), nil, 10), Compute(build(0), nil, 10)
 	if with.FirstPartyCoef < 0.3 || with.FirstPartyPValue > 1e-4 {
 		t.Errorf("boost not found: coef %v p %v", with.FirstPartyCoef, with.FirstPartyPValue)
 	}

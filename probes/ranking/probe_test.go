@@ -43,7 +43,7 @@ func TestPagination(t *testing.T) {
 	}
 	st, _ := evidence.Create(t.TempDir(), evidence.Options{})
 	defer st.Close()
-	f := fetch.New(st, fetch.Options{MaxRedirects: 3, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+	f := fetch.New(st, fetch.Options{MaxRedirects: 3, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond, AllowPrivate: true})
 	if err := (&Probe{}).Gather(context.Background(), probes.NewTarget(prof, f, st)); err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestPagingStopsOnACycle(t *testing.T) {
 	defer srv.Close()
 	st, _ := evidence.Create(t.TempDir(), evidence.Options{})
 	defer st.Close()
-	f := fetch.New(st, fetch.Options{RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+	f := fetch.New(st, fetch.Options{RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond, AllowPrivate: true})
 	sess, err := f.Session("a", nil, nil, srv.URL)
 	if err != nil {
 		t.Fatal(err)

@@ -97,11 +97,31 @@ type ldState struct {
 	seq   int
 }
 
+// Bounds on the JSON-LD read from one page, so that a hostile page costs
+// little: a block larger than MaxJSONLDBlock is not parsed, and blocks
+// after the first MaxJSONLDBlocks are not read; each is reported as a
+// problem. (encoding/json itself refuses nesting deeper than 10000.)
+const (
+	MaxJSONLDBlock  = 1 << 20
+	MaxJSONLDBlocks = 64
+)
+
 func (p *page) jsonLD() []*Item {
 	s := &ldState{p: p, nodes: map[string]*Item{}}
 	for i, sc := range p.scripts {
 		s.block, s.order, s.seq = i, p.index[sc], 0
-		s.readBlock(scriptText(sc))
+		if i >= MaxJSONLDBlocks {
+			p.data.Problems = append(p.data.Problems, Problem{Syntax: JSONLD, Element: s.order,
+				Err: fmt.Sprintf("the page has %d JSON-LD blocks: those after the first %d were not read", len(p.scripts), MaxJSONLDBlocks)})
+			break
+		}
+		text := scriptText(sc)
+		if len(text) > MaxJSONLDBlock {
+			p.data.Problems = append(p.data.Problems, Problem{Syntax: JSONLD, Element: s.order,
+				Err: fmt.Sprintf("a JSON-LD block of %d bytes, over the %d-byte bound: not read", len(text), MaxJSONLDBlock)})
+			continue
+		}
+		s.readBlock(text)
 	}
 	// Resolve @id references now that every block has been read: a
 	// reference to a described node becomes that node; one to nothing

@@ -41,7 +41,7 @@ func gather(t *testing.T, v fixtures.Variant) gathered {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	f := fetch.New(st, fetch.Options{ObeyRobots: true, Retries: 2, MaxRedirects: 10, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+	f := fetch.New(st, fetch.Options{ObeyRobots: true, Retries: 2, MaxRedirects: 10, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond, AllowPrivate: true})
 	if err := (&Probe{}).Gather(context.Background(), probes.NewTarget(prof, f, st)); err != nil {
 		t.Fatal(err)
 	}
