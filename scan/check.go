@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/platscan/platscan/evidence"
 	"github.com/platscan/platscan/internal/fault"
@@ -21,6 +22,7 @@ import (
 	"github.com/platscan/platscan/probes"
 	"github.com/platscan/platscan/probes/pricing"
 	"github.com/platscan/platscan/probes/ranking"
+	"github.com/platscan/platscan/probes/terms"
 )
 
 // CheckOptions configure a self-audit of a platform's own exports.
@@ -45,13 +47,21 @@ type CheckOptions struct {
 const (
 	exportRanking = "ranking export"
 	exportPricing = "pricing log"
+	exportTerms   = "terms document"
+	exportChanges = "rule-change log"
 )
+
+// termsFormats are the file extensions read as terms documents, with the
+// media type the probe would have been served.
+var termsFormats = map[string]string{".txt": "text/plain", ".md": "text/plain", ".html": "text/html", ".htm": "text/html", ".xhtml": "application/xhtml+xml"}
 
 // export is one input file, read.
 type export struct {
 	name, kind string
 	sum        string // SHA-256 of the file as read
 	log        *pricing.Log
+	changes    []measure.RuleChange
+	text       []byte // a terms document as read
 	record     string // its import record
 }
 
@@ -63,22 +73,39 @@ func exportKind(path string) (string, error) {
 		return "", fault.Input(err)
 	}
 	defer f.Close()
-	if pricing.IsLog(table.HeaderFrom(f)) {
+	if _, ok := termsFormats[strings.ToLower(filepath.Ext(path))]; ok {
+		return exportTerms, nil
+	}
+	head := table.HeaderFrom(f)
+	switch {
+	case pricing.IsLog(head):
 		return exportPricing, nil
+	case terms.IsChangeLog(head):
+		return exportChanges, nil
 	}
 	return exportRanking, nil
 }
 
-// readPricingLog reads a pricing log whole (the panel it makes is held
-// for the analysis anyway).
-func readPricingLog(path string) (export, error) {
+// readWhole reads an export that is analysed whole (a pricing log, a
+// terms document, a rule-change log).
+func readWhole(path, kind string) (export, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return export{}, fault.Input(err)
 	}
 	sum := sha256.Sum256(b)
-	e := export{name: path, kind: exportPricing, sum: hex.EncodeToString(sum[:])}
-	e.log, err = pricing.ImportLog(path, b)
+	e := export{name: path, kind: kind, sum: hex.EncodeToString(sum[:])}
+	switch kind {
+	case exportPricing:
+		e.log, err = pricing.ImportLog(path, b)
+	case exportChanges:
+		e.changes, err = terms.ImportChangeLog(path, b)
+	case exportTerms:
+		if !utf8.Valid(b) {
+			err = fmt.Errorf("%s: not UTF-8 text (save the document as UTF-8)", path)
+		}
+		e.text = b
+	}
 	return e, fault.Input(err)
 }
 
@@ -100,12 +127,10 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 			return nil, err
 		}
 		e := export{name: in, kind: kind}
-		if kind == exportPricing {
-			if e, err = readPricingLog(in); err != nil {
-				return nil, err
-			}
-		} else {
+		if kind == exportRanking {
 			rankingPaths = append(rankingPaths, in)
+		} else if e, err = readWhole(in, kind); err != nil {
+			return nil, err
 		}
 		exports = append(exports, e)
 	}
@@ -139,8 +164,11 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 			return nil, fault.Input(fmt.Errorf("%s changed while it was being read; check it again", e.name))
 		}
 		family := ranking.ID
-		if e.kind == exportPricing {
+		switch e.kind {
+		case exportPricing:
 			family = pricing.ID
+		case exportTerms, exportChanges:
+			family = terms.ID
 		}
 		data, _ := evidence.DataJSON(map[string]any{"format": e.kind, "file": filepath.Base(e.name)})
 		r, err := store.Append(evidence.Record{Kind: evidence.KindImport, Probe: family, URL: "file:" + filepath.Base(e.name), BodySHA256: sum, Data: data})
@@ -158,11 +186,24 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 			return nil, err
 		}
 	}
+	var cls *terms.Classifier
 	for _, e := range exports {
-		if e.kind == exportPricing {
-			if err := recordPricingLog(store, e, opts); err != nil {
-				return nil, err
+		var err error
+		switch e.kind {
+		case exportPricing:
+			err = recordPricingLog(store, e, opts)
+		case exportChanges:
+			err = recordChanges(store, e)
+		case exportTerms:
+			if cls == nil {
+				if cls, err = terms.NewClassifier(); err != nil {
+					return nil, err
+				}
 			}
+			err = recordTermsDocument(store, e, cls)
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 
@@ -190,6 +231,64 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 		return nil, err
 	}
 	return &Result{Dir: opts.Dir, Report: rep, Manifest: man}, judgeErr
+}
+
+// recordChanges records a rule-change log's rows as the rule changes an
+// announcements page would give, each citing the log.
+func recordChanges(store *evidence.Store, e export) error {
+	for _, c := range e.changes {
+		c.Evidence = []string{e.record}
+		if _, err := probes.Record(store, "", &c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordTermsDocument reads a terms document as the terms probe reads a
+// fetched one (readable text, language, audience, clauses) and records
+// its document and clause measurements, citing the import and the text.
+// A file whose name speaks of rules (rules, 规则) is a rules document;
+// any other an agreement.
+func recordTermsDocument(store *evidence.Store, e export, cls *terms.Classifier) error {
+	base := filepath.Base(e.name)
+	u := "file:" + base
+	role := "terms"
+	if n := strings.ToLower(base); strings.Contains(n, "rule") || strings.Contains(n, "规则") {
+		role = "rules"
+	}
+	format := termsFormats[strings.ToLower(filepath.Ext(base))]
+	m := measure.Document{Base: measure.Base{Type: "document", Key: "document|" + role + "|" + u, Evidence: []string{e.record}},
+		Response: measure.Response{URL: u, FinalURL: u, Status: 200, Fetch: measure.Answered}, Role: role, Format: format, Charset: "utf-8",
+		HomePages: []string{}, Categories: cls.Categories(), RuleLinks: []measure.RuleLink{}}
+	text, ok := terms.DocumentText(format, string(e.text))
+	if !ok {
+		m.Unsupported = true
+		_, err := probes.Record(store, "", &m)
+		return err
+	}
+	m.Lang, m.Chars = terms.Language(text), len([]rune(text))
+	m.Reachable = m.Chars > 0
+	sum, err := store.PutBlob([]byte(text))
+	if err != nil {
+		return err
+	}
+	data, _ := evidence.DataJSON(map[string]any{"source": e.record, "role": role, "lang": m.Lang, "format": "text/plain; readable text, one block element a line"})
+	rec, err := store.Append(evidence.Record{Kind: evidence.KindDocument, Probe: terms.ID, URL: u, BodySHA256: sum, Data: data})
+	if err != nil {
+		return err
+	}
+	m.TextSHA256 = sum
+	m.Evidence = append(m.Evidence, rec.ID)
+	var clauses []measure.Clause
+	m.Audience, clauses = cls.Clauses(u, text, m.Lang, sum, rec.ID, e.record)
+	for i := range clauses {
+		if _, err := probes.Record(store, "", &clauses[i]); err != nil {
+			return err
+		}
+	}
+	_, err = probes.Record(store, "", &m)
+	return err
 }
 
 // recordPricingLog analyses a pricing log as the pricing probe analyses

@@ -63,6 +63,55 @@ func exportsOf(t *testing.T, dir, out string) (rankingCSV, pricingCSV string) {
 	return rankingCSV, pricingCSV
 }
 
+// termsExportsOf writes what a platform keeps of its own terms: each rules
+// and terms document a scan read, as the text it published (one file a
+// document, named for its role), and its log of rule changes (published,
+// effective, title).
+func termsExportsOf(t *testing.T, dir, out string) []string {
+	t.Helper()
+	recs, err := evidence.ReadRecords(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	changes := [][]string{{"published", "effective", "title", "id"}}
+	for _, r := range recs {
+		if r.Kind != evidence.KindMeasurement || r.Probe != "terms" {
+			continue
+		}
+		var head struct{ Type string }
+		json.Unmarshal(r.Data, &head) //nolint:errcheck
+		switch head.Type {
+		case "document":
+			var m measure.Document
+			json.Unmarshal(r.Data, &m) //nolint:errcheck
+			if m.TextSHA256 == "" {
+				continue
+			}
+			b, err := evidence.ReadBlob(dir, m.TextSHA256)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := filepath.Join(out, fmt.Sprintf("%s-%d.txt", m.Role, len(files)+1))
+			os.WriteFile(name, b, 0o644) //nolint:errcheck
+			files = append(files, name)
+		case "rule_change":
+			var m measure.RuleChange
+			json.Unmarshal(r.Data, &m) //nolint:errcheck
+			changes = append(changes, []string{m.Published, m.Effective, m.Title, m.ID})
+		}
+	}
+	if len(changes) > 1 {
+		name := filepath.Join(out, "changes.csv")
+		f, _ := os.Create(name)
+		w := csv.NewWriter(f)
+		w.WriteAll(changes) //nolint:errcheck
+		f.Close()
+		files = append(files, name)
+	}
+	return files
+}
+
 // cell writes an optional value as an export cell: empty when unknown.
 func cell[T any](v *T) string {
 	if v == nil {
@@ -77,8 +126,13 @@ func TestCheckMatchesScan(t *testing.T) {
 	for _, v := range []fixtures.Variant{fixtures.Shopmart, fixtures.Fairmarket} {
 		t.Run(v.Slug, func(t *testing.T) {
 			scanned, _ := scanFixture(t, v)
-			rk, pr := exportsOf(t, scanned.Dir, t.TempDir())
-			res, err := Check(context.Background(), []string{rk, pr}, CheckOptions{Dir: filepath.Join(t.TempDir(), "check"), Engine: testEngine(t),
+			out := t.TempDir()
+			rk, pr := exportsOf(t, scanned.Dir, out)
+			docs := termsExportsOf(t, scanned.Dir, out)
+			if len(docs) < 2 {
+				t.Fatalf("the scan read %d terms documents or change logs", len(docs))
+			}
+			res, err := Check(context.Background(), append([]string{rk, pr}, docs...), CheckOptions{Dir: filepath.Join(t.TempDir(), "check"), Engine: testEngine(t),
 				Version: "test", Platform: v.Name, Jurisdictions: []string{"cn-bj", "cn", "eu"}, TopK: 10, Now: clock(),
 				Reference: "new_user", Controls: []string{"control_a", "control_b"}})
 			if err != nil {
@@ -102,10 +156,28 @@ func TestCheckMatchesScan(t *testing.T) {
 			// What exports can establish: price discrimination by persona,
 			// self-preferencing in the rank model, unlabelled own items and
 			// ads. (Sort options and buy boxes are not in these exports.)
+			// And what the published terms and the change log establish:
+			// the clauses and the notice periods.
+			termsRules := []string{"CN-ECL-ART35-NOUNREASON", "EU-P2B-ART10-MFN", "EU-P2B-ART4-SUSPEND", "CN-CPL-ART26-STDTERMS",
+				"EU-UCTD-ART3-UNFAIR", "CN-ECL-ART34-NOTICE7", "EU-P2B-ART3-TC"}
 			for _, id := range []string{"CN-ALGO-ART21-PRICE", "CN-ECL-ART37-SELFOP"} {
 				if !slices.Equal(want[id], got[id]) {
 					t.Errorf("%s: scan %v, check %v", id, want[id], got[id])
 				}
+			}
+			// A scan reads the terms as a persona; check reads the files.
+			for _, id := range termsRules {
+				if (len(want[id]) > 0) != (len(got[id]) > 0) {
+					for _, f := range res.Report.Findings {
+						if f.Rule == id {
+							t.Log(f.Summary)
+						}
+					}
+					t.Errorf("%s: scan %d personas with findings, check %d", id, len(want[id]), len(got[id]))
+				}
+			}
+			if n := len(got["CN-ECL-ART35-NOUNREASON"]) + len(got["CN-ECL-ART34-NOTICE7"]); v.Slug == "shopmart" && n == 0 {
+				t.Error("the terms documents and change log show no breach")
 			}
 			cov, scov := coverage(res.Report), coverage(scanned.Report)
 			for _, id := range []string{"CN-ALGO-ART21-PRICE", "CN-ECL-ART37-SELFOP"} {

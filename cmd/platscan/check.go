@@ -19,9 +19,9 @@ import (
 func checkCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "check",
-		Usage: "self-audit: judge a platform's own exports (ranking CSV or JSON) with the same policies; fits in CI",
+		Usage: "self-audit: judge a platform's own exports (ranking exports, pricing logs, terms documents, rule-change logs) with the same policies; fits in CI",
 		Flags: append([]cli.Flag{
-			&cli.StringSliceFlag{Name: "input", Required: true, Usage: "export `FILE`: a ranking export or a pricing log, CSV or JSON (repeatable; docs/ci.md)"},
+			&cli.StringSliceFlag{Name: "input", Required: true, Usage: "export `FILE`: a ranking export or a pricing log (CSV or JSON), a terms document (.txt, .md, .html) or a rule-change log (CSV or JSON) (repeatable; docs/ci.md)"},
 			&cli.StringFlag{Name: "reference", Usage: "the pricing log's reference `SEGMENT` (default: its first)"},
 			&cli.StringSliceFlag{Name: "control", Usage: "a pricing log `SEGMENT` of users in the reference's situation, whose differences are the platform's noise (repeatable)"},
 			&cli.StringFlag{Name: "platform", Value: "self-audit", Usage: "platform `NAME` for the report"},

@@ -79,3 +79,38 @@ func TestCheckSaysWhatIsOutOfScope(t *testing.T) {
 		t.Errorf("every ranking duty in scope, yet: %s", stderr)
 	}
 }
+
+// Terms documents and a rule-change log are judged like the pages a scan
+// reads: a merchant agreement's exclusivity clause and a three-day notice
+// are findings; a fair agreement with 30 days' notice is none. A change
+// log with a date that cannot be read is one line and exit 2.
+func TestCheckTermsAndChangeLog(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(body), 0o644)
+		return p
+	}
+	bad := write("merchant-agreement.txt", "商家入驻协议\n第三条 商家在合作期间不得在其他电子商务平台开设店铺或销售同款商品，违反本条的，本平台有权扣除全部保证金。\n")
+	badLog := write("changes.csv", "published,effective,title\n2026-11-20,2026-11-23,关于调整商家保证金规则的公告\n")
+	code, out, stderr := platscan(t, "check", "--input", bad, "--input", badLog, "--jurisdiction", "cn", "--format", "json")
+	if code != exitFindings {
+		t.Fatalf("violating terms: exit %d %s", code, stderr)
+	}
+	for _, want := range []string{"CN-ECL-ART35-NOUNREASON", "CN-ECL-ART34-NOTICE7", "3 days' notice"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %s in:\n%s", want, out)
+		}
+	}
+	fair := write("merchant-agreement-fair.txt", "商家入驻协议\n第三条 本平台不要求商家独家经营，商家可以自由选择同时在其他平台开设店铺。\n第九条 本平台修改本协议的，将至少提前三十日公示并通知商家。\n")
+	fairLog := write("changes-fair.csv", "published,effective,title\n2026-10-01,2026-11-01,关于调整商家保证金规则的公告\n")
+	if code, out, stderr := platscan(t, "check", "--input", fair, "--input", fairLog, "--jurisdiction", "cn", "--format", "json"); code != exitOK || strings.Contains(out, `"severity": "high"`) {
+		t.Errorf("compliant terms: exit %d %s\n%s", code, stderr, out)
+	}
+	wrong := write("changes-bad.csv", "published,effective,title\n2026-11-20,next monday,x\n")
+	code, _, stderr = platscan(t, "check", "-q", "--input", wrong)
+	if code != exitInput {
+		t.Fatalf("bad change log: exit %d %s", code, stderr)
+	}
+	oneLine(t, stderr, `changes-bad.csv:2: effective: "next monday" is not a date`)
+}

@@ -20,7 +20,19 @@ all_docs := [d |
 ]
 
 # Documents whose answer can be judged; the others are unknown.
-judged(ds) := [d | some d in ds; judgeable(d)]
+judged(ds) := [d | some d in ds; judgeable(d); not imported(d)]
+
+# A document read from a file the platform exported (platscan check) says
+# what its text is, not whether it is published and available to users:
+# that is judged on the platform's pages, by a scan. Its clauses are
+# judged like any others.
+imported(d) if startswith(d.url, "file:")
+
+unknown contains {"rule": r, "reason": sprintf("%s was read from an exported file: whether it is published and freely available is judged on the platform's own pages (platscan scan)", [d.url])} if {
+	some d in all_docs
+	imported(d)
+	some r in ["CN-ECL-ART33-PUBLISH", "EU-P2B-ART3-TC"]
+}
 
 judgeable(d) if lib.answered(d)
 

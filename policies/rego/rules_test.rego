@@ -226,3 +226,16 @@ test_blocked_announcements_page_is_unknown if {
 	contains(u.reason, "a CAPTCHA instead of the page")
 	count(rules.findings) == 0 with input.measurements.terms as [home, doc({}), p]
 }
+
+# A document read from an exported file (platscan check) is not judged
+# for publication or availability, however short: both are unknown with
+# the reason. A short page read from the platform is still a breach.
+test_imported_document_is_not_judged_for_availability if {
+	d := doc({"url": "file:rules-4.txt", "final_url": "file:rules-4.txt", "chars": 26, "linked_from_home": false})
+	fs := rules.findings with input.measurements.terms as [d]
+	count(fs) == 0
+	us := {u.rule | some u in rules.unknown} with input.measurements.terms as [d]
+	count({"CN-ECL-ART33-PUBLISH", "EU-P2B-ART3-TC"} - us) == 0
+	short := doc({"chars": 26})
+	"EU-P2B-ART3-TC" in ids(rules.findings) with input.measurements.terms as [home, short]
+}

@@ -327,6 +327,11 @@ func mediaType(contentType string) string {
 	return mt
 }
 
+// DocumentText returns a document's readable text as the probe reads it,
+// given its media type (text/html or text/plain); false for a format the
+// probe does not read.
+func DocumentText(format, body string) (string, bool) { return documentText(format, body) }
+
 // documentText returns the readable text of a served document, and false
 // for a format the probe does not read. A missing Content-Type is read as
 // HTML, which is what browsers sniff most such pages to be.
