@@ -311,6 +311,11 @@ func TestFairVersionsOfConsumerKinds(t *testing.T) {
 		{"You may bring proceedings in the courts of your place of residence.", "en", "jurisdiction", false},
 		{"The courts of Dublin, where we have our seat, have exclusive jurisdiction over any dispute.", "en", "jurisdiction", true},
 		{"平台处理个人信息的规则见单独的《隐私政策》；", "zh", "privacy_included", false},
+		{"本协议适用中华人民共和国法律；", "zh", "choice_of_law", false},
+		{"本协议适用中华人民共和国香港特别行政区法律。", "zh", "choice_of_law", true},
+		{"These terms are governed by the law of your country of residence.", "en", "choice_of_law", false},
+		{"These terms are governed by the laws of the State of California.", "en", "choice_of_law", true},
+
 		{"Our separate privacy policy explains how we handle your personal data.", "en", "privacy_included", false},
 		{"By using the service you agree to these terms and consent to our privacy policy.", "en", "privacy_included", true},
 		{"集市依法承担责任。", "zh", "limitation_of_liability", false},
