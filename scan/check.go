@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -102,7 +103,15 @@ func readWhole(path, kind string) (export, error) {
 		e.changes, err = terms.ImportChangeLog(path, b)
 	case exportTerms:
 		if !utf8.Valid(b) {
-			err = fmt.Errorf("%s: not UTF-8 text (save the document as UTF-8)", path)
+			bad := 0
+			for bad < len(b) {
+				r, size := utf8.DecodeRune(b[bad:])
+				if r == utf8.RuneError && size <= 1 {
+					break
+				}
+				bad += size
+			}
+			err = fmt.Errorf("%s:%d: invalid UTF-8 (save the document as UTF-8)", path, 1+bytes.Count(b[:bad], []byte("\n")))
 		}
 		e.text = b
 	}
@@ -121,10 +130,19 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 	}
 	var exports []export
 	var rankingPaths []string
+	names := map[string]string{}
 	for _, in := range inputs {
 		kind, err := exportKind(in)
 		if err != nil {
 			return nil, err
+		}
+		// Documents and change logs are cited by file name: two inputs of
+		// one name could not be told apart in the findings.
+		if kind == exportTerms || kind == exportChanges {
+			if prev, ok := names[filepath.Base(in)]; ok {
+				return nil, fault.Inputf("%s and %s: two inputs named %s; rename one so findings can say which", prev, in, filepath.Base(in))
+			}
+			names[filepath.Base(in)] = in
 		}
 		e := export{name: in, kind: kind}
 		if kind == exportRanking {
@@ -236,6 +254,14 @@ func Check(ctx context.Context, inputs []string, opts CheckOptions) (*Result, er
 // recordChanges records a rule-change log's rows as the rule changes an
 // announcements page would give, each citing the log.
 func recordChanges(store *evidence.Store, e export) error {
+	// The log stands where an announcements page would: read, and
+	// listing these changes.
+	u := "file:" + filepath.Base(e.name)
+	page := measure.AnnouncementsPage{Base: measure.Base{Type: "announcements_page", Key: "announcements|" + u, Evidence: []string{e.record}},
+		Response: measure.Response{URL: u, FinalURL: u, Status: 200, Fetch: measure.Answered}, Reachable: true, Count: len(e.changes)}
+	if _, err := probes.Record(store, "", &page); err != nil {
+		return err
+	}
 	for _, c := range e.changes {
 		c.Evidence = []string{e.record}
 		if _, err := probes.Record(store, "", &c); err != nil {

@@ -97,15 +97,28 @@ func TestCheckTermsAndChangeLog(t *testing.T) {
 	if code != exitFindings {
 		t.Fatalf("violating terms: exit %d %s", code, stderr)
 	}
-	for _, want := range []string{"CN-ECL-ART35-NOUNREASON", "CN-ECL-ART34-NOTICE7", "3 days' notice"} {
+	for _, want := range []string{"CN-ECL-ART35-NOUNREASON", "CN-ECL-ART34-NOTICE7", "3 days' notice", `"url": "file:changes.csv"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %s in:\n%s", want, out)
 		}
 	}
 	fair := write("merchant-agreement-fair.txt", "商家入驻协议\n第三条 本平台不要求商家独家经营，商家可以自由选择同时在其他平台开设店铺。\n第九条 本平台修改本协议的，将至少提前三十日公示并通知商家。\n")
 	fairLog := write("changes-fair.csv", "published,effective,title\n2026-10-01,2026-11-01,关于调整商家保证金规则的公告\n")
-	if code, out, stderr := platscan(t, "check", "--input", fair, "--input", fairLog, "--jurisdiction", "cn", "--format", "json"); code != exitOK || strings.Contains(out, `"severity": "high"`) {
+	code, out, stderr = platscan(t, "check", "--input", fair, "--input", fairLog, "--jurisdiction", "cn", "--format", "json")
+	if code != exitOK || strings.Contains(out, `"severity": "high"`) {
 		t.Errorf("compliant terms: exit %d %s\n%s", code, stderr, out)
+	}
+	var rep struct {
+		Coverage []struct{ Rule, Status, Reason string } `json:"coverage"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range rep.Coverage {
+		// The log gave 31 days' notice: the notice duty is checked and met.
+		if c.Rule == "CN-ECL-ART34-NOTICE7" && c.Status != "pass" {
+			t.Errorf("notice duty with a 31-day change log: %s (%s)", c.Status, c.Reason)
+		}
 	}
 	wrong := write("changes-bad.csv", "published,effective,title\n2026-11-20,next monday,x\n")
 	code, _, stderr = platscan(t, "check", "-q", "--input", wrong)
@@ -113,4 +126,16 @@ func TestCheckTermsAndChangeLog(t *testing.T) {
 		t.Fatalf("bad change log: exit %d %s", code, stderr)
 	}
 	oneLine(t, stderr, `changes-bad.csv:2: effective: "next monday" is not a date`)
+	gbk := write("gbk-terms.txt", "商家协议\n第一条 \xc9\xcc\xbc\xd2\n")
+	if code, _, stderr = platscan(t, "check", "-q", "--input", gbk); code != exitInput {
+		t.Fatalf("non-UTF-8 document: exit %d %s", code, stderr)
+	}
+	oneLine(t, stderr, "gbk-terms.txt:2: invalid UTF-8")
+	os.Mkdir(filepath.Join(dir, "b"), 0o755)
+	twin := filepath.Join(dir, "b", "merchant-agreement.txt")
+	os.WriteFile(twin, []byte("协议\n"), 0o644)
+	if code, _, stderr = platscan(t, "check", "-q", "--input", bad, "--input", twin); code != exitInput {
+		t.Fatalf("two inputs of one name: exit %d %s", code, stderr)
+	}
+	oneLine(t, stderr, "two inputs named merchant-agreement.txt")
 }

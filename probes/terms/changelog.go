@@ -2,7 +2,9 @@ package terms
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/platscan/platscan/internal/table"
@@ -31,7 +33,7 @@ func ImportChangeLog(name string, data []byte) ([]measure.RuleChange, error) {
 	}
 	out := []measure.RuleChange{}
 	for _, r := range rows {
-		rc := measure.RuleChange{Base: measure.Base{Type: "rule_change"}, URL: "file:" + name, ID: r.Get("id"), Title: r.Get("title"), Text: r.Get("text")}
+		rc := measure.RuleChange{Base: measure.Base{Type: "rule_change"}, URL: "file:" + filepath.Base(name), ID: r.Get("id"), Title: r.Get("title"), Text: r.Get("text")}
 		if rc.Title == "" {
 			rc.Title = r.Get("document")
 		}
@@ -44,7 +46,7 @@ func ImportChangeLog(name string, data []byte) ([]measure.RuleChange, error) {
 			if s == "" {
 				continue
 			}
-			d, ok := parseDate(s)
+			d, ok := dateCell(s)
 			if !ok {
 				return nil, r.Errorf(col, "%q is not a date (use YYYY-MM-DD or 2026年11月20日)", s)
 			}
@@ -65,4 +67,15 @@ func ImportChangeLog(name string, data []byte) ([]measure.RuleChange, error) {
 		out = append(out, rc)
 	}
 	return out, nil
+}
+
+// dateCell reads a cell that must be one date and nothing else: a typo
+// around a date ("12026-11-20", "2026-11-200") is an error, not the date
+// inside it.
+func dateCell(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if loc := anyDate.FindStringIndex(s); loc == nil || loc[0] != 0 || loc[1] != len(s) {
+		return time.Time{}, false
+	}
+	return parseDate(s)
 }
