@@ -206,7 +206,9 @@ func (c *Classifier) Classify(text, lang string) []Hit {
 	defer c.model.pool.Put(sc)
 	var margins []float64
 	for _, cl := range splitClauses(text) {
-		if !clauseSized(cl.text) || title(cl.text) {
+		// A short piece that ends a sentence ("恕不另行通知。") is a clause;
+		// a short line without one is a heading or a label.
+		if !clauseSized(cl.text) && !endsSentence(cl.text) || title(cl.text) {
 			continue
 		}
 		first := len(hits)
@@ -396,10 +398,6 @@ func abbreviation(before string) bool {
 	return true
 }
 
-// splitClauses cuts text into sentences: at line breaks, at Chinese
-// full stops, question and exclamation marks and semicolons, and at an
-// English full stop followed by a space, unless it ends an abbreviation
-// or an initial ("e.g. ", "U.S. ", "Inc. ").
 // clauseSized reports whether a piece of text is long enough to be a
 // clause: one that grants, restricts or promises something has a subject,
 // a verb and an object. A heading or a link label ("规则变更公告", "Terms
@@ -430,6 +428,12 @@ func clauseSized(s string) bool {
 	return false
 }
 
+// endsSentence reports text that ends with a sentence's punctuation.
+func endsSentence(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return strings.ContainsRune("。！？；.!?;", r)
+}
+
 // titleEnd marks a line that names a document rather than saying
 // something: no sentence-final punctuation, and it ends in a word for a
 // kind of document ("平台规则总则", "Seller Terms of Service").
@@ -443,8 +447,14 @@ func title(s string) bool {
 
 // modal words make a line a statement, even one that ends in "rules"
 // and lost its full stop ("平台可随时修改本规则", "We may change these rules").
-var modal = regexp.MustCompile(`可|有权|应|不得|须|将|会|(?i)\b(may|shall|will|must|can|reserves?)\b`)
+// Single characters (会, 应, 可) would also hit nouns in titles (会员,
+// 供应商, 许可), so the words are whole.
+var modal = regexp.MustCompile(`可以|可能|可随时|有权|应当|应该|应予|不得|必须|无须|无需|将会|将于|保留|(?i)\b(may|shall|will|must|can|reserves?)\b`)
 
+// splitClauses cuts text into sentences: at line breaks, at Chinese
+// full stops, question and exclamation marks and semicolons, and at an
+// English full stop followed by a space, unless it ends an abbreviation
+// or an initial ("e.g. ", "U.S. ", "Inc. ").
 func splitClauses(text string) []span {
 	var out []span
 	start := 0

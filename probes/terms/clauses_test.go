@@ -267,6 +267,7 @@ func TestHeadingsAnnouncementsAndReasonsAreNotBreaches(t *testing.T) {
 		{"规则变更公告", "zh", []string{"unilateral_change_m", "unilateral_change"}, false},
 		{"Changes to these Terms", "en", []string{"unilateral_change_m", "unilateral_change"}, false},
 		{"公平集市JS版平台规则总则", "zh", []string{"unilateral_change_m", "unilateral_change"}, false},
+		{"平台会员服务协议", "zh", []string{"unilateral_change_m", "unilateral_change"}, false},
 		{"Bazaar Seller Rules and Policies (2026 edition)", "en", []string{"unilateral_change_m", "unilateral_change"}, false},
 		{"平台有权随时单方修改本规则", "zh", []string{"unilateral_change_m"}, true},
 		{"平台可随时单方修改本规则。", "zh", []string{"unilateral_change_m"}, true},
@@ -314,6 +315,7 @@ func TestFairVersionsOfConsumerKinds(t *testing.T) {
 		{"本协议适用中华人民共和国法律；", "zh", "choice_of_law", false},
 		{"本协议适用中华人民共和国香港特别行政区法律。", "zh", "choice_of_law", true},
 		{"These terms are governed by the law of your country of residence.", "en", "choice_of_law", false},
+		{"Any dispute shall be heard by the courts where you are domiciled.", "en", "jurisdiction", false},
 		{"These terms are governed by the laws of the State of California.", "en", "choice_of_law", true},
 
 		{"Our separate privacy policy explains how we handle your personal data.", "en", "privacy_included", false},
@@ -338,5 +340,34 @@ func TestFairVersionsOfConsumerKinds(t *testing.T) {
 		if fired != tc.fires {
 			t.Errorf("%q: %s fires = %v, want %v", tc.text, tc.cat, fired, tc.fires)
 		}
+	}
+}
+
+// Titles with nouns that contain a modal character are still titles; a
+// short sentence that ends with a full stop is still a clause.
+func TestTitlesAndShortSentences(t *testing.T) {
+	for s, want := range map[string]bool{"平台会员服务协议": true, "供应商入驻合作协议": true, "商家入驻须知": true, "平台可以随时修改本规则": false, "We may change these rules": false, "Seller Terms of Service": true} {
+		if got := title(s); got != want {
+			t.Errorf("title(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for s, want := range map[string]bool{"恕不另行通知。": true, "规则变更公告": false} {
+		if got := clauseSized(s) || endsSentence(s); got != want {
+			t.Errorf("%q read as a clause: %v, want %v", s, got, want)
+		}
+	}
+}
+
+// The platform's domicile is a jurisdiction cue; the consumer's is not.
+func TestJurisdictionCueByDomicile(t *testing.T) {
+	c, err := NewClassifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := c.MatchCue("jurisdiction", "en", "Any dispute shall be submitted to the People's Court of Yuhang District, Hangzhou, where Bazaar is domiciled."); !m.Matched || m.Negated {
+		t.Errorf("platform's domicile: %+v", m)
+	}
+	if m := c.MatchCue("jurisdiction", "en", "Any dispute shall be heard by the courts where you are domiciled."); m.Matched && !m.Negated {
+		t.Errorf("consumer's domicile: %+v", m)
 	}
 }
