@@ -356,7 +356,9 @@ var (
 	// struck-through former price, a list price, a unit price, a saving.
 	// Class names are matched as words (a "product-list" or "super" card
 	// is no list or unit price) or as the usual compounds.
-	notCurrent = regexp.MustCompile(`(?i)(^|[^a-z])(old|was|orig|original|before|strike|strikethrough|rrp|uvp|msrp|regular|unit|per|save|saving|discount|coupon|installments?|monthly)([^a-z]|$)|(old|was|list|unit|regular|base|strike)-?price|price-?(old|was|before|list|unit)`)
+	// A "discount" or "sale" price is the current one, so those words are
+	// not in the list; a saving or coupon amount is no price at all.
+	notCurrent = regexp.MustCompile(`(?i)(^|[^a-z])(old|was|orig|original|before|strike|strikethrough|strikeout|crossed|rrp|uvp|msrp|regular|unit|per|save|saving|coupon|installments?|monthly)([^a-z]|$)|line-?through|compare-?(at)?|(old|was|list|unit|regular|base|strike)-?price|price-?(old|was|before|list|unit)`)
 )
 
 // cardPrice reads the price a result's card shows, for lists whose

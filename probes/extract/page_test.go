@@ -244,17 +244,20 @@ func TestSortOptionsByLabelAndCurrentLink(t *testing.T) {
 func TestResultPricesFromCards(t *testing.T) {
 	html := `<html lang="de-DE"><body><script type="application/ld+json">{"@type":"ItemList","itemListElement":[
 	 {"@type":"ListItem","position":1,"url":"/p/1"},{"@type":"ListItem","position":2,"url":"/p/2"},
-	 {"@type":"ListItem","position":3,"url":"/p/3"},{"@type":"ListItem","position":4,"url":"/p/4"}]}</script>
+	 {"@type":"ListItem","position":3,"url":"/p/3"},{"@type":"ListItem","position":4,"url":"/p/4"},
+	 {"@type":"ListItem","position":5,"url":"/p/5"},{"@type":"ListItem","position":6,"url":"/p/6"}]}</script>
 	<div class="tile"><a href="/p/1">Wasserkocher</a><span class="price-box"><s class="price">39,99 €</s> <b class="price">29,99 €</b></span><span class="unit-price">(14,99 €/l)</span><span>4,5 Sterne (1.234)</span></div>
 	<div class="tile"><a href="/p/2">Toaster</a><span class="price-old">59,00 €</span><span class="price-now">49,00 €</span></div>
 	<div class="tile"><a href="/p/3">Mixer</a><span class="price">19,00 €</span><span class="price">24,00 €</span></div>
 	<div class="tile"><a href="/p/4">Kaffeemühle</a><span>ab 12 Monatsraten</span></div>
+	<div class="tile"><a href="/p/5">Waage</a><span class="discount-price">9,99 €</span><span class="price line-through">19,99 €</span></div>
+	<div class="tile"><a href="/p/6">Mühle</a><span class="price">14,99 €</span><span class="compare-at-price">24,99 €</span></div>
 	</body></html>`
 	l := read(t, html, "https://s.test/suche?q=k", Hints{}).Results()
-	if len(l.Items) != 4 {
+	if len(l.Items) != 6 {
 		t.Fatalf("%+v", l)
 	}
-	want := []float64{29.99, 49, 0, 0}
+	want := []float64{29.99, 49, 0, 0, 9.99, 14.99}
 	for i, r := range l.Items {
 		got := 0.0
 		if r.Price != nil {
@@ -282,5 +285,21 @@ func TestSoldBySiteIsOwnOffer(t *testing.T) {
 	<div><a href="/dp/1">Kettle</a><span>Ships from and sold by Amazon.de</span></div>`
 	if l := read(t, en, "https://www.amazon.de/s?k=kettle", Hints{}).Results(); len(l.Items) != 1 || !l.Items[0].SelfLabel {
 		t.Errorf("amazon: %+v", l.Items)
+	}
+}
+
+// Order names that end in a letter outside ASCII are read too (Go's \b
+// knows only ASCII letters).
+func TestSortLabelsEndingOutsideASCII(t *testing.T) {
+	for _, label := range []string{"Popularité", "Novità", "Trafność", "Popularność"} {
+		html := `<div class="sort"><a href="?q=k&o=1">` + label + `</a> <a href="?q=k&o=2">Prix</a></div>`
+		opts := read(t, html, "https://s.test/s?q=k", Hints{}).SortOptions()
+		found := false
+		for _, o := range opts {
+			found = found || o.Label == label
+		}
+		if !found {
+			t.Errorf("%s not read as an order: %+v", label, opts)
+		}
 	}
 }

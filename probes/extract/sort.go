@@ -37,7 +37,7 @@ var (
 			`precio|relevancia|m[aá]s vendidos|novedades|ordenar( por)?|menor precio|mayor precio|m[aá]s recientes|` +
 			`pre[çc]o|relev[âa]ncia|mais vendidos|lan[çc]amentos|menor pre[çc]o|maior pre[çc]o|mais recentes|` +
 			`prezzo|rilevanza|pi[uù] venduti|novit[àa]|ordina|prijs|relevantie|populariteit|nieuwste|sorteer|` +
-			`cena|trafno[śs][ćc]|popularno[śs][ćc]|najnowsze|sortuj|od najta[ńn]szych|od najdro[żz]szych)\b`)
+			`cena|trafno[śs][ćc]|popularno[śs][ćc]|najnowsze|sortuj|od najta[ńn]szych|od najdro[żz]szych)(\b|$|[^\p{L}\p{N}])`)
 	// sortAttr are attributes by which script-driven controls name an order.
 	sortAttrs = []string{"data-sort", "data-sort-by", "data-sortby", "data-sort-type", "data-order", "data-orderby"}
 )

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
 
 	"github.com/platscan/platscan/measure"
 	"github.com/platscan/platscan/probes/extract"
@@ -85,7 +86,10 @@ func ReadOrder(pg *extract.Page) Order {
 		kind, name := "checkbox", ariaName(e)
 		if e.AttrOr("role", "") == "radio" {
 			kind = "radio"
-			g := e.Closest("[role=radiogroup]")
+			g := e.Closest("[role=radiogroup], [role=group], fieldset")
+			if g.Length() == 0 {
+				return // a radio in no group: which choice it belongs to is unknown
+			}
 			name = g.AttrOr("aria-label", g.AttrOr("id", g.AttrOr("data-name", "")))
 			if name == "" {
 				name = ariaLabel(g)
@@ -210,12 +214,21 @@ func ariaLabel(e *goquery.Selection) string {
 	}
 	// A drawn box with no name of its own is named by what follows it, as
 	// a sighted user reads it: the text up to the next control or block.
+	// Text nodes count too ("<span role=checkbox></span> 运费险 ¥3").
 	var parts []string
-	for sib := e.Next(); sib.Length() > 0; sib = sib.Next() {
-		if goquery.NodeName(sib) == "input" && strings.EqualFold(sib.AttrOr("type", ""), "hidden") {
+	for n := e.Nodes[0].NextSibling; n != nil; n = n.NextSibling {
+		if n.Type == html.TextNode {
+			parts = append(parts, n.Data)
 			continue
 		}
-		if _, ok := sib.Attr("role"); ok || blockish[goquery.NodeName(sib)] || goquery.NodeName(sib) == "input" {
+		if n.Type != html.ElementNode {
+			continue
+		}
+		sib := goquery.NewDocumentFromNode(n).Selection
+		if n.Data == "input" && strings.EqualFold(sib.AttrOr("type", ""), "hidden") {
+			continue
+		}
+		if _, ok := sib.Attr("role"); ok || blockish[n.Data] || n.Data == "input" {
 			break
 		}
 		parts = append(parts, sib.Text())

@@ -134,6 +134,8 @@ func TestOrderARIAControls(t *testing.T) {
 	  <div role="checkbox" aria-checked="true" id="agree">我已阅读并同意《交易条款》</div>
 	  <div class="svc"><span role="checkbox" aria-checked="true" data-price="69.00" id="svc-war"></span><input type="hidden" name="w" value="1y">
 	    <span class="name">延保服务 1年</span> <span class="price">¥69.00</span><p class="desc">碎屏不保</p></div>
+	  <div class="svc"><span role="checkbox" aria-checked="true" id="svc-bare"></span> 退货包运费 ¥2.00</div>
+	  <div role="radio" aria-checked="true" data-value="stray">孤立选项</div>
 	  <div class="tpl" style="display:none"><label><input type="checkbox" name="{{code}}" value="1" checked> {{name}}</label></div></div></div></html>`)
 	if strings.Join(o.Payments, ",") != "fenpay,alipay" || !o.PaymentOptions[0].Selected || o.PaymentOptions[1].Selected || o.PaymentOptions[0].Label != "蜂付" {
 		t.Errorf("payments: %+v", o.PaymentOptions)
@@ -148,7 +150,10 @@ func TestOrderARIAControls(t *testing.T) {
 	if war, ok := addOn(o, "svc-war"); !ok || !war.Selected || !war.Paid || war.Label != "延保服务 1年 ¥69.00" {
 		t.Errorf("drawn box named by the text after it: %+v", war)
 	}
-	if _, ok := addOn(o, "agree"); ok || len(o.AddOns) != 3 {
+	if bare, ok := addOn(o, "svc-bare"); !ok || !bare.Paid || bare.Label != "退货包运费 ¥2.00" {
+		t.Errorf("drawn box named by bare text: %+v", bare)
+	}
+	if _, ok := addOn(o, "agree"); ok || len(o.AddOns) != 4 {
 		t.Errorf("consent box or row template read as an extra: %+v", o.AddOns)
 	}
 }
