@@ -44,9 +44,10 @@ func TestHostileResponses(t *testing.T) {
 		blocked   string // what stands in the page's place
 	}
 	cases := map[string]want{
-		"/ok":              {ok: true, status: 200, records: 1},
-		"/slow-drip":       {status: 200, errText: "reading body", records: 2},
-		"/slow-headers":    {errText: "Timeout", records: 2},
+		"/ok":        {ok: true, status: 200, records: 1},
+		"/slow-drip": {status: 200, errText: "reading body", records: 2},
+		// Go's client words its own deadline either way, by timing.
+		"/slow-headers":    {errText: "Timeout|deadline exceeded", records: 2},
 		"/endless":         {ok: true, status: 200, truncated: true, records: 1},
 		"/huge":            {ok: true, status: 200, truncated: true, records: 1},
 		"/gzip-bomb":       {ok: true, status: 200, truncated: true, decoded: "gzip", records: 1},
@@ -97,7 +98,7 @@ func TestHostileResponses(t *testing.T) {
 			if w.err != nil && !errors.Is(p.Err, w.err) {
 				t.Errorf("err %v, want %v", p.Err, w.err)
 			}
-			if w.errText != "" && (p.Err == nil || !strings.Contains(p.Err.Error(), w.errText)) {
+			if w.errText != "" && (p.Err == nil || !containsAny(p.Err.Error(), strings.Split(w.errText, "|"))) {
 				t.Errorf("err %v, want it to say %q", p.Err, w.errText)
 			}
 			if !w.ok && p.Err == nil && p.Status < 400 && p.Blocked == "" {
