@@ -14,26 +14,13 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/platscan/platscan/internal/table"
 )
 
-// ImportError is a problem in an imported ranking export, with its place.
-type ImportError struct {
-	File   string
-	Line   int
-	Column string
-	Msg    string
-}
-
-func (e *ImportError) Error() string {
-	s := e.File
-	if e.Line > 0 {
-		s += fmt.Sprintf(":%d", e.Line)
-	}
-	if e.Column != "" {
-		s += ": " + e.Column
-	}
-	return s + ": " + e.Msg
-}
+// ImportError is a problem in an imported ranking export, with its place:
+// the error every export reader gives (internal/table).
+type ImportError = table.Error
 
 // Columns of a ranking export (docs/method-ranking.md). The first four
 // are required; the others may be absent, and an empty cell is a value

@@ -22,11 +22,10 @@ func claudetteDir() string {
 
 // The shipped weights are what `train` makes of the data: retraining
 // gives the same bytes. The CLAUDETTE development documents are not in
-// the repository (the corpora directory of the machine holds them); this
-// runs only when
-// PLATSCAN_RETRAIN_TEST is set: a full retraining takes minutes on two
-// cores, beyond `go test`'s default deadline. .ci/run sets it and runs
-// this test alone with a longer one.
+// the repository (the machine's corpora directory holds them). This runs
+// only when PLATSCAN_RETRAIN_TEST is set: a full retraining takes minutes
+// on two cores, beyond `go test`'s default deadline. .ci/run sets it and
+// runs this test alone with a longer one.
 func TestTrainReproducesShippedModel(t *testing.T) {
 	if os.Getenv("PLATSCAN_RETRAIN_TEST") == "" {
 		t.Skip("full retraining: set PLATSCAN_RETRAIN_TEST=1 (.ci/run does)")
