@@ -33,14 +33,13 @@ func ImportChangeLog(name string, data []byte) ([]measure.RuleChange, error) {
 	}
 	out := []measure.RuleChange{}
 	for _, r := range rows {
-		rc := measure.RuleChange{Base: measure.Base{Type: "rule_change"}, URL: "file:" + filepath.Base(name), ID: r.Get("id"), Title: r.Get("title"), Text: r.Get("text")}
-		if rc.Title == "" {
-			rc.Title = r.Get("document")
+		a := Announcement{ID: r.Get("id"), Title: r.Get("title"), Text: r.Get("text")}
+		if a.Title == "" {
+			a.Title = r.Get("document")
 		}
-		if rc.ID == "" {
-			rc.ID = fmt.Sprintf("line-%d", r.Line)
+		if a.ID == "" {
+			a.ID = fmt.Sprintf("line-%d", r.Line)
 		}
-		var pub, eff time.Time
 		for _, col := range []string{"published", "effective"} {
 			s := r.Get(col)
 			if s == "" {
@@ -51,20 +50,15 @@ func ImportChangeLog(name string, data []byte) ([]measure.RuleChange, error) {
 				return nil, r.Errorf(col, "%q is not a date (use YYYY-MM-DD or 2026年11月20日)", s)
 			}
 			if col == "published" {
-				pub, rc.Published = d, d.Format(time.DateOnly)
+				a.Published = d
 			} else {
-				eff, rc.Effective = d, d.Format(time.DateOnly)
+				a.Effective = d
 			}
 		}
-		if !pub.IsZero() && !eff.IsZero() {
-			if eff.Before(pub) {
-				return nil, r.Errorf("effective", "%s is before the publication date %s", rc.Effective, rc.Published)
-			}
-			days := int(eff.Sub(pub).Hours() / 24)
-			rc.NoticeDays = &days
+		if !a.Published.IsZero() && a.Effective.Before(a.Published) && !a.Effective.IsZero() {
+			return nil, r.Errorf("effective", "%s is before the publication date %s", a.Effective.Format(time.DateOnly), a.Published.Format(time.DateOnly))
 		}
-		rc.Key = fmt.Sprintf("change|%s|%s|%s|%s|%s", rc.URL, rc.ID, rc.Title, rc.Published, rc.Effective)
-		out = append(out, rc)
+		out = append(out, ruleChange("file:"+filepath.Base(name), a))
 	}
 	return out, nil
 }
@@ -78,4 +72,24 @@ func dateCell(s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return parseDate(s)
+}
+
+// ruleChange is the measurement of one announced change read at u: its
+// dates as YYYY-MM-DD ("" when not given), the notice between them (nil
+// unless both are given) and its key. Announcements pages and change logs
+// are measured alike through it.
+func ruleChange(u string, a Announcement) measure.RuleChange {
+	rc := measure.RuleChange{Base: measure.Base{Type: "rule_change"}, URL: u, ID: a.ID, Title: a.Title, Text: a.Text}
+	if !a.Published.IsZero() {
+		rc.Published = a.Published.Format(time.DateOnly)
+	}
+	if !a.Effective.IsZero() {
+		rc.Effective = a.Effective.Format(time.DateOnly)
+	}
+	if !a.Published.IsZero() && !a.Effective.IsZero() {
+		days := int(a.Effective.Sub(a.Published).Hours() / 24)
+		rc.NoticeDays = &days
+	}
+	rc.Key = fmt.Sprintf("change|%s|%s|%s|%s|%s", rc.URL, rc.ID, rc.Title, rc.Published, rc.Effective)
+	return rc
 }

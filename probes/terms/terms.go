@@ -15,7 +15,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -256,18 +255,8 @@ func (g *gatherer) announcements(ctx context.Context, ref string) error {
 		doc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Text))
 		if err == nil {
 			for _, a := range announcements(doc) {
-				rc := measure.RuleChange{Base: measure.Base{Type: "rule_change", Evidence: []string{page.Record()}}, URL: u, ID: a.ID, Title: a.Title, Text: a.Text}
-				if !a.Published.IsZero() {
-					rc.Published = a.Published.Format(time.DateOnly)
-				}
-				if !a.Effective.IsZero() {
-					rc.Effective = a.Effective.Format(time.DateOnly)
-				}
-				if !a.Published.IsZero() && !a.Effective.IsZero() {
-					days := int(a.Effective.Sub(a.Published).Hours() / 24)
-					rc.NoticeDays = &days
-				}
-				rc.Key = fmt.Sprintf("change|%s|%s|%s|%s|%s", rc.URL, rc.ID, rc.Title, rc.Published, rc.Effective)
+				rc := ruleChange(u, a)
+				rc.Evidence = []string{page.Record()}
 				changes = append(changes, rc)
 			}
 		}
